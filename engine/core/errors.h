@@ -1,0 +1,27 @@
+#pragma once
+// Exceptions the engine throws for bad input. Each message names the thing that caused it
+// (parameter, file, record, value) so that the GUI and CLI can show it unchanged.
+#include <stdexcept>
+#include <string>
+
+namespace marginlab {
+
+// A hyperparameter outside its allowed range; thrown before any state changes.
+class InvalidParameter : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// A batch the heads refuse (non-finite features, wrong shapes, labels out of range); thrown before any state changes.
+class InvalidBatch : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// A file that cannot be read or does not have the expected layout.
+class InvalidFile : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace marginlab

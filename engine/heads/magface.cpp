@@ -1,0 +1,45 @@
+#include "engine/heads/magface.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+
+#include "engine/heads/arcface.h"
+
+namespace marginlab::heads {
+
+MagFaceHeadImpl::MagFaceHeadImpl(std::int64_t dim, std::int64_t classes, const MagFaceParams& params)
+    : HeadWithParams("MagFace", dim, classes, KernelInit::unit_uniform, params) {
+  if (params.lambda_g < params.lambda_g_lower_bound()) {
+    spdlog::warn("MagFace: lambda_g = {} is below {:.1f}, the bound under which MagFace's norm-quality argument holds",
+                 params.lambda_g, params.lambda_g_lower_bound());
+  }
+}
+
+MarginHeadImpl::MarginLogits MagFaceHeadImpl::apply_margin(const torch::Tensor& cosine, const torch::Tensor& norms,
+                                                           const Targets& targets, bool with_diagnostics) {
+  const MagFaceParams p = params_;
+  auto a = norms.reshape({-1}).clamp(p.l_a, p.u_a);  // keeps its gradient
+  auto margin = (p.u_margin - p.l_margin) / (p.u_a - p.l_a) * (a - p.l_a) + p.l_margin;
+  auto cos = cosine.clamp(-1.0, 1.0);
+  auto cos_y = gather_target(cos, targets);
+
+  auto target_with = [&p](const torch::Tensor& c, const torch::Tensor& mg) {
+    auto phi = cos_theta_plus_margin(c, mg);
+    if (p.easy_margin) return torch::where(c > 0, phi, c);
+    return torch::where(c > torch::cos(M_PI - mg), phi, c - torch::sin(M_PI - mg) * mg);
+  };
+
+  MarginLogits r;
+  r.target = torch::where(targets.labelled, target_with(cos_y, margin), cos_y);
+  r.logits = place_target(cos * p.s, targets, r.target * p.s);
+  r.regulariser = p.lambda_g * (a / (p.u_a * p.u_a) + 1.0 / a).mean();
+  if (with_diagnostics) {
+    auto fixed_margin = margin.detach();
+    r.margin = fixed_margin;
+    r.target_slope = target_slope([&](const torch::Tensor& c) { return target_with(c, fixed_margin); }, cos_y, p.s);
+  }
+  return r;
+}
+
+}  // namespace marginlab::heads

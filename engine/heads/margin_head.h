@@ -1,0 +1,165 @@
+#pragma once
+// The interface every margin head implements. A head owns the (D × C) classifier kernel, turns unit
+// embeddings, their norms and global labels into scaled logits and the loss, and on request reports the
+// per-sample diagnostics the workbench plots. Semantics: ../shared/docs/margins.md and docs/heads.md.
+#include <torch/torch.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/core/errors.h"
+#include "engine/heads/head_diagnostics.h"
+#include "engine/heads/head_params.h"
+
+namespace marginlab::heads {
+
+struct HeadBatch {
+  torch::Tensor embeddings;  // (B, D) unit rows
+  torch::Tensor norms;       // (B, 1) or (B): feature norms before normalisation
+  torch::Tensor labels;      // (B) int64 global class ids; −1 = no margin and not in the loss (PartialFC)
+};
+
+// Per-sample diagnostics as tensors of shape (B), detached.
+struct DiagnosticTensors {
+  torch::Tensor label, labelled, norm, margin, cos_margin, theta, max_other_cos, hard, target_grad;
+  torch::Tensor z_hat, g_angular, g_additive;  // AdaFace only
+  SampleDiagnostics to_host() const;
+};
+
+struct HeadOutput {
+  torch::Tensor logits;               // (B, C), scaled
+  torch::Tensor loss;                 // classification loss + regulariser: what the trainer back-propagates
+  torch::Tensor classification_loss;  // mean cross-entropy over labelled rows
+  torch::Tensor regulariser;          // MagFace's λ_g·mean g(a); zero for the others
+  DiagnosticTensors diagnostics;      // filled when asked for
+};
+
+// Which column is each row's target, with rows labelled −1 pointing at column 0 and masked out.
+struct Targets {
+  torch::Tensor index;     // (B, 1) int64, ≥ 0
+  torch::Tensor labelled;  // (B) bool
+};
+
+class MarginHeadImpl : public torch::nn::Module {
+ public:
+  enum class KernelInit {
+    unit_uniform,  // uniform(−1, 1), columns renormalised (AdaFace, MagFace)
+    normal_001,    // N(0, 0.01) (insightface, CurricularFace, ElasticFace)
+  };
+
+  MarginHeadImpl(std::string name, std::int64_t embedding_dim, std::int64_t num_classes, KernelInit init);
+  ~MarginHeadImpl() override = default;
+
+  // Full head: cosine from the kernel, margin, loss. Rejects a bad batch before any state changes.
+  HeadOutput forward(const HeadBatch& batch, bool with_diagnostics = false);
+  // The same from a given cosine matrix (B, C): for references that start from cosines, and for tests.
+  HeadOutput forward_cosine(const torch::Tensor& cosine, const torch::Tensor& norms, const torch::Tensor& labels,
+                            bool with_diagnostics = false);
+
+  // Unit-column kernel (D, C): the class centres.
+  torch::Tensor normalized_kernel() const;
+  torch::Tensor& kernel() { return kernel_; }
+
+  const std::string& head_name() const { return name_; }
+  std::int64_t embedding_dim() const { return embedding_dim_; }
+  std::int64_t num_classes() const { return num_classes_; }
+
+  // "rad" for margins on the angle, "cos" for margins on the cosine.
+  virtual std::string_view margin_unit() const = 0;
+  virtual double scale() const = 0;
+  // Name-based access to the numeric hyperparameters (CLI --set, GUI sliders); same validation as set_params.
+  virtual std::vector<ParamValue> parameter_values() const = 0;
+  virtual void set_parameter(std::string_view name, double value) = 0;
+
+ protected:
+  struct MarginLogits {
+    torch::Tensor logits;        // (B, C), scaled
+    torch::Tensor target;        // (B) target cosine after the margin, unscaled (equals cos θ_y on unlabelled rows)
+    torch::Tensor regulariser;   // scalar, or undefined
+    // Diagnostics (detached, (B)); computed only when asked for.
+    torch::Tensor margin;        // in margin_unit()
+    torch::Tensor target_slope;  // |d logit_y / d cos θ_y|, scale included
+    torch::Tensor z_hat, g_angular, g_additive;
+  };
+
+  // The head's own logic. Called after the batch has been validated; updates running state (EMA, ...).
+  virtual MarginLogits apply_margin(const torch::Tensor& cosine, const torch::Tensor& norms, const Targets& targets,
+                                    bool with_diagnostics) = 0;
+
+  // Helpers shared by the heads.
+  static torch::Tensor gather_target(const torch::Tensor& matrix, const Targets& targets);  // (B)
+  // Scaled logits: `scaled_cosine` everywhere, `scaled_target` at each row's target column.
+  static torch::Tensor place_target(torch::Tensor scaled_cosine, const Targets& targets,
+                                    const torch::Tensor& scaled_target);
+  // |d target / d cos θ_y|·s for a head's target function, by autograd on a detached (B) copy: the slope the
+  // backward pass really uses (straight-through included), without touching the training graph.
+  static torch::Tensor target_slope(const std::function<torch::Tensor(const torch::Tensor&)>& target_of,
+                                    const torch::Tensor& cos_target, double scale);
+
+ private:
+  void check_batch(const torch::Tensor& cosine_or_embeddings, const torch::Tensor& norms,
+                   const torch::Tensor& labels, bool embeddings_given) const;
+  HeadOutput finish(const torch::Tensor& cosine, const torch::Tensor& norms, const torch::Tensor& labels,
+                    bool with_diagnostics);
+
+  std::string name_;
+  std::int64_t embedding_dim_;
+  std::int64_t num_classes_;
+  torch::Tensor kernel_;
+};
+
+using MarginHead = std::shared_ptr<MarginHeadImpl>;
+
+// Holds a head's typed hyperparameters and provides the name-based access from its field table.
+template <class Params>
+class HeadWithParams : public MarginHeadImpl {
+ public:
+  HeadWithParams(std::string name, std::int64_t dim, std::int64_t classes, KernelInit init, const Params& params)
+      : MarginHeadImpl(std::move(name), dim, classes, init) {
+    params.validate();
+    params_ = params;
+  }
+
+  const Params& params() const { return params_; }
+  // Validates first: an invalid struct throws InvalidParameter and leaves the head as it was.
+  void set_params(const Params& params) {
+    params.validate();
+    params_ = params;
+  }
+
+  double scale() const override { return params_.s; }
+
+  std::vector<ParamValue> parameter_values() const override {
+    std::vector<ParamValue> values;
+    for (const auto& f : fields(static_cast<const Params*>(nullptr))) {
+      values.push_back({std::string(f.name), params_.*(f.member), f.range.lo, f.range.hi, f.range.lo_open,
+                        f.range.hi_open, std::string(f.help)});
+    }
+    return values;
+  }
+
+  void set_parameter(std::string_view name, double value) override;
+
+ protected:
+  Params params_;
+};
+
+template <class Params>
+void HeadWithParams<Params>::set_parameter(std::string_view name, double value) {
+  std::string known;
+  for (const auto& f : fields(static_cast<const Params*>(nullptr))) {
+    if (f.name == name) {
+      Params candidate = params_;
+      candidate.*(f.member) = value;
+      set_params(candidate);
+      return;
+    }
+    known += (known.empty() ? "" : ", ") + std::string(f.name);
+  }
+  throw InvalidParameter(head_name() + ": unknown parameter '" + std::string(name) + "' (known: " + known + ")");
+}
+
+}  // namespace marginlab::heads

@@ -1,0 +1,20 @@
+#include "engine/heads/normface.h"
+
+namespace marginlab::heads {
+
+NormFaceHeadImpl::NormFaceHeadImpl(std::int64_t dim, std::int64_t classes, const NormFaceParams& params)
+    : HeadWithParams("NormFace", dim, classes, KernelInit::normal_001, params) {}
+
+MarginHeadImpl::MarginLogits NormFaceHeadImpl::apply_margin(const torch::Tensor& cosine, const torch::Tensor&,
+                                                            const Targets& targets, bool with_diagnostics) {
+  MarginLogits r;
+  r.logits = cosine * params_.s;
+  r.target = gather_target(cosine, targets);
+  if (with_diagnostics) {
+    r.margin = torch::zeros_like(r.target);
+    r.target_slope = torch::full_like(r.target, params_.s);
+  }
+  return r;
+}
+
+}  // namespace marginlab::heads
