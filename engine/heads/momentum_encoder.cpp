@@ -18,7 +18,9 @@ void blend(const torch::OrderedDict<std::string, torch::Tensor>& targets,
                              "' does not match the backbone's");
     }
     auto target = item.value();
-    if (target.is_floating_point()) {
+    // A counter stays a counter even after Module::to(kFloat64) made it floating point.
+    const bool counter = item.key().ends_with("num_batches_tracked");
+    if (target.is_floating_point() && !counter) {
       target.mul_(1.0 - w).add_(source->to(target.dtype()), w);
     } else {
       target.copy_(*source);

@@ -7,7 +7,7 @@
 namespace marginlab::heads {
 
 // target ← (1 − source_weight)·target + source_weight·source for every parameter and floating buffer matched by
-// name; integer buffers (BatchNorm's num_batches_tracked) are copied. Throws InvalidParameter on a structure mismatch.
+// name; integer buffers and BatchNorm's num_batches_tracked counters are copied. Throws InvalidParameter on a structure mismatch.
 void ema_update(torch::nn::Module& target, const torch::nn::Module& source, double source_weight);
 
 template <class Holder>
@@ -15,7 +15,7 @@ class MomentumEncoder {
  public:
   // source_weight: 0.1 in the authors' code (θ_k ← 0.9·θ_k + 0.1·θ_q).
   MomentumEncoder(const Holder& backbone, double source_weight)
-      : encoder_(std::dynamic_pointer_cast<typename Holder::Impl>(backbone->clone())), source_weight_(source_weight) {
+      : encoder_(std::dynamic_pointer_cast<typename Holder::ContainedType>(backbone->clone())), source_weight_(source_weight) {
     for (auto& p : encoder_->parameters()) p.set_requires_grad(false);
     encoder_->eval();
   }

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Quick start, part 1: installs what is missing, builds, and opens the MarginLab workbench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/build.sh
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+  echo "MarginLab: no display found (DISPLAY/WAYLAND_DISPLAY unset). Run it from a desktop session, or under" >&2
+  echo "  xvfb-run -a ./scripts/run.sh   to render it off screen." >&2
+  exit 1
+fi
+exec ./build/bin/marginlab "$@"
