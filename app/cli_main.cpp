@@ -8,6 +8,7 @@
 
 #include "engine/bench/bench_heads.h"
 #include "engine/core/errors.h"
+#include "engine/core/memory.h"
 #include "engine/core/threads.h"
 #include "engine/heads/head_factory.h"
 #include "engine/verify/verify_heads.h"
@@ -98,6 +99,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   try {
+    marginlab::reuse_freed_memory();
     marginlab::configure_threads(threads);
     if (*verify) return run_verify_heads(files);
     if (*list) return run_list_heads();

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "app/main_window.h"
+#include "engine/core/memory.h"
 #include "engine/core/threads.h"
 
 int main(int argc, char** argv) {
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   parser.process(app);
 
   // Training gets every core but one: the GUI keeps one to stay responsive.
+  marginlab::reuse_freed_memory();
   marginlab::configure_threads(0, /*reserved=*/1);
   marginlab::app::MainWindow window;
   window.show();
