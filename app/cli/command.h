@@ -1,0 +1,20 @@
+#pragma once
+// How marginlab-cli is put together: each file under app/cli registers its subcommands on the CLI11 tree and
+// hands back what to run when the user picked one, so commands live beside their own option parsing.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <vector>
+
+namespace marginlab::cli {
+
+struct Command {
+  CLI::App* app;             // the parsed subcommand
+  std::function<int()> run;  // its exit status
+};
+using Commands = std::vector<Command>;
+
+// The command groups, one file each.
+void add_head_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // verify-heads, heads, bench heads
+
+}  // namespace marginlab::cli
