@@ -17,6 +17,11 @@ int main(int argc, char** argv) {
 
   marginlab::cli::Commands commands;
   marginlab::cli::add_head_commands(app, *bench, commands);
+#ifdef MARGINLAB_WITH_OPENCV
+  marginlab::cli::add_synth_commands(app, *bench, commands);
+#endif
+  marginlab::cli::add_model_commands(app, *bench, commands);
+  marginlab::cli::add_train_commands(app, *bench, commands);
 
   CLI11_PARSE(app, argc, argv);
   try {

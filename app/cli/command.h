@@ -16,5 +16,10 @@ using Commands = std::vector<Command>;
 
 // The command groups, one file each.
 void add_head_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // verify-heads, heads, bench heads
+void add_model_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // model-info
+void add_train_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // train, bench train
+#ifdef MARGINLAB_WITH_OPENCV
+void add_synth_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // synth preview, bench synth
+#endif
 
 }  // namespace marginlab::cli

@@ -51,4 +51,15 @@ MarginHeadImpl::MarginLogits ElasticFaceHeadImpl::apply_margin(const torch::Tens
   return r;
 }
 
+void ElasticFaceHeadImpl::save_extra_state(torch::serialize::OutputArchive& archive) const {
+  // The margin draws continue where they stopped, so a resumed run sees the same margins.
+  archive.write("margin_generator", generator_.get_state());
+}
+
+void ElasticFaceHeadImpl::load_extra_state(torch::serialize::InputArchive& archive) {
+  torch::Tensor state;
+  archive.read("margin_generator", state);
+  generator_.set_state(state);
+}
+
 }  // namespace marginlab::heads

@@ -11,6 +11,8 @@ class ElasticFaceHeadImpl : public HeadWithParams<ElasticFaceParams> {
  public:
   ElasticFaceHeadImpl(std::int64_t dim, std::int64_t classes, const ElasticFaceParams& params = {});
   std::string_view margin_unit() const override { return params_.kind == ElasticKind::arc ? "rad" : "cos"; }
+  void save_extra_state(torch::serialize::OutputArchive& archive) const override;
+  void load_extra_state(torch::serialize::InputArchive& archive) override;
 
  protected:
   MarginLogits apply_margin(const torch::Tensor& cosine, const torch::Tensor& norms, const Targets& targets,

@@ -186,4 +186,15 @@ MarginHeadImpl::MarginLogits KappaFaceHeadImpl::apply_margin(const torch::Tensor
   return r;
 }
 
+void KappaFaceHeadImpl::save_extra_state(torch::serialize::OutputArchive& archive) const {
+  archive.write("refresh_counters", torch::tensor({refreshes_, steps_since_refresh_}, torch::kInt64));
+}
+
+void KappaFaceHeadImpl::load_extra_state(torch::serialize::InputArchive& archive) {
+  torch::Tensor counters;
+  archive.read("refresh_counters", counters);
+  refreshes_ = counters[0].item<std::int64_t>();
+  steps_since_refresh_ = counters[1].item<std::int64_t>();
+}
+
 }  // namespace marginlab::heads

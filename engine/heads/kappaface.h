@@ -16,6 +16,8 @@ class KappaFaceHeadImpl : public HeadWithParams<KappaFaceParams> {
   KappaFaceHeadImpl(std::int64_t dim, const std::vector<std::int64_t>& class_counts, std::int64_t dataset_size,
                     const KappaFaceParams& params = {}, std::uint64_t seed = 0);
   std::string_view margin_unit() const override { return "rad"; }
+  void save_extra_state(torch::serialize::OutputArchive& archive) const override;
+  void load_extra_state(torch::serialize::InputArchive& archive) override;
 
   // Adds a batch to the class statistics, without gradient. Memory buffer: `features` are the backbone's
   // embeddings of samples `sample_ids`; each memory row moves towards its feature and the rows are summed.

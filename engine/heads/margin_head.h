@@ -70,6 +70,11 @@ class MarginHeadImpl : public torch::nn::Module {
   // "rad" for margins on the angle, "cos" for margins on the cosine.
   virtual std::string_view margin_unit() const = 0;
   virtual double scale() const = 0;
+  // State beyond parameters and buffers that an exact resume needs (counters, random generators). Parameters,
+  // buffers and hyperparameters are saved by the caller.
+  virtual void save_extra_state(torch::serialize::OutputArchive& archive) const { (void)archive; }
+  virtual void load_extra_state(torch::serialize::InputArchive& archive) { (void)archive; }
+
   // Name-based access to the numeric hyperparameters (CLI --set, GUI sliders); same validation as set_params.
   virtual std::vector<ParamValue> parameter_values() const = 0;
   virtual void set_parameter(std::string_view name, double value) = 0;

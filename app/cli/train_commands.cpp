@@ -1,0 +1,282 @@
+// marginlab-cli train, bench train: training from the command line and its throughput.
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <unistd.h>
+
+#include "app/cli/command.h"
+#include "engine/bench/bench_train.h"
+#include "engine/core/errors.h"
+#include "engine/train/experiment.h"
+#ifdef MARGINLAB_WITH_OPENCV
+#include "engine/train/trainer.h"
+#endif
+
+namespace marginlab::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+#ifdef MARGINLAB_WITH_OPENCV
+
+std::atomic<int> interrupts{0};
+
+extern "C" void on_interrupt(int) {
+  // The first Ctrl-C asks for a clean stop (the poll loop forwards it); a second one ends the program at once.
+  if (interrupts.fetch_add(1) > 0) std::_Exit(130);
+}
+
+// A preset name ("synthface-demo") or a path.
+fs::path resolve_config(const std::string& name) {
+  if (fs::exists(name)) return name;
+  const fs::path preset = fs::path(MARGINLAB_PRESETS_DIR) / (name + ".json");
+  if (fs::exists(preset)) return preset;
+  throw InvalidFile(name + ": no such experiment file, nor a preset in " + std::string(MARGINLAB_PRESETS_DIR));
+}
+
+nlohmann::json read_document(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) throw InvalidFile(path.string() + ": cannot open the experiment file");
+  const auto document = nlohmann::json::parse(in, nullptr, false);
+  if (document.is_discarded()) throw InvalidFile(path.string() + ": not valid JSON");
+  return document;
+}
+
+std::string clock_text(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "--:--";
+  const auto s = static_cast<long>(seconds + 0.5);
+  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) : fmt::format("{:02}:{:02}", s / 60, s % 60);
+}
+
+// On a terminal one line redrawn in place; in a log (not a TTY) a plain line every kLogInterval.
+class ProgressLine {
+ public:
+  ProgressLine(std::int64_t start, std::int64_t total)
+      : start_(start), total_(total), terminal_(::isatty(STDERR_FILENO) != 0) {}
+
+  void update(const train::StepRecord& r) {
+    last_ = r;
+    // Steps/s since the run (re)started: steadier than the last step's.
+    if (r.wall_seconds > 0 && r.step > start_) {
+      rate_steps_ = static_cast<double>(r.step - start_) / r.wall_seconds;
+    }
+  }
+
+  // Clears the redrawn line before other output.
+  void clear() {
+    if (terminal_ && drawn_step_ > 0) {
+      std::fputs("\r\033[K", stderr);
+      drawn_step_ = 0;  // redraw at the next draw()
+    }
+  }
+
+  void draw(bool final_line) {
+    if (last_.step == 0) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!final_line) {
+      if (last_.step == drawn_step_) return;
+      if (!terminal_ && now - last_log_ < kLogInterval) return;
+    }
+    drawn_step_ = last_.step;
+    last_log_ = now;
+    const double done = static_cast<double>(last_.step) / static_cast<double>(total_);
+    constexpr int kWidth = 24;
+    const int filled = static_cast<int>(done * kWidth);
+    const double eta = rate_steps_ > 0 ? static_cast<double>(total_ - last_.step) / rate_steps_ : NAN;
+    std::fprintf(stderr, "%s[%s%s] %3.0f%% step %lld/%lld epoch %lld loss %.4f acc %.3f lr %.3g %5.0f img/s ETA %s%s",
+                 terminal_ ? "\r\033[K" : "", std::string(filled, '#').c_str(),
+                 std::string(kWidth - filled, '.').c_str(), 100 * done, static_cast<long long>(last_.step),
+                 static_cast<long long>(total_), static_cast<long long>(last_.epoch + 1), last_.loss, last_.accuracy,
+                 last_.lr, last_.samples_per_second, clock_text(eta).c_str(), terminal_ && !final_line ? "" : "\n");
+    std::fflush(stderr);
+  }
+
+ private:
+  static constexpr std::chrono::seconds kLogInterval{10};
+  std::int64_t start_, total_;
+  bool terminal_;
+  train::StepRecord last_;
+  double rate_steps_ = 0;
+  std::int64_t drawn_step_ = 0;
+  std::chrono::steady_clock::time_point last_log_{};
+};
+
+void print_evaluation(const train::Evaluation& e) {
+  fmt::print("verification on {} pairs at step {}:\n", e.set, e.step);
+  fmt::print("  {:<10} {:>6} {:>16} {:>8} {:>8}\n", "stratum", "pairs", "accuracy (10-f)", "AUC", "EER");
+  for (const auto& s : e.strata) {
+    fmt::print("  {:<10} {:>6} {:>9.2f} ± {:<4.2f} {:>8.4f} {:>7.2f}%\n", s.stratum, s.metrics.pairs,
+               100 * s.metrics.accuracy, 100 * s.metrics.accuracy_std, s.metrics.auc, 100 * s.metrics.eer);
+  }
+  fmt::print("  Spearman correlation of feature norm and true quality: {:.3f}\n", e.norm_quality_spearman);
+}
+
+struct TrainOptions {
+  std::string config;
+  std::vector<std::string> overrides;
+  std::string resume;
+  bool quiet = false;
+};
+
+int run_train(const TrainOptions& options) {
+  std::unique_ptr<train::Trainer> trainer;
+  if (!options.resume.empty()) {
+    if (options.overrides.empty()) {
+      trainer = std::make_unique<train::Trainer>(options.resume);
+    } else {
+      const auto file = fs::path(options.resume) / "experiment.json";
+      auto document = read_document(file);
+      for (const auto& o : options.overrides) train::apply_override(document, o);
+      const auto experiment = train::experiment_from_json(document, file.string() + " with --set");
+      trainer = std::make_unique<train::Trainer>(options.resume, &experiment);
+    }
+  } else {
+    const auto file = resolve_config(options.config);
+    auto document = read_document(file);
+    for (const auto& o : options.overrides) train::apply_override(document, o);
+    trainer = std::make_unique<train::Trainer>(train::experiment_from_json(document, file.string()));
+  }
+  fmt::print("run directory: {}\n", trainer->run_directory().string());
+  fmt::print("{}: {} on {}, {} threads; {} steps{}\n", trainer->experiment().name, trainer->experiment().head.kind,
+             trainer->device_name(), at::get_num_threads(), trainer->total_steps(),
+             trainer->start_step() > 0 ? fmt::format(" (resuming at step {})", trainer->start_step()) : "");
+  std::fflush(stdout);
+
+  interrupts = 0;
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  train::RunSummary summary;
+  std::exception_ptr failure;
+  std::atomic<bool> finished{false};
+  std::thread worker([&] {
+    try {
+      summary = trainer->run();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    finished = true;
+  });
+
+  ProgressLine progress(trainer->start_step(), trainer->total_steps());
+  bool stop_forwarded = false;
+  auto drain = [&] {
+    for (const auto& record : trainer->telemetry().drain_steps()) progress.update(record);
+    for (const auto& event : trainer->telemetry().drain_events()) {
+      const bool notable = event.kind != train::RunEvent::Kind::checkpoint && event.kind != train::RunEvent::Kind::info &&
+                           event.kind != train::RunEvent::Kind::evaluation;
+      if (notable || !options.quiet) {
+        progress.clear();
+        fmt::print("[step {}] {}\n", event.step, event.text);
+        std::fflush(stdout);
+      }
+    }
+    trainer->telemetry().drain_evaluations();  // printed from the summary
+    if (!options.quiet) progress.draw(false);
+  };
+  while (!finished) {
+    if (interrupts > 0 && !stop_forwarded) {
+      std::fprintf(stderr, "\nstopping at the next step boundary (a checkpoint follows; Ctrl-C again to abort)\n");
+      trainer->control().stop();
+      stop_forwarded = true;
+    }
+    drain();
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  worker.join();
+  drain();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (failure) std::rethrow_exception(failure);
+  if (!options.quiet) progress.draw(true);
+
+  fmt::print("{} at step {} of {}; {} steps skipped; last loss {:.4f}\n", summary.stopped ? "stopped" : "finished",
+             summary.steps, summary.total_steps, summary.skipped_steps, summary.last_loss);
+  for (const auto& evaluation : summary.evaluations) print_evaluation(evaluation);
+  fmt::print("resume or inspect: {}\n", summary.run_directory.string());
+  return 0;
+}
+
+#endif  // MARGINLAB_WITH_OPENCV
+
+int run_bench_train(const bench::TrainBenchConfig& config) {
+  const auto r = bench::bench_train(config);
+  fmt::print("bench train: {} {}×{}, batch {}, head {} ({} classes), {}, {}, {} threads on {}\n", config.backbone,
+             config.input_size, config.input_size, config.batch, config.head, config.classes,
+             train::to_string(config.precision), config.channels_last ? "channels-last" : "NCHW", r.threads, r.device);
+  fmt::print("  GEMM peak ({}×{} {}):         {:8.1f} GFLOP/s\n", r.gemm_size, r.gemm_size,
+             train::to_string(config.precision), r.gemm_peak_flops / 1e9);
+  fmt::print("  step (median of {}):             {:8.1f} ms\n", config.iterations, r.step_ms);
+  fmt::print("  throughput:                      {:8.1f} samples/s\n", r.samples_per_second);
+  fmt::print("  model FLOPs per sample (fwd+bwd): {:7.2f} GFLOP\n", r.flops_per_sample / 1e9);
+  fmt::print("  achieved:                        {:8.1f} GFLOP/s = {:.1f}% of the GEMM peak\n", r.achieved_flops / 1e9,
+             100 * r.peak_fraction);
+  fmt::print("  step with telemetry:             {:8.1f} ms ({:+.1f}%)\n", r.step_with_telemetry_ms,
+             100 * r.telemetry_overhead);
+  return 0;
+}
+
+}  // namespace
+
+void add_train_commands(CLI::App& app, CLI::App& bench_group, Commands& commands) {
+#ifdef MARGINLAB_WITH_OPENCV
+  auto* train_command = app.add_subcommand("train", "train a model from an experiment file or preset");
+  auto options = std::make_shared<TrainOptions>();
+  auto* config = train_command->add_option("--config", options->config,
+                                           "experiment JSON file, or a preset name (e.g. synthface-demo)");
+  train_command->add_option("--set", options->overrides, "override a key, e.g. --set optimizer.lr=0.05")
+      ->allow_extra_args(false);
+  auto* resume = train_command->add_option("--resume", options->resume, "continue the run in this run directory")
+                     ->check(CLI::ExistingDirectory);
+  config->excludes(resume);
+  train_command->add_flag("--quiet", options->quiet, "no progress line and no routine events");
+  commands.push_back({train_command, [options] {
+                        if (options->config.empty() && options->resume.empty()) {
+                          throw InvalidParameter("train: give --config FILE|PRESET or --resume RUN_DIR");
+                        }
+                        return run_train(*options);
+                      }});
+#else
+  (void)app;
+#endif
+
+  auto* bench_train = bench_group.add_subcommand("train", "training throughput and its fraction of the GEMM peak");
+  auto config_bench = std::make_shared<bench::TrainBenchConfig>();
+  bench_train->add_option("--backbone", config_bench->backbone, "backbone kind");
+  bench_train->add_option("--input-size", config_bench->input_size, "input side")->check(CLI::PositiveNumber);
+  bench_train->add_option("--batch", config_bench->batch, "batch size")->check(CLI::PositiveNumber);
+  bench_train->add_option("--embedding-dim", config_bench->embedding_dim, "embedding size")->check(CLI::PositiveNumber);
+  bench_train->add_option("--head", config_bench->head, "margin head");
+  bench_train->add_option("--classes", config_bench->classes, "classes")->check(CLI::PositiveNumber);
+  bench_train->add_option("--iterations", config_bench->iterations, "timed steps")->check(CLI::PositiveNumber);
+  bench_train->add_option("--warmup", config_bench->warmup, "untimed steps")->check(CLI::NonNegativeNumber);
+  bench_train->add_option("--report-every", config_bench->report_every, "snapshot interval for the telemetry cost")
+      ->check(CLI::PositiveNumber);
+  auto nchw = std::make_shared<bool>(false);
+  bench_train->add_flag("--nchw", *nchw, "plain NCHW memory format instead of channels-last");
+  auto precision = std::make_shared<std::string>("fp32");
+  bench_train->add_option("--precision", *precision, "fp32, fp16 or bf16 (CUDA)")
+      ->check(CLI::IsMember({"fp32", "fp16", "bf16"}));
+  auto device = std::make_shared<std::string>("auto");
+  bench_train->add_option("--device", *device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  commands.push_back({bench_train, [config_bench, nchw, precision, device] {
+                        config_bench->channels_last = !*nchw;
+                        config_bench->precision = *precision == "fp16"   ? train::Precision::fp16
+                                                  : *precision == "bf16" ? train::Precision::bf16
+                                                                         : train::Precision::fp32;
+                        config_bench->device = *device == "cpu"    ? train::DeviceChoice::cpu
+                                               : *device == "cuda" ? train::DeviceChoice::cuda
+                                                                   : train::DeviceChoice::automatic;
+                        return run_bench_train(*config_bench);
+                      }});
+}
+
+}  // namespace marginlab::cli

@@ -1,0 +1,119 @@
+#include "engine/bench/bench_train.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include "engine/backbones/model_info.h"
+#include "engine/backbones/backbone.h"
+#include "engine/train/session.h"
+#include "engine/train/telemetry_builder.h"
+
+namespace marginlab::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void synchronize(const torch::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize();
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+// The machine's practical matrix-multiply peak: the best of several n×n products in the training dtype.
+std::pair<double, std::int64_t> gemm_peak(const torch::Device& device, train::Precision precision) {
+  const auto dtype = precision == train::Precision::fp16   ? torch::kHalf
+                     : precision == train::Precision::bf16 ? torch::kBFloat16
+                                                           : torch::kFloat32;
+  const std::int64_t n = device.is_cuda() ? 8192 : 2048;
+  const auto options = torch::TensorOptions().device(device).dtype(dtype);
+  const auto a = torch::randn({n, n}, options), b = torch::randn({n, n}, options);
+  auto c = torch::mm(a, b);  // warm-up: library initialisation and thread start
+  synchronize(device);
+  double best = 0;
+  for (int i = 0; i < 5; ++i) {
+    const auto start = Clock::now();
+    torch::mm_out(c, a, b);
+    synchronize(device);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    best = std::max(best, 2.0 * n * n * n / seconds);
+  }
+  return {best, n};
+}
+
+}  // namespace
+
+TrainBenchResult bench_train(const TrainBenchConfig& config) {
+  train::Experiment experiment;
+  experiment.model.backbone = config.backbone;
+  experiment.model.embedding_dim = config.embedding_dim;
+  experiment.model.channels_last = config.channels_last;
+  experiment.data.image_size = config.input_size;
+  experiment.head.kind = config.head;
+  experiment.train.batch_size = config.batch;
+  experiment.train.precision = config.precision;
+  experiment.report.every_steps = config.report_every;
+  train::check_experiment(experiment, "bench train");
+
+  const auto device = train::resolve_device(config.device);
+  TrainBenchResult result;
+  result.device = device.str();
+  result.threads = at::get_num_threads();
+  std::tie(result.gemm_peak_flops, result.gemm_size) = gemm_peak(device, config.precision);
+
+  torch::manual_seed(0);
+  train::DataShape shape{config.classes, {}, config.classes * 10};
+  train::TrainingSession session(experiment, shape, device);
+  // A fixed batch made on the device: the benchmark measures the model, not the input pipeline.
+  data::Batch batch;
+  batch.images = torch::randn({config.batch, 3, config.input_size, config.input_size},
+                              torch::TensorOptions().device(device));
+  batch.labels = torch::randint(config.classes, {config.batch}, torch::TensorOptions().device(device).dtype(torch::kInt64));
+  batch.quality = torch::rand({config.batch}, torch::TensorOptions().device(device));
+  batch.sample_ids = torch::arange(config.batch, torch::TensorOptions().device(device).dtype(torch::kInt64));
+
+  auto time_steps = [&](bool with_telemetry) {
+    train::TelemetryBuilder telemetry(experiment, std::vector<std::int64_t>(config.classes, 10));
+    std::vector<double> times;
+    for (int i = 0; i < config.warmup + config.iterations; ++i) {
+      synchronize(device);
+      const auto start = Clock::now();
+      const auto outcome = session.step(batch, 0.01, with_telemetry);
+      if (with_telemetry) {
+        train::StepRecord record;
+        record.step = i + 1;
+        telemetry.add_step(record, outcome, session, batch.quality);
+        if ((i + 1) % config.report_every == 0) {
+          telemetry.take_steps();
+          telemetry.snapshot(session, i + 1, 0);
+        }
+      }
+      synchronize(device);
+      if (i >= config.warmup) times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+    return median(times);
+  };
+  result.step_ms = time_steps(false);
+  result.step_with_telemetry_ms = time_steps(true);
+  result.telemetry_overhead = result.step_with_telemetry_ms / result.step_ms - 1.0;
+  result.samples_per_second = 1000.0 * static_cast<double>(config.batch) / result.step_ms;
+
+  backbones::BackboneSpec spec;
+  spec.kind = config.backbone;
+  spec.embedding_dim = config.embedding_dim;
+  spec.input_size = config.input_size;
+  const double forward_macs = backbones::model_info(spec).multiply_adds +
+                              static_cast<double>(config.embedding_dim) * static_cast<double>(config.classes);
+  // Backward costs about twice the forward (gradients for inputs and for weights).
+  result.flops_per_sample = 3.0 * 2.0 * forward_macs;
+  result.achieved_flops = result.flops_per_sample * result.samples_per_second;
+  result.peak_fraction = result.achieved_flops / result.gemm_peak_flops;
+  return result;
+}
+
+}  // namespace marginlab::bench

@@ -1,0 +1,32 @@
+#pragma once
+// From the experiment's data settings to the sources and loader settings a run uses. Needs the engine's OpenCV
+// part (SynthFace, the image loader).
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/data/loader.h"
+#include "engine/data/synthface.h"
+#include "engine/train/experiment.h"
+
+namespace marginlab::train {
+
+struct TrainingData {
+  std::shared_ptr<const data::SampleSource> train;
+  // Verification images and the pairs over them (SynthFace's held-out identities); null when the source has none.
+  std::shared_ptr<const data::SampleSource> verification_images;
+  std::vector<data::VerificationPair> pairs;
+};
+
+// Strict reading of `data.synthface` (unknown keys and bad values name themselves); the image side comes from
+// data.image_size so that the generator renders at the size the network sees.
+data::SynthFaceConfig synthface_config(const DataSettings& data, const std::string& origin);
+
+TrainingData open_training_data(const DataSettings& data, const std::string& origin);
+
+// Training: shuffled, augmented, incomplete last batch dropped. Evaluation: in order, every image, no augmentation.
+data::LoaderConfig loader_config(const Experiment& experiment, bool training);
+
+}  // namespace marginlab::train

@@ -1,0 +1,66 @@
+#pragma once
+// The two ways into a running trainer from another thread (the GUI's bridge, the CLI's signal handler): live
+// hyperparameter changes and run control. Both are read by the trainer at step boundaries only, so a change never
+// lands in the middle of a forward/backward pass. Torch-free.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace marginlab::train {
+
+// A new value for a head hyperparameter (by its name, as `marginlab-cli heads` lists it) or for "lr": the base
+// learning rate, which the schedule keeps scaling (warm-up and decay continue from the new base).
+struct ParamUpdate {
+  std::string name;
+  double value;
+};
+
+inline constexpr const char* kLearningRate = "lr";
+
+// Versioned mailbox. Each post() gets the next version; the trainer takes everything posted since its last take
+// (the newest value per name wins) and reports "version v applied at step s" through the telemetry.
+class LiveParameters {
+ public:
+  struct Pending {
+    std::uint64_t version;             // the newest version included
+    std::vector<ParamUpdate> updates;  // one per name, in first-posted order
+  };
+
+  std::uint64_t post(const std::vector<ParamUpdate>& updates);
+  std::optional<Pending> take();
+  std::uint64_t latest_version() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::uint64_t version_ = 0;
+  std::vector<ParamUpdate> pending_;
+};
+
+// Pause, resume, stop and "checkpoint now". Stop also ends a pause; stop always leaves a checkpoint.
+class RunControl {
+ public:
+  void pause();
+  void resume();
+  void stop();
+  void checkpoint_now();
+
+  bool stop_requested() const { return stop_.load(); }
+  bool paused() const;
+  // True once (and clears the request).
+  bool take_checkpoint_request() { return checkpoint_.exchange(false); }
+  // Blocks while paused; returns when resumed, stopped or asked for a checkpoint (the caller loops).
+  void wait_while_paused();
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> checkpoint_{false};
+  mutable std::mutex mutex_;
+  std::condition_variable resumed_;
+  bool paused_ = false;
+};
+
+}  // namespace marginlab::train

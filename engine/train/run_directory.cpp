@@ -1,0 +1,209 @@
+#include "engine/train/run_directory.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <sstream>
+#include <vector>
+
+#include "engine/core/errors.h"
+
+namespace marginlab::train {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// JSON has no NaN: "not applicable / unknown" is written as null.
+json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+
+template <class T>
+json numbers(const std::vector<T>& values) {
+  json array = json::array();
+  for (const auto& v : values) {
+    if constexpr (std::is_floating_point_v<T>) {
+      array.push_back(number(v));
+    } else {
+      array.push_back(v);
+    }
+  }
+  return array;
+}
+
+// Keeps the lines of `file` for which `keep` holds (the header line always).
+template <class Keep>
+void filter_lines(const fs::path& file, bool has_header, Keep&& keep) {
+  std::ifstream in(file);
+  if (!in) return;
+  std::vector<std::string> lines;
+  std::string line;
+  bool first = true;
+  while (std::getline(in, line)) {
+    if ((first && has_header) || keep(line)) lines.push_back(line);
+    first = false;
+  }
+  in.close();
+  std::ofstream out(file, std::ios::trunc);
+  for (const auto& l : lines) out << l << '\n';
+}
+
+std::int64_t leading_step(const std::string& csv_line) {
+  try {
+    return std::stoll(csv_line.substr(0, csv_line.find(',')));
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+std::int64_t json_step(const std::string& line) {
+  const auto parsed = json::parse(line, nullptr, false);
+  if (parsed.is_discarded() || !parsed.contains("step")) return -1;
+  return parsed["step"].get<std::int64_t>();
+}
+
+std::ofstream open_append(const fs::path& file) {
+  std::ofstream out(file, std::ios::app);
+  if (!out) throw InvalidFile(file.string() + ": cannot open for writing");
+  return out;
+}
+
+}  // namespace
+
+RunDirectory RunDirectory::create(const fs::path& runs_dir, const std::string& name) {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm local{};
+  localtime_r(&now, &local);
+  const std::string stem = fmt::format("{}-{:%Y%m%d-%H%M%S}", name, local);
+  std::error_code error;
+  fs::create_directories(runs_dir, error);
+  if (error) throw InvalidFile(runs_dir.string() + ": cannot create the runs directory (" + error.message() + ")");
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    fs::path candidate = runs_dir / (attempt == 0 ? stem : fmt::format("{}-{}", stem, attempt + 1));
+    if (fs::create_directory(candidate, error)) {
+      fs::create_directory(candidate / "checkpoints");
+      return RunDirectory(candidate);
+    }
+    if (error) throw InvalidFile(candidate.string() + ": cannot create the run directory (" + error.message() + ")");
+  }
+  throw InvalidFile(runs_dir.string() + ": no free run directory name for " + stem);
+}
+
+RunDirectory RunDirectory::open_for_resume(const fs::path& path) {
+  RunDirectory directory(path);
+  if (!fs::is_directory(path)) throw InvalidFile(path.string() + ": not a run directory");
+  for (const auto& required : {directory.experiment_file(), directory.checkpoint_file()}) {
+    if (!fs::is_regular_file(required)) {
+      throw InvalidFile(path.string() + ": cannot resume, " + required.filename().string() + " is missing");
+    }
+  }
+  return directory;
+}
+
+std::string metrics_csv_header() {
+  return "step,epoch,wall_seconds,loss,accuracy,lr,samples_per_second,norm_mean,norm_std,ema_norm_mean,"
+         "ema_norm_std,margin_mean,grad_norm,loss_scale,skipped";
+}
+
+RunRecorder::RunRecorder(const RunDirectory& directory, std::int64_t resume_step) {
+  if (resume_step > 0) {
+    filter_lines(directory.metrics_file(), true,
+                 [&](const std::string& l) { return leading_step(l) <= resume_step; });
+    for (const auto& file : {directory.events_file(), directory.evaluations_file(), directory.telemetry_file()}) {
+      filter_lines(file, false, [&](const std::string& l) { return json_step(l) <= resume_step; });
+    }
+  }
+  const bool new_metrics = !fs::exists(directory.metrics_file()) || fs::file_size(directory.metrics_file()) == 0;
+  metrics_ = open_append(directory.metrics_file());
+  if (new_metrics) metrics_ << metrics_csv_header() << '\n';
+  events_ = open_append(directory.events_file());
+  evaluations_ = open_append(directory.evaluations_file());
+  telemetry_ = open_append(directory.telemetry_file());
+}
+
+void RunRecorder::record(const StepRecord& s) {
+  metrics_ << fmt::format("{},{},{:.3f},{:.6g},{:.6g},{:.6g},{:.4g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:g},{}\n",
+                          s.step, s.epoch, s.wall_seconds, s.loss, s.accuracy, s.lr, s.samples_per_second, s.norm_mean,
+                          s.norm_std, s.ema_norm_mean, s.ema_norm_std, s.margin_mean, s.grad_norm, s.loss_scale,
+                          s.skipped ? 1 : 0);
+}
+
+void RunRecorder::record(const RunEvent& e) {
+  json line{{"step", e.step}, {"kind", to_string(e.kind)}, {"text", e.text}};
+  if (!e.name.empty()) {
+    line["name"] = e.name;
+    line["value"] = number(e.value);
+    line["version"] = e.version;
+  }
+  events_ << line.dump() << '\n';
+  events_.flush();  // rare and precious: they explain the curves
+}
+
+void RunRecorder::record(const Evaluation& e) {
+  json strata = json::array();
+  for (const auto& s : e.strata) {
+    const auto& m = s.metrics;
+    strata.push_back({{"stratum", s.stratum},
+                      {"pairs", m.pairs},
+                      {"genuine", m.genuine},
+                      {"accuracy", number(m.accuracy)},
+                      {"accuracy_std", number(m.accuracy_std)},
+                      {"threshold", number(m.threshold)},
+                      {"auc", number(m.auc)},
+                      {"eer", number(m.eer)}});
+  }
+  evaluations_ << json{{"step", e.step},
+                       {"set", e.set},
+                       {"strata", strata},
+                       {"norm_quality_spearman", number(e.norm_quality_spearman)}}
+                      .dump()
+               << '\n';
+  evaluations_.flush();
+}
+
+void RunRecorder::record(const Snapshot& s) {
+  const auto& d = s.samples;
+  json params = json::array();
+  for (const auto& p : s.head_params) params.push_back({{"name", p.name}, {"value", p.value}});
+  json bands = json::array();
+  if (!s.norm_history.empty()) {
+    const auto& b = s.norm_history.back();  // earlier bands were written with earlier snapshots
+    bands.push_back({b.step, b.p05, b.p25, b.p50, b.p75, b.p95, number(b.ema_mean), number(b.ema_std)});
+  }
+  json line{{"step", s.step},
+            {"epoch", s.epoch},
+            {"head", s.head_kind},
+            {"margin_unit", s.margin_unit},
+            {"params", params},
+            {"base_lr", s.base_lr},
+            {"samples",
+             {{"label", d.label},
+              {"norm", numbers(d.norm)},
+              {"margin", numbers(d.margin)},
+              {"cos_margin", numbers(d.cos_margin)},
+              {"theta", numbers(d.theta)},
+              {"max_other_cos", numbers(d.max_other_cos)},
+              {"hard", d.hard},
+              {"target_grad", numbers(d.target_grad)},
+              {"z_hat", numbers(d.z_hat)},
+              {"g_angular", numbers(d.g_angular)},
+              {"g_additive", numbers(d.g_additive)},
+              {"quality", numbers(s.quality)}}},
+            {"norm_band", bands},
+            {"class_mean_theta", numbers(s.class_mean_theta)}};
+  if (!s.kappa.kappa.empty()) {
+    line["kappa"] = {{"kappa", numbers(s.kappa.kappa)}, {"psi", numbers(s.kappa.psi)},
+                     {"margin", numbers(s.kappa.margin)}, {"refreshes", s.kappa.refreshes}};
+  }
+  telemetry_ << line.dump() << '\n';
+}
+
+void RunRecorder::flush() {
+  metrics_.flush();
+  telemetry_.flush();
+}
+
+}  // namespace marginlab::train

@@ -1,0 +1,58 @@
+#pragma once
+// A run directory holds everything about one run, so that it can be resumed, compared and replayed later:
+//   experiment.json     the resolved experiment (every key, defaults included)
+//   metrics.csv         one row per step (never thinned)
+//   events.jsonl        parameter changes ("version v applied at step s"), checkpoints, skipped steps, epochs
+//   evaluations.jsonl   verification results
+//   telemetry.jsonl     snapshots of the per-sample / per-class arrays, every report.save_every_steps
+//   checkpoints/latest.pt
+//   log.txt
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "engine/train/telemetry.h"
+
+namespace marginlab::train {
+
+class RunDirectory {
+ public:
+  // A new directory `<runs_dir>/<name>-<YYYYmmdd-HHMMSS>` (a suffix keeps it unique).
+  static RunDirectory create(const std::filesystem::path& runs_dir, const std::string& name);
+  // An existing run to resume: must hold experiment.json and checkpoints/latest.pt (InvalidFile otherwise).
+  static RunDirectory open_for_resume(const std::filesystem::path& path);
+
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path experiment_file() const { return path_ / "experiment.json"; }
+  std::filesystem::path checkpoint_file() const { return path_ / "checkpoints" / "latest.pt"; }
+  std::filesystem::path metrics_file() const { return path_ / "metrics.csv"; }
+  std::filesystem::path events_file() const { return path_ / "events.jsonl"; }
+  std::filesystem::path evaluations_file() const { return path_ / "evaluations.jsonl"; }
+  std::filesystem::path telemetry_file() const { return path_ / "telemetry.jsonl"; }
+  std::filesystem::path log_file() const { return path_ / "log.txt"; }
+
+ private:
+  explicit RunDirectory(std::filesystem::path path) : path_(std::move(path)) {}
+  std::filesystem::path path_;
+};
+
+// Appends the run's records to its files as they happen, so the files are complete whoever else listens.
+class RunRecorder {
+ public:
+  // `resume_step` > 0: continuing a run from its checkpoint at that step; metric rows and events written after
+  // the checkpoint (by a run that died later) are dropped so that the files show one consistent history.
+  RunRecorder(const RunDirectory& directory, std::int64_t resume_step);
+
+  void record(const StepRecord& step);
+  void record(const RunEvent& event);
+  void record(const Evaluation& evaluation);
+  void record(const Snapshot& snapshot);
+  void flush();
+
+ private:
+  std::ofstream metrics_, events_, evaluations_, telemetry_;
+};
+
+std::string metrics_csv_header();
+
+}  // namespace marginlab::train

@@ -1,0 +1,108 @@
+#include "engine/train/experiment.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "engine/core/errors.h"
+
+namespace marginlab::train {
+namespace {
+
+using nlohmann::json;
+
+// The message of the InvalidParameter that `document` provokes.
+std::string error_of(const json& document) {
+  try {
+    experiment_from_json(document, "test.json");
+  } catch (const InvalidParameter& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(Experiment, DefaultsSurviveARoundTripThroughJson) {
+  Experiment e;
+  e.name = "round-trip";
+  e.head.params["m"] = 0.3;
+  e.schedule.milestones = {2, 4};
+  e.data.synthface = {{"identities", 30}};
+  const auto again = experiment_from_json(to_json(e), "round trip");
+  EXPECT_EQ(to_json(again), to_json(e));
+  EXPECT_EQ(again.head.params.at("m"), 0.3);
+}
+
+TEST(Experiment, UnknownKeysAreErrorsThatNameTheKey) {
+  const auto message = error_of({{"optimizer", {{"lrr", 0.1}}}});
+  EXPECT_NE(message.find("test.json"), std::string::npos) << message;
+  EXPECT_NE(message.find("optimizer.lrr"), std::string::npos) << message;
+  EXPECT_NE(message.find("unknown key"), std::string::npos) << message;
+}
+
+TEST(Experiment, BadValuesNameKeyValueAndRule) {
+  auto message = error_of({{"optimizer", {{"lr", -1}}}});
+  EXPECT_NE(message.find("optimizer.lr = -1"), std::string::npos) << message;
+  message = error_of({{"train", {{"precision", "fp8"}}}});
+  EXPECT_NE(message.find("train.precision = \"fp8\": must be one of fp32, fp16, bf16"), std::string::npos) << message;
+  message = error_of({{"data", {{"image_size", 100}}}});
+  EXPECT_NE(message.find("data.image_size = 100"), std::string::npos) << message;
+  message = error_of({{"schedule", {{"milestones", {5, 3}}}}});
+  EXPECT_NE(message.find("schedule.milestones"), std::string::npos) << message;
+  message = error_of({{"train", {{"batch_size", 1.5}}}});
+  EXPECT_NE(message.find("must be an integer"), std::string::npos) << message;
+}
+
+TEST(Experiment, HeadAndBackboneAreCheckedAgainstTheEngine) {
+  auto message = error_of({{"head", {{"kind", "adaface"}, {"params", {{"h", 3.0}}}}}});
+  EXPECT_NE(message.find("h = 3"), std::string::npos) << message;
+  message = error_of({{"head", {{"kind", "adaface"}, {"params", {{"margin", 0.3}}}}}});
+  EXPECT_NE(message.find("unknown parameter 'margin'"), std::string::npos) << message;
+  message = error_of({{"head", {{"kind", "sphereface"}}}});
+  EXPECT_NE(message.find("sphereface"), std::string::npos) << message;
+  message = error_of({{"model", {{"backbone", "resnet9000"}}}});
+  EXPECT_NE(message.find("model.backbone = \"resnet9000\""), std::string::npos) << message;
+}
+
+TEST(Experiment, OverridesReachNestedKeysAndGoThroughValidation) {
+  json document = {{"optimizer", {{"lr", 0.1}}}};
+  apply_override(document, "optimizer.lr=0.05");
+  apply_override(document, "head.kind=cosface");  // a bare word is a string
+  apply_override(document, "schedule.milestones=[1,2]");
+  const auto e = experiment_from_json(document, "--set");
+  EXPECT_DOUBLE_EQ(e.optimizer.lr, 0.05);
+  EXPECT_EQ(e.head.kind, "cosface");
+  EXPECT_EQ(e.schedule.milestones, (std::vector<double>{1, 2}));
+
+  EXPECT_THROW(apply_override(document, "no-equals-sign"), InvalidParameter);
+  EXPECT_THROW(apply_override(document, "optimizer.lr.deeper=1"), InvalidParameter);
+  apply_override(document, "optimizer.lr=\"fast\"");
+  EXPECT_NE(error_of(document).find("optimizer.lr = \"fast\": must be a number"), std::string::npos);
+}
+
+TEST(Experiment, EveryBuiltInPresetIsValid) {
+  int presets = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(MARGINLAB_PRESETS_DIR)) {
+    if (entry.path().extension() != ".json") continue;
+    SCOPED_TRACE(entry.path().string());
+    const auto e = load_experiment(entry.path().string());
+    EXPECT_EQ(e.name, entry.path().stem().string());
+    EXPECT_FALSE(e.description.empty());
+    ++presets;
+  }
+  EXPECT_GE(presets, 4);
+}
+
+TEST(Experiment, UnreadableFilesAreInvalidFileErrors) {
+  EXPECT_THROW(load_experiment("/nonexistent/experiment.json"), InvalidFile);
+  const auto path = std::filesystem::temp_directory_path() / "marginlab_not_json.json";
+  {
+    std::ofstream out(path);
+    out << "{ not json";
+  }
+  EXPECT_THROW(load_experiment(path.string()), InvalidFile);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace marginlab::train

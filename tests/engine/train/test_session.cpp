@@ -1,0 +1,138 @@
+#include "engine/train/session.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/core/errors.h"
+
+namespace marginlab::train {
+namespace {
+
+Experiment small_experiment(const std::string& head = "adaface") {
+  Experiment e;
+  e.model.backbone = "demo";
+  e.model.embedding_dim = 16;
+  e.data.image_size = 32;
+  e.head.kind = head;
+  e.train.batch_size = 8;
+  e.train.device = DeviceChoice::cpu;
+  return e;
+}
+
+data::Batch random_batch(std::int64_t size, std::int64_t classes, std::uint64_t seed) {
+  torch::manual_seed(seed);
+  data::Batch batch;
+  batch.images = torch::randn({size, 3, 32, 32}).contiguous(torch::MemoryFormat::ChannelsLast);
+  batch.labels = torch::randint(classes, {size}, torch::kInt64);
+  batch.quality = torch::rand({size});
+  batch.sample_ids = torch::arange(size, torch::kInt64);
+  return batch;
+}
+
+std::vector<torch::Tensor> copy_parameters(torch::nn::Module& module) {
+  std::vector<torch::Tensor> copies;
+  for (const auto& p : module.parameters()) copies.push_back(p.detach().clone());
+  return copies;
+}
+
+TEST(TrainingSession, StepsReduceTheLossOnAFixedBatch) {
+  torch::manual_seed(3);
+  const auto e = small_experiment();
+  TrainingSession session(e, {5, {}, 40}, torch::kCPU);
+  const auto batch = random_batch(8, 5, 11);
+  const float first = session.step(batch, 0.05, false).stats[kLoss].item<float>();
+  float last = first;
+  for (int i = 0; i < 15; ++i) last = session.step(batch, 0.05, false).stats[kLoss].item<float>();
+  EXPECT_LT(last, 0.8f * first);
+}
+
+TEST(TrainingSession, NonFiniteInputIsSkippedCountedAndLeavesTheModelUntouched) {
+  torch::manual_seed(3);
+  TrainingSession session(small_experiment(), {5, {}, 40}, torch::kCPU);
+  auto batch = random_batch(8, 5, 11);
+  session.step(batch, 0.05, false);  // momentum buffers exist from here on
+  const auto before = copy_parameters(*session.backbone());
+  const auto head_before = session.head()->kernel().detach().clone();
+  auto poisoned = batch;
+  poisoned.images = batch.images.clone();
+  poisoned.images[2][0][5][5] = std::numeric_limits<float>::quiet_NaN();
+  const auto outcome = session.step(poisoned, 0.05, true);
+  EXPECT_TRUE(outcome.skipped);
+  EXPECT_NE(outcome.skip_reason.find("non-finite"), std::string::npos) << outcome.skip_reason;
+  EXPECT_EQ(session.skipped_steps(), 1);
+  const auto after = copy_parameters(*session.backbone());
+  for (std::size_t i = 0; i < before.size(); ++i) EXPECT_TRUE(torch::equal(before[i], after[i])) << i;
+  EXPECT_TRUE(torch::equal(head_before, session.head()->kernel()));
+  // The run goes on.
+  EXPECT_FALSE(session.step(batch, 0.05, false).skipped);
+}
+
+TEST(TrainingSession, LiveChangesAreValidatedBeforeTheyApply) {
+  TrainingSession session(small_experiment(), {5, {}, 40}, torch::kCPU);
+  session.apply({"m", 0.25});
+  session.apply({kLearningRate, 0.02});
+  EXPECT_DOUBLE_EQ(session.base_lr(), 0.02);
+  try {
+    session.apply({"h", 7.0});
+    FAIL() << "h = 7 must be refused";
+  } catch (const InvalidParameter& error) {
+    EXPECT_NE(std::string(error.what()).find("h = 7"), std::string::npos) << error.what();
+  }
+  EXPECT_THROW(session.apply({kLearningRate, -1.0}), InvalidParameter);
+  EXPECT_DOUBLE_EQ(session.base_lr(), 0.02);
+  for (const auto& p : session.head()->parameter_values()) {
+    if (p.name == "m") EXPECT_DOUBLE_EQ(p.value, 0.25);
+    if (p.name == "h") EXPECT_DOUBLE_EQ(p.value, 0.333);
+  }
+}
+
+TEST(TrainingSession, SaveAndLoadContinueIdentically) {
+  const auto e = small_experiment("kappaface");
+  const auto batch = random_batch(8, 5, 11);
+  torch::manual_seed(5);
+  TrainingSession original(e, {5, {10, 8, 8, 7, 7}, 40}, torch::kCPU);
+  original.step(batch, 0.05, false);
+  original.apply({"m0", 0.6});
+  original.end_epoch();
+  torch::serialize::OutputArchive archive;
+  original.save(archive);
+  std::stringstream stream;
+  archive.save_to(stream);
+
+  torch::manual_seed(99);  // different initial weights: everything must come from the archive
+  TrainingSession restored(e, {5, {10, 8, 8, 7, 7}, 40}, torch::kCPU);
+  torch::serialize::InputArchive input;
+  input.load_from(stream);
+  restored.load(input);
+  const auto a = original.step(batch, 0.05, true);
+  const auto b = restored.step(batch, 0.05, true);
+  EXPECT_TRUE(torch::equal(a.stats, b.stats)) << a.stats << b.stats;
+  EXPECT_TRUE(torch::equal(a.diagnostics.margin, b.diagnostics.margin));
+}
+
+TEST(TrainingSession, MixedPrecisionIsRefusedOnTheCpuWithAReason) {
+  auto e = small_experiment();
+  e.train.precision = Precision::fp16;
+  try {
+    TrainingSession session(e, {5, {}, 40}, torch::kCPU);
+    FAIL() << "fp16 on the CPU must be refused";
+  } catch (const InvalidParameter& error) {
+    EXPECT_NE(std::string(error.what()).find("train.precision = \"fp16\""), std::string::npos) << error.what();
+  }
+}
+
+TEST(TrainingSession, MixedPrecisionStepsOnCuda) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  for (auto precision : {Precision::fp16, Precision::bf16}) {
+    auto e = small_experiment();
+    e.train.precision = precision;
+    TrainingSession session(e, {5, {}, 40}, torch::kCUDA);
+    const auto batch = random_batch(8, 5, 11);
+    const auto outcome = session.step(batch, 0.05, true);
+    EXPECT_FALSE(outcome.skipped) << outcome.skip_reason;
+    EXPECT_EQ(session.head()->kernel().scalar_type(), torch::kFloat32);
+    EXPECT_TRUE(torch::isfinite(outcome.stats).all().item<bool>());
+  }
+}
+
+}  // namespace
+}  // namespace marginlab::train

@@ -1,0 +1,208 @@
+#include "engine/train/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "engine/core/errors.h"
+
+namespace marginlab::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TrainerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    runs_ = fs::temp_directory_path() /
+            ("marginlab_trainer_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(runs_);
+  }
+  void TearDown() override { fs::remove_all(runs_); }
+
+  // A small SynthFace run on the demo network: seconds on two cores.
+  Experiment small(const std::string& head = "adaface") const {
+    Experiment e;
+    e.name = "test";
+    e.runs_dir = runs_.string();
+    e.data.synthface = {{"identities", 16}, {"max_images_per_identity", 24}, {"imbalance_ratio", 3},
+                        {"verification_identities", 12}, {"pairs_per_stratum", 40}};
+    e.data.image_size = 32;
+    e.model.backbone = "demo";
+    e.model.embedding_dim = 32;
+    e.head.kind = head;
+    e.optimizer.lr = 0.1;
+    e.schedule.kind = ScheduleKind::constant;
+    e.train.epochs = 50;
+    e.train.batch_size = 32;
+    e.train.device = DeviceChoice::cpu;
+    e.train.threads = 2;
+    e.report.every_steps = 2;
+    e.report.save_every_steps = 4;
+    e.checkpoint.every_steps = 0;
+    e.eval.at_end = false;
+    return e;
+  }
+
+  static std::vector<RunEvent> events_of(Trainer& trainer, RunEvent::Kind kind) {
+    std::vector<RunEvent> selected;
+    for (const auto& e : trainer.telemetry().drain_events()) {
+      if (e.kind == kind) selected.push_back(e);
+    }
+    return selected;
+  }
+
+  // Calls `act` from another thread once the run has reported `step` steps.
+  static std::thread when_step_reached(Trainer& trainer, std::int64_t step, std::function<void()> act) {
+    return std::thread([&trainer, step, act = std::move(act)] {
+      while (true) {
+        auto snapshot = trainer.telemetry().latest_snapshot();
+        if (snapshot && snapshot->step >= step) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+      act();
+    });
+  }
+
+  fs::path runs_;
+};
+
+TEST_F(TrainerTest, ARealShortRunLowersTheLossAndItsNormsTrackQuality) {
+  auto e = small();
+  e.train.max_steps = 120;
+  e.eval.at_end = true;
+  Trainer trainer(e);
+  const auto summary = trainer.run();
+  EXPECT_EQ(summary.steps, 120);
+  EXPECT_FALSE(summary.stopped);
+  const auto steps = trainer.telemetry().drain_steps();
+  ASSERT_EQ(steps.size(), 120u);
+  double first = 0, last = 0;
+  for (int i = 0; i < 10; ++i) {
+    first += steps[i].loss / 10;
+    last += steps[steps.size() - 1 - i].loss / 10;
+  }
+  EXPECT_LT(last, 0.8 * first) << "first 10 steps " << first << ", last 10 steps " << last;
+  ASSERT_EQ(summary.evaluations.size(), 1u);
+  const auto& evaluation = summary.evaluations.front();
+  EXPECT_GT(evaluation.norm_quality_spearman, 0.2);
+  ASSERT_EQ(evaluation.strata.size(), 4u);  // all, high-high, high-low, low-low
+  EXPECT_EQ(evaluation.strata[0].stratum, "all");
+
+  // The run directory holds its record.
+  const auto dir = summary.run_directory;
+  for (const auto* name : {"experiment.json", "metrics.csv", "events.jsonl", "evaluations.jsonl", "telemetry.jsonl",
+                           "log.txt", "checkpoints/latest.pt"}) {
+    EXPECT_TRUE(fs::exists(dir / name)) << name;
+  }
+  std::ifstream metrics(dir / "metrics.csv");
+  std::string line;
+  int rows = 0;
+  while (std::getline(metrics, line)) ++rows;
+  EXPECT_EQ(rows, 121);  // header + one row per step
+  EXPECT_NO_THROW(load_experiment((dir / "experiment.json").string()));
+
+  const auto snapshot = trainer.telemetry().latest_snapshot();
+  ASSERT_TRUE(snapshot);
+  EXPECT_EQ(snapshot->samples.norm.size(), snapshot->quality.size());
+  EXPECT_FALSE(snapshot->samples.z_hat.empty());
+  EXPECT_EQ(snapshot->class_count.size(), 16u);
+  EXPECT_FALSE(snapshot->norm_history.empty());
+}
+
+TEST_F(TrainerTest, AResumedRunContinuesWithExactlyTheSameLosses) {
+  auto e = small();
+  e.train.max_steps = 12;
+  Trainer straight(e);
+  straight.run();
+  const auto reference = straight.telemetry().drain_steps();
+
+  e.name = "interrupted";
+  e.train.max_steps = 6;
+  fs::path directory;
+  {
+    Trainer first_half(e);
+    directory = first_half.run_directory();
+    EXPECT_EQ(first_half.run().steps, 6);
+  }
+  e.train.max_steps = 12;
+  Trainer second_half(directory, &e);
+  EXPECT_EQ(second_half.start_step(), 6);
+  second_half.run();
+  const auto resumed = second_half.telemetry().drain_steps();
+  ASSERT_EQ(resumed.size(), 6u);
+  for (std::size_t i = 0; i < resumed.size(); ++i) {
+    EXPECT_EQ(resumed[i].step, reference[6 + i].step);
+    EXPECT_EQ(resumed[i].loss, reference[6 + i].loss) << "step " << resumed[i].step;
+    EXPECT_EQ(resumed[i].norm_mean, reference[6 + i].norm_mean) << "step " << resumed[i].step;
+  }
+}
+
+TEST_F(TrainerTest, StopLeavesACheckpointToResumeFrom) {
+  auto e = small();
+  e.train.max_steps = 400;
+  Trainer trainer(e);
+  auto stopper = when_step_reached(trainer, 4, [&] { trainer.control().stop(); });
+  const auto summary = trainer.run();
+  stopper.join();
+  EXPECT_TRUE(summary.stopped);
+  EXPECT_LT(summary.steps, 400);
+  EXPECT_TRUE(fs::exists(trainer.run_directory() / "checkpoints" / "latest.pt"));
+
+  e.train.max_steps = summary.steps + 3;
+  Trainer resumed(trainer.run_directory(), &e);
+  EXPECT_EQ(resumed.start_step(), summary.steps);
+  const auto rest = resumed.run();
+  EXPECT_EQ(rest.steps, summary.steps + 3);
+  EXPECT_FALSE(rest.stopped);
+}
+
+TEST_F(TrainerTest, LiveChangesApplyAtTheNextStepBoundaryAndAreRecorded) {
+  auto e = small("cosface");  // CosFace applies exactly m to every sample: the change is visible per step
+  e.train.max_steps = 16;
+  Trainer trainer(e);
+  std::uint64_t version = 0;
+  auto tuner = when_step_reached(trainer, 4, [&] {
+    version = trainer.live_parameters().post({{"m", 0.2}});
+    trainer.live_parameters().post({{"s", -5.0}});  // refused by the head
+  });
+  trainer.run();
+  tuner.join();
+  auto all_events = trainer.telemetry().drain_events();
+  const RunEvent* applied = nullptr;
+  const RunEvent* rejected = nullptr;
+  for (const auto& event : all_events) {
+    if (event.kind == RunEvent::Kind::param_applied) applied = &event;
+    if (event.kind == RunEvent::Kind::param_rejected) rejected = &event;
+  }
+  ASSERT_NE(applied, nullptr);
+  ASSERT_NE(rejected, nullptr);
+  EXPECT_EQ(applied->name, "m");
+  EXPECT_GE(applied->version, version);
+  EXPECT_NE(rejected->text.find("s = -5"), std::string::npos) << rejected->text;
+  const auto step = applied->step;  // applied before step `step` + 1 ran
+  EXPECT_GE(step, 4);
+  for (const auto& record : trainer.telemetry().drain_steps()) {
+    EXPECT_NEAR(record.margin_mean, record.step <= step ? 0.4 : 0.2, 1e-6) << "step " << record.step;
+  }
+  for (const auto& p : trainer.telemetry().latest_snapshot()->head_params) {
+    if (p.name == "s") EXPECT_DOUBLE_EQ(p.value, 64.0);
+  }
+}
+
+TEST_F(TrainerTest, ABatchLargerThanTheDatasetIsRefusedByName) {
+  auto e = small();
+  e.train.batch_size = 100000;
+  try {
+    Trainer trainer(e);
+    FAIL() << "the batch cannot be filled";
+  } catch (const InvalidParameter& error) {
+    EXPECT_NE(std::string(error.what()).find("train.batch_size = 100000"), std::string::npos) << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace marginlab::train
