@@ -57,9 +57,8 @@ struct Trainer::Impl {
         "run", std::make_shared<spdlog::sinks::basic_file_sink_mt>(directory.log_file().string()));
     log->flush_on(spdlog::level::info);
     configure_threads(experiment.train.threads);
-    const auto device = resolve_device(experiment.train.device);
-
     data = open_training_data(experiment.data, origin);
+    const auto device = resolve_device(experiment.train.device);
     loader = std::make_unique<data::Loader>(data.train, loader_config(experiment, true));
     batches_per_epoch = loader->batches_per_epoch();
     if (batches_per_epoch == 0) {
@@ -317,8 +316,16 @@ struct Trainer::Impl {
 
 Trainer::Trainer(const Experiment& experiment) {
   auto directory = RunDirectory::create(experiment.runs_dir, experiment.name);
-  save_experiment(experiment, directory.experiment_file().string());
-  impl_ = std::make_unique<Impl>(experiment, std::move(directory), false);
+  const auto path = directory.path();
+  try {
+    save_experiment(experiment, directory.experiment_file().string());
+    impl_ = std::make_unique<Impl>(experiment, std::move(directory), false);
+  } catch (...) {
+    // A run that cannot start leaves nothing behind.
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+    throw;
+  }
 }
 
 Trainer::Trainer(const fs::path& run_directory, const Experiment* experiment) {

@@ -202,6 +202,8 @@ TEST_F(TrainerTest, ABatchLargerThanTheDatasetIsRefusedByName) {
   } catch (const InvalidParameter& error) {
     EXPECT_NE(std::string(error.what()).find("train.batch_size = 100000"), std::string::npos) << error.what();
   }
+  // Nothing is left behind by a run that could not start.
+  EXPECT_TRUE(!fs::exists(runs_) || fs::is_empty(runs_));
 }
 
 }  // namespace
