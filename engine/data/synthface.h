@@ -1,0 +1,105 @@
+#pragma once
+// SynthFace: face-like identities rendered procedurally with OpenCV drawing, deterministic from
+// (seed, identity, sample), so a benchmark with known image quality and known class sizes ships without any data.
+//
+// Identities. Each identity is a vector of standard-normal latents mapped to face parameters (head and jaw shape,
+// skin tone, eye shape, spacing and colour, brows, nose, mouth, lips, hair style and colour, ears, a mole, glasses,
+// beard). Identities come in families of `family_size` consecutive ids: a member's latents are
+// z = √(1−s²)·z_family + s·ε with s = identity_spread, so family members are near-twins (latent correlation 1−s²)
+// while every identity keeps the population's N(0, 1) marginals. Impostor pairs are partly drawn within families.
+//
+// Images. Every image has its own pose (yaw with foreshortened features, roll, scale, shift), expression (smile,
+// open mouth, raised brows, squint), illumination (directional gradient, gain, colour tint), background and clothes.
+//
+// Quality. Every image has a known quality q ∈ [0, 1] (ImageSample::quality). Training images draw q from a
+// two-component mixture: with probability low_quality_fraction q ~ U[0, 0.5), otherwise q ~ U[0.5, 1], so (in
+// expectation) that fraction of the images lies below 0.5 and q is uniform within each half. The severity
+// d = 1 − q drives every degradation, each at strength d_i = min(1, d·j_i) with a per-image jitter
+// j_i ∈ [0.75, 1.25] (images of equal q differ in how they are damaged; for a fixed image every strength grows
+// with d):
+//   occlusion      with probability 0.4·d_occ: a scarf, hand or bar over part of the face, larger as d_occ grows
+//   resolution     down to a side of (1 − 0.82·d_res)·size (INTER_AREA), back up (linear; a quarter of the images
+//                  nearest, blocky like a digital zoom)
+//   blur           Gaussian, σ = 1.5·d_blur pixels at 112 px (scaled with the image size)
+//   contrast       pixel values pulled towards grey by a factor 1 − 0.55·d_contrast, brightness shift ±30·d_contrast
+//   noise          uniform sensor noise with standard deviation 16·d_noise grey levels
+//   JPEG           when d_jpeg > 0.3: a JPEG round trip at quality 95 − 85·d_jpeg
+// q = 1 is clean; q = 0 is a 20-pixel, blurred, noisy, washed-out, blocky image in which a face is still visible.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/data/sample_source.h"
+
+namespace marginlab::data {
+
+struct SynthFaceConfig {
+  std::uint64_t seed = 1;
+  std::int64_t identities = 200;               // training identities: labels 0 .. identities−1
+  std::int64_t max_images_per_identity = 60;   // size of the largest class
+  // Largest over smallest class size. Sizes follow a power law over the size rank r = 1..N,
+  // n_r = max·r^(−α) with α = ln(ratio)/ln(N) (Zipf-like long tail), rounded; ranks are shuffled over the ids.
+  double imbalance_ratio = 10;
+  std::int64_t image_size = 112;               // square images, side in pixels
+  double low_quality_fraction = 0.4;           // weight of the low-q component of the quality mixture (see above)
+  std::int64_t family_size = 4;                // identities per family of near-twins; 1 makes every identity unrelated
+  double identity_spread = 0.5;                // s in (0, 1]: how far family members stray from their prototype
+  std::int64_t verification_identities = 100;  // held out, disjoint from training (their own families)
+  std::int64_t pairs_per_stratum = 500;        // verification pairs per quality stratum, half genuine
+  void validate() const;                       // throws InvalidParameter naming the key and the value
+};
+
+enum class PairStratum { high_high, high_low, low_low };
+std::string_view stratum_name(PairStratum stratum);  // "high-high", "high-low", "low-low"
+
+struct VerificationPair {
+  std::int64_t first = 0;   // indices into SynthFace::verification_images(); for high-low, first is the high one
+  std::int64_t second = 0;
+  bool same = false;        // genuine pair
+  PairStratum stratum = PairStratum::high_high;
+  bool related = false;     // impostor pair from the same family (a near-twin)
+};
+
+class SynthFaceRenderer;  // the identities and the drawing, shared with the verification source
+
+class SynthFace : public SampleSource {
+ public:
+  // Verification image qualities per stratum: high images have q ∈ [kHighQualityMin, 1], low ones
+  // q ∈ [0, kLowQualityMax], each uniform in its band.
+  static constexpr double kHighQualityMin = 0.7;
+  static constexpr double kLowQualityMax = 0.3;
+
+  explicit SynthFace(const SynthFaceConfig& config);  // validates the config; builds identities and pairs (cheap)
+
+  std::int64_t size() const override { return first_sample_.back(); }
+  std::int64_t num_classes() const override { return config_.identities; }
+  std::int64_t label(std::int64_t index) const override;
+  std::vector<std::int64_t> class_counts() const override { return class_counts_; }
+  ImageSample load(std::int64_t index) const override;  // thread-safe, no shared mutable state
+  ColorOrder color_order() const override { return ColorOrder::rgb; }
+  std::string describe() const override;
+
+  const SynthFaceConfig& config() const { return config_; }
+  // The image `sample` of training identity `identity` (its pose, expression, lighting and degradation pattern)
+  // rendered at quality `quality` instead of its own: load(i) equals render(label(i), k, q_i) for its (k, q_i).
+  ImageSample render(std::int64_t identity, std::int64_t sample, double quality) const;
+  // Which sample of its identity image `index` is (the k of render()).
+  std::int64_t sample_within_identity(std::int64_t index) const;
+
+  // Held-out identities: labels identities .. identities+verification_identities−1, every class the same size.
+  std::shared_ptr<SampleSource> verification_images() const { return verification_images_; }
+  // Stratum by stratum (high-high, high-low, low-low), shuffled within each; indices into verification_images().
+  const std::vector<VerificationPair>& verification_pairs() const { return pairs_; }
+
+ private:
+  SynthFaceConfig config_;
+  std::shared_ptr<const SynthFaceRenderer> renderer_;
+  std::vector<std::int64_t> class_counts_;
+  std::vector<std::int64_t> first_sample_;  // prefix sums of class_counts_ (identities+1 entries): first image of each
+  std::shared_ptr<SampleSource> verification_images_;
+  std::vector<VerificationPair> pairs_;
+};
+
+}  // namespace marginlab::data
