@@ -1,0 +1,113 @@
+#include "engine/backbones/backbone.h"
+
+#include <fmt/format.h>
+
+#include <sstream>
+
+#include "engine/backbones/demo_net.h"
+#include "engine/backbones/iresnet.h"
+#include "engine/backbones/mobilefacenet.h"
+#include "engine/core/errors.h"
+
+namespace marginlab::backbones {
+namespace {
+
+struct IResNetKind {
+  const char* kind;
+  const char* alias;  // arcface_torch's function name
+  std::int64_t depth;
+};
+constexpr IResNetKind kIResNets[] = {
+    {"ir18", "iresnet18", 18}, {"ir34", "iresnet34", 34},    {"ir50", "iresnet50", 50},
+    {"ir100", "iresnet100", 100}, {"ir200", "iresnet200", 200},
+};
+
+std::string kind_list() {
+  std::string names;
+  for (const auto& [kind, description] : backbone_kinds()) names += (names.empty() ? "" : ", ") + kind;
+  return names;
+}
+
+}  // namespace
+
+const std::vector<std::pair<std::string, std::string>>& backbone_kinds() {
+  static const std::vector<std::pair<std::string, std::string>> kinds{
+      {"ir18", "IResNet-18 (arcface_torch iresnet18), blocks 2-2-2-2"},
+      {"ir34", "IResNet-34 (arcface_torch iresnet34), blocks 3-4-6-3"},
+      {"ir50", "IResNet-50 (arcface_torch iresnet50), blocks 3-4-14-3"},
+      {"ir100", "IResNet-100 (arcface_torch iresnet100), blocks 3-13-30-3"},
+      {"ir200", "IResNet-200 (arcface_torch iresnet200), blocks 6-26-60-6"},
+      {"mobilefacenet", "MobileFaceNet as arcface_torch get_mbf(): bottlenecks 1-4-6-2, width scale 2, GDC"},
+      {"mobilefacenet-x1", "MobileFaceNet as get_mbf(scale=1): the same tree at half the stage widths"},
+      {"demo", "small IResNet for CPU demos at 64x64: one block per stage, widths 16-32-64-128"},
+  };
+  return kinds;
+}
+
+std::int64_t native_input_size(const std::string& kind) { return kind == "demo" ? 64 : 112; }
+
+Backbone make_backbone(const BackboneSpec& spec) {
+  for (const auto& variant : kIResNets) {
+    if (spec.kind == variant.kind || spec.kind == variant.alias) {
+      auto canonical = spec;
+      canonical.kind = variant.kind;
+      return std::make_shared<IResNetImpl>(canonical, iresnet_layout(variant.depth));
+    }
+  }
+  if (spec.kind == "mobilefacenet") return std::make_shared<MobileFaceNetImpl>(spec, 2);
+  if (spec.kind == "mobilefacenet-x1") return std::make_shared<MobileFaceNetImpl>(spec, 1);
+  if (spec.kind == "demo") return std::make_shared<IResNetImpl>(spec, demo_net_layout());
+  throw InvalidParameter("backbone: kind = '" + spec.kind + "' is not one of " + kind_list() +
+                         " (or iresnet18…iresnet200)");
+}
+
+void check_spec(const BackboneSpec& spec, std::int64_t min_input_size) {
+  const auto where = "backbone " + spec.kind + ": ";
+  if (spec.embedding_dim < 1) {
+    throw InvalidParameter(where + "embedding_dim = " + std::to_string(spec.embedding_dim) + " must be at least 1");
+  }
+  if (spec.input_size < min_input_size || spec.input_size % 16 != 0) {
+    throw InvalidParameter(where + "input_size = " + std::to_string(spec.input_size) +
+                           " must be a multiple of 16 (four stride-2 stages) and at least " +
+                           std::to_string(min_input_size));
+  }
+  if (!(spec.dropout >= 0.0 && spec.dropout < 1.0)) {
+    throw InvalidParameter(where + fmt::format("dropout = {:g} must be in [0, 1)", spec.dropout));
+  }
+}
+
+void check_images(const BackboneSpec& spec, const torch::Tensor& images) {
+  const bool ok = images.dim() == 4 && images.size(1) == 3 && images.size(2) == spec.input_size &&
+                  images.size(3) == spec.input_size && images.is_floating_point();
+  if (!ok) {
+    std::ostringstream shape;
+    shape << images.sizes();
+    throw InvalidBatch(fmt::format("backbone {}: images of shape {} and type {}, expected floating (B, 3, {}, {})",
+                                   spec.kind, shape.str(), std::string(images.dtype().name()), spec.input_size,
+                                   spec.input_size));
+  }
+}
+
+BackboneOutput unit_and_norm(const torch::Tensor& raw) {
+  auto norm = torch::linalg_vector_norm(raw, 2, /*dim=*/{1}, /*keepdim=*/true);
+  return {raw / norm.clamp_min(kNormFloor), norm};
+}
+
+std::shared_ptr<torch::nn::Module> BackboneImpl::clone(const torch::optional<torch::Device>& device) const {
+  auto copy = make_backbone(spec());
+  torch::NoGradGuard no_grad;
+  // Same spec, same names: every tensor has its counterpart.
+  auto on_device = [&device](const torch::Tensor& t) { return device ? t.clone().to(*device) : t.clone(); };
+  const auto copy_parameters = copy->named_parameters();
+  for (const auto& item : named_parameters()) {
+    const auto& target = copy_parameters[item.key()];
+    target.set_data(on_device(item.value()));
+    target.set_requires_grad(item.value().requires_grad());
+  }
+  const auto copy_buffers = copy->named_buffers();
+  for (const auto& item : named_buffers()) copy_buffers[item.key()].set_data(on_device(item.value()));
+  copy->train(is_training());
+  return copy;
+}
+
+}  // namespace marginlab::backbones

@@ -1,0 +1,65 @@
+#pragma once
+// The embedding networks the trainer uses: IResNet-18…200 and MobileFaceNet laid out as insightface's arcface_torch
+// (same parameter and buffer names, so weights move between the two), and a small IResNet for CPU demos. Each returns
+// the unit embedding and the norm of the raw one, which AdaFace and MagFace read as a quality proxy.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/backbones/model_info.h"
+
+namespace marginlab::backbones {
+
+struct BackboneOutput {
+  torch::Tensor embedding;  // (B, D) unit rows (raw / norm)
+  torch::Tensor norm;       // (B, 1) L2 norm of the raw embedding (AdaFace's quality proxy), kept in the graph
+};
+
+struct BackboneSpec {
+  std::string kind;                // one of backbone_kinds()
+  std::int64_t embedding_dim = 512;
+  std::int64_t input_size = 112;   // square input side; validated per kind (e.g. IResNet needs a multiple of 16)
+  double dropout = 0.0;            // before the embedding FC, as arcface_torch
+};
+
+class BackboneImpl : public torch::nn::Module {
+ public:
+  virtual BackboneOutput forward(const torch::Tensor& images) = 0;  // images (B,3,H,W) float
+  virtual std::int64_t embedding_dim() const = 0;
+  virtual const std::string& kind() const = 0;
+
+  // The spec the network was built from.
+  virtual const BackboneSpec& spec() const = 0;
+  // Records every layer's cost for one image of `input`, in forward order; returns the embedding's shape.
+  virtual FeatureShape trace_cost(CostTrace& trace, const FeatureShape& input) const = 0;
+  // A deep copy (KappaFace's momentum encoder clones the backbone): rebuilt from spec(), then every parameter and
+  // buffer copied, requires_grad flags and the training mode included.
+  std::shared_ptr<torch::nn::Module> clone(
+      const torch::optional<torch::Device>& device = torch::nullopt) const override;
+};
+using Backbone = std::shared_ptr<BackboneImpl>;
+
+// Every name make_backbone() accepts (aliases aside), with a one-line description each.
+const std::vector<std::pair<std::string, std::string>>& backbone_kinds();
+// The input side a kind was designed for: 112 for the insightface networks, 64 for "demo".
+std::int64_t native_input_size(const std::string& kind);
+Backbone make_backbone(const BackboneSpec& spec);  // throws marginlab::InvalidParameter naming the key and value
+
+// For the implementations.
+
+// Throws InvalidParameter unless embedding_dim ≥ 1, dropout ∈ [0, 1) and input_size is a multiple of 16 (four
+// stride-2 stages) of at least `min_input_size`.
+void check_spec(const BackboneSpec& spec, std::int64_t min_input_size);
+// Throws InvalidBatch unless `images` is a floating (B, 3, input_size, input_size) tensor.
+void check_images(const BackboneSpec& spec, const torch::Tensor& images);
+// The unit/norm split: norm = ‖raw‖₂ per row; embedding = raw / max(norm, kNormFloor). The floor is
+// torch.nn.functional.normalize's eps, which insightface's heads apply to the same features; it only matters for an
+// all-zero row, which then stays zero instead of becoming NaN.
+constexpr double kNormFloor = 1e-12;
+BackboneOutput unit_and_norm(const torch::Tensor& raw);
+
+}  // namespace marginlab::backbones

@@ -1,0 +1,161 @@
+#include "engine/backbones/mobilefacenet.h"
+
+#include <fmt/format.h>
+
+#include "engine/core/errors.h"
+
+namespace marginlab::backbones {
+namespace {
+
+constexpr std::int64_t kHeadChannels = 512;  // before the GDC, whatever the width scale
+
+}  // namespace
+
+ConvBlockImpl::ConvBlockImpl(std::int64_t in_channels, std::int64_t out_channels, const Shape& shape,
+                             bool with_prelu) {
+  conv_ = torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, out_channels, shape.kernel)
+                                .stride(shape.stride)
+                                .padding(shape.padding)
+                                .groups(shape.groups)
+                                .bias(false));
+  bn_ = torch::nn::BatchNorm2d(out_channels);
+  torch::nn::Sequential layers(conv_, bn_);
+  if (with_prelu) {
+    prelu_ = torch::nn::PReLU(torch::nn::PReLUOptions().num_parameters(out_channels));
+    layers->push_back(prelu_);
+  }
+  layers_ = register_module("layers", layers);
+}
+
+torch::Tensor ConvBlockImpl::forward(const torch::Tensor& x) { return layers_->forward(x); }
+
+FeatureShape ConvBlockImpl::trace_cost(CostTrace& trace, const std::string& prefix, const FeatureShape& input) const {
+  auto x = trace.convolution(prefix + "layers.0", *conv_, input);
+  x = trace.batch_norm(prefix + "layers.1", *bn_, x);
+  return prelu_ ? trace.prelu(prefix + "layers.2", *prelu_, x) : x;
+}
+
+DepthWiseImpl::DepthWiseImpl(std::int64_t in_channels, std::int64_t out_channels, std::int64_t inner_channels,
+                             std::int64_t stride, bool residual)
+    : residual_(residual) {
+  parts_ = {
+      std::make_shared<ConvBlockImpl>(in_channels, inner_channels, ConvBlockImpl::Shape{}, true),
+      std::make_shared<ConvBlockImpl>(inner_channels, inner_channels,
+                                      ConvBlockImpl::Shape{.kernel = 3, .stride = stride, .padding = 1,
+                                                           .groups = inner_channels},
+                                      true),
+      std::make_shared<ConvBlockImpl>(inner_channels, out_channels, ConvBlockImpl::Shape{}, false),
+  };
+  torch::nn::Sequential layers;
+  for (const auto& part : parts_) layers->push_back(part);
+  layers_ = register_module("layers", layers);
+}
+
+torch::Tensor DepthWiseImpl::forward(const torch::Tensor& x) {
+  auto out = layers_->forward(x);
+  return residual_ ? out + x : out;
+}
+
+FeatureShape DepthWiseImpl::trace_cost(CostTrace& trace, const std::string& prefix, const FeatureShape& input) const {
+  auto x = input;
+  for (std::size_t i = 0; i < parts_.size(); ++i) {
+    x = parts_[i]->trace_cost(trace, prefix + "layers." + std::to_string(i) + ".", x);
+  }
+  return x;
+}
+
+ResidualImpl::ResidualImpl(std::int64_t channels, std::int64_t count, std::int64_t inner_channels) {
+  torch::nn::Sequential layers;
+  for (std::int64_t i = 0; i < count; ++i) {
+    blocks_.push_back(std::make_shared<DepthWiseImpl>(channels, channels, inner_channels, 1, true));
+    layers->push_back(blocks_.back());
+  }
+  layers_ = register_module("layers", layers);
+}
+
+torch::Tensor ResidualImpl::forward(const torch::Tensor& x) { return layers_->forward(x); }
+
+FeatureShape ResidualImpl::trace_cost(CostTrace& trace, const std::string& prefix, const FeatureShape& input) const {
+  auto x = input;
+  for (std::size_t i = 0; i < blocks_.size(); ++i) {
+    x = blocks_[i]->trace_cost(trace, prefix + "layers." + std::to_string(i) + ".", x);
+  }
+  return x;
+}
+
+GlobalDepthwiseHeadImpl::GlobalDepthwiseHeadImpl(std::int64_t channels, std::int64_t map_side,
+                                                 std::int64_t embedding_dim) {
+  depthwise_ = ConvBlock(channels, channels, ConvBlockImpl::Shape{.kernel = map_side, .groups = channels}, false);
+  linear_ = torch::nn::Linear(torch::nn::LinearOptions(channels, embedding_dim).bias(false));
+  norm_ = torch::nn::BatchNorm1d(embedding_dim);
+  layers_ = register_module("layers", torch::nn::Sequential(depthwise_, torch::nn::Flatten(), linear_, norm_));
+}
+
+torch::Tensor GlobalDepthwiseHeadImpl::forward(const torch::Tensor& x) { return layers_->forward(x); }
+
+FeatureShape GlobalDepthwiseHeadImpl::trace_cost(CostTrace& trace, const std::string& prefix,
+                                                 const FeatureShape& input) const {
+  auto x = depthwise_->trace_cost(trace, prefix + "layers.0.", input);
+  x = trace.linear(prefix + "layers.2", *linear_, x);
+  return trace.batch_norm(prefix + "layers.3", *norm_, x);
+}
+
+MobileFaceNetImpl::MobileFaceNetImpl(const BackboneSpec& spec, std::int64_t width_scale) : spec_(spec) {
+  check_spec(spec, 16);
+  if (width_scale < 1) {
+    throw InvalidParameter("backbone " + spec.kind + ": width_scale = " + std::to_string(width_scale) +
+                           " must be at least 1");
+  }
+  if (spec.dropout != 0.0) {
+    throw InvalidParameter(fmt::format("backbone {}: dropout = {:g}: arcface_torch's MobileFaceNet has no dropout",
+                                       spec.kind, spec.dropout));
+  }
+  using Shape = ConvBlockImpl::Shape;
+  // 64·scale channels in the first two stages, 128·scale in the last two; the expansion widths do not scale.
+  const std::int64_t narrow = 64 * width_scale;
+  const std::int64_t wide = 128 * width_scale;
+  units_ = {
+      std::make_shared<ConvBlockImpl>(3, narrow, Shape{.kernel = 3, .stride = 2, .padding = 1}, true),
+      // get_mbf's first stage (blocks[0] = 1): a 3×3 with 64 groups, depthwise only at scale 1.
+      std::make_shared<ConvBlockImpl>(narrow, narrow, Shape{.kernel = 3, .padding = 1, .groups = 64}, true),
+      std::make_shared<DepthWiseImpl>(narrow, narrow, 128, 2, false),
+      std::make_shared<ResidualImpl>(narrow, 4, 128),
+      std::make_shared<DepthWiseImpl>(narrow, wide, 256, 2, false),
+      std::make_shared<ResidualImpl>(wide, 6, 256),
+      std::make_shared<DepthWiseImpl>(wide, wide, 512, 2, false),
+      std::make_shared<ResidualImpl>(wide, 2, 256),
+  };
+  torch::nn::ModuleList layers;
+  for (const auto& unit : units_) layers->push_back(unit);
+  layers_ = register_module("layers", layers);
+  conv_sep_ = register_module("conv_sep", ConvBlock(wide, kHeadChannels, Shape{}, true));
+  features_ = register_module("features",
+                              GlobalDepthwiseHead(kHeadChannels, spec.input_size / 16, spec.embedding_dim));
+
+  // As arcface_torch: He-normal (fan-out, ReLU gain) for convolutions and the linear layer.
+  for (auto& module : modules(/*include_self=*/false)) {
+    if (auto* conv = module->as<torch::nn::Conv2d>()) {
+      torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
+    } else if (auto* linear = module->as<torch::nn::Linear>()) {
+      torch::nn::init::kaiming_normal_(linear->weight, 0.0, torch::kFanOut, torch::kReLU);
+    }
+  }
+}
+
+BackboneOutput MobileFaceNetImpl::forward(const torch::Tensor& images) {
+  check_images(spec_, images);
+  auto x = images;
+  for (auto& unit : units_) x = unit->forward(x);
+  return unit_and_norm(features_(conv_sep_(x)));
+}
+
+FeatureShape MobileFaceNetImpl::trace_cost(CostTrace& trace, const FeatureShape& input) const {
+  auto x = input;
+  for (std::size_t i = 0; i < units_.size(); ++i) {
+    x = units_[i]->trace_cost(trace, "layers." + std::to_string(i) + ".", x);
+  }
+  x = conv_sep_->trace_cost(trace, "conv_sep.", x);
+  return features_->trace_cost(trace, "features.", x);
+}
+
+}  // namespace marginlab::backbones

@@ -1,0 +1,69 @@
+#pragma once
+// What a backbone costs: parameters, and multiply-adds per image computed analytically. Every backbone walks its own
+// layers through a CostTrace in the order its forward() runs them, so the spatial size is propagated through the
+// real structure (kernel sizes, strides, groups read from the modules themselves) instead of coming from a table.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace marginlab::backbones {
+
+struct BackboneSpec;
+
+// The shape of one image's activations: (C, H, W), or (C, 1, 1) for a vector.
+struct FeatureShape {
+  std::int64_t channels = 0;
+  std::int64_t height = 1;
+  std::int64_t width = 1;
+  std::int64_t elements() const { return channels * height * width; }
+  bool operator==(const FeatureShape&) const = default;
+};
+
+enum class LayerType { convolution, linear, batch_norm, prelu };
+std::string_view layer_type_name(LayerType type);
+
+struct LayerInfo {
+  std::string name;          // the module's path, as in named_parameters() ("layer1.0.conv1")
+  LayerType type;
+  FeatureShape output;
+  std::int64_t parameters;   // of this module alone
+  double multiply_adds;      // per image
+};
+
+// Multiply-adds per image, by layer type:
+//   convolution  output elements × (input channels / groups) × kernel area (+ output elements for a bias)
+//   linear       input features × output features (+ output features for a bias)
+//   batch norm   one per element: at inference the normalisation and the affine map fold into x·a + b
+//   PReLU        one per element
+// Residual additions, flatten and dropout are not multiply-adds and are left out, as in insightface's counts.
+class CostTrace {
+ public:
+  FeatureShape convolution(const std::string& name, const torch::nn::Conv2dImpl& conv, const FeatureShape& input);
+  FeatureShape linear(const std::string& name, const torch::nn::LinearImpl& linear, const FeatureShape& input);
+  FeatureShape batch_norm(const std::string& name, const torch::nn::BatchNorm2dImpl& norm, const FeatureShape& input);
+  FeatureShape batch_norm(const std::string& name, const torch::nn::BatchNorm1dImpl& norm, const FeatureShape& input);
+  FeatureShape prelu(const std::string& name, const torch::nn::PReLUImpl& prelu, const FeatureShape& input);
+
+  const std::vector<LayerInfo>& layers() const { return layers_; }
+  double multiply_adds() const;
+
+ private:
+  FeatureShape record(const std::string& name, LayerType type, const torch::nn::Module& module,
+                      const FeatureShape& output, double multiply_adds);
+  std::vector<LayerInfo> layers_;
+};
+
+struct ModelInfo {
+  std::int64_t parameters = 0;            // every parameter, frozen ones included (IResNet's features.weight)
+  std::int64_t trainable_parameters = 0;  // those with requires_grad
+  double multiply_adds = 0;               // per image; FLOPs = 2 × multiply-adds
+  std::vector<LayerInfo> layers;          // in forward order
+};
+
+// Builds the backbone (throws InvalidParameter for a bad spec) and counts its parameters and multiply-adds.
+ModelInfo model_info(const BackboneSpec& spec);
+
+}  // namespace marginlab::backbones
