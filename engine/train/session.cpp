@@ -69,6 +69,8 @@ TrainingSession::TrainingSession(const Experiment& experiment, const DataShape& 
     throw InvalidParameter("train.precision = \"" + to_string(experiment.train.precision) +
                            "\": mixed precision needs a CUDA device; use fp32 on the CPU");
   }
+  // Fixed input shapes: let cuDNN time its algorithms once and keep the fastest.
+  if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
   backbones::BackboneSpec spec;
   spec.kind = experiment.model.backbone;
   spec.embedding_dim = experiment.model.embedding_dim;
