@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include <unistd.h>
@@ -41,14 +40,6 @@ fs::path resolve_config(const std::string& name) {
   const fs::path preset = fs::path(MARGINLAB_PRESETS_DIR) / (name + ".json");
   if (fs::exists(preset)) return preset;
   throw InvalidFile(name + ": no such experiment file, nor a preset in " + std::string(MARGINLAB_PRESETS_DIR));
-}
-
-nlohmann::json read_document(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw InvalidFile(path.string() + ": cannot open the experiment file");
-  const auto document = nlohmann::json::parse(in, nullptr, false);
-  if (document.is_discarded()) throw InvalidFile(path.string() + ": not valid JSON");
-  return document;
 }
 
 std::string clock_text(double seconds) {
@@ -134,14 +125,14 @@ int run_train(const TrainOptions& options) {
       trainer = std::make_unique<train::Trainer>(options.resume);
     } else {
       const auto file = fs::path(options.resume) / "experiment.json";
-      auto document = read_document(file);
+      auto document = train::read_experiment_document(file.string());
       for (const auto& o : options.overrides) train::apply_override(document, o);
       const auto experiment = train::experiment_from_json(document, file.string() + " with --set");
       trainer = std::make_unique<train::Trainer>(options.resume, &experiment);
     }
   } else {
     const auto file = resolve_config(options.config);
-    auto document = read_document(file);
+    auto document = train::read_experiment_document(file.string());
     for (const auto& o : options.overrides) train::apply_override(document, o);
     trainer = std::make_unique<train::Trainer>(train::experiment_from_json(document, file.string()));
   }

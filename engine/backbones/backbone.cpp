@@ -22,12 +22,6 @@ constexpr IResNetKind kIResNets[] = {
     {"ir100", "iresnet100", 100}, {"ir200", "iresnet200", 200},
 };
 
-std::string kind_list() {
-  std::string names;
-  for (const auto& [kind, description] : backbone_kinds()) names += (names.empty() ? "" : ", ") + kind;
-  return names;
-}
-
 }  // namespace
 
 const std::vector<std::pair<std::string, std::string>>& backbone_kinds() {
@@ -46,6 +40,22 @@ const std::vector<std::pair<std::string, std::string>>& backbone_kinds() {
 
 std::int64_t native_input_size(const std::string& kind) { return kind == "demo" ? 64 : 112; }
 
+std::string backbone_kind_names() {
+  std::string names;
+  for (const auto& [kind, description] : backbone_kinds()) names += (names.empty() ? "" : ", ") + kind;
+  return names;
+}
+
+bool is_backbone_kind(const std::string& kind) {
+  for (const auto& variant : kIResNets) {
+    if (kind == variant.kind || kind == variant.alias) return true;
+  }
+  for (const auto& [name, description] : backbone_kinds()) {
+    if (kind == name) return true;
+  }
+  return false;
+}
+
 Backbone make_backbone(const BackboneSpec& spec) {
   for (const auto& variant : kIResNets) {
     if (spec.kind == variant.kind || spec.kind == variant.alias) {
@@ -57,7 +67,7 @@ Backbone make_backbone(const BackboneSpec& spec) {
   if (spec.kind == "mobilefacenet") return std::make_shared<MobileFaceNetImpl>(spec, 2);
   if (spec.kind == "mobilefacenet-x1") return std::make_shared<MobileFaceNetImpl>(spec, 1);
   if (spec.kind == "demo") return std::make_shared<IResNetImpl>(spec, demo_net_layout());
-  throw InvalidParameter("backbone: kind = '" + spec.kind + "' is not one of " + kind_list() +
+  throw InvalidParameter("backbone: kind = '" + spec.kind + "' is not one of " + backbone_kind_names() +
                          " (or iresnet18…iresnet200)");
 }
 

@@ -28,23 +28,32 @@ struct BackboneSpec {
 
 class BackboneImpl : public torch::nn::Module {
  public:
+  explicit BackboneImpl(BackboneSpec spec) : spec_(std::move(spec)) {}
+
   virtual BackboneOutput forward(const torch::Tensor& images) = 0;  // images (B,3,H,W) float
-  virtual std::int64_t embedding_dim() const = 0;
-  virtual const std::string& kind() const = 0;
+  std::int64_t embedding_dim() const { return spec_.embedding_dim; }
+  const std::string& kind() const { return spec_.kind; }
 
   // The spec the network was built from.
-  virtual const BackboneSpec& spec() const = 0;
+  const BackboneSpec& spec() const { return spec_; }
   // Records every layer's cost for one image of `input`, in forward order; returns the embedding's shape.
   virtual FeatureShape trace_cost(CostTrace& trace, const FeatureShape& input) const = 0;
   // A deep copy (KappaFace's momentum encoder clones the backbone): rebuilt from spec(), then every parameter and
   // buffer copied, requires_grad flags and the training mode included.
   std::shared_ptr<torch::nn::Module> clone(
       const torch::optional<torch::Device>& device = torch::nullopt) const override;
+
+ private:
+  BackboneSpec spec_;
 };
 using Backbone = std::shared_ptr<BackboneImpl>;
 
 // Every name make_backbone() accepts (aliases aside), with a one-line description each.
 const std::vector<std::pair<std::string, std::string>>& backbone_kinds();
+// Whether make_backbone() accepts `kind` (aliases included), without building anything.
+bool is_backbone_kind(const std::string& kind);
+// The kinds as one comma-separated line, for error messages.
+std::string backbone_kind_names();
 // The input side a kind was designed for: 112 for the insightface networks, 64 for "demo".
 std::int64_t native_input_size(const std::string& kind);
 Backbone make_backbone(const BackboneSpec& spec);  // throws marginlab::InvalidParameter naming the key and value

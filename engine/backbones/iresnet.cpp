@@ -67,7 +67,7 @@ IResNetLayout iresnet_layout(std::int64_t depth) {
   return {blocks, widths, 64, 16};
 }
 
-IResNetImpl::IResNetImpl(const BackboneSpec& spec, const IResNetLayout& layout) : spec_(spec) {
+IResNetImpl::IResNetImpl(const BackboneSpec& spec, const IResNetLayout& layout) : BackboneImpl(spec) {
   check_spec(spec, layout.min_input_size);
   conv1_ = register_module("conv1", conv3x3(3, layout.stem_width, 1));
   bn1_ = register_module("bn1", batch_norm(layout.stem_width));
@@ -97,7 +97,7 @@ IResNetImpl::IResNetImpl(const BackboneSpec& spec, const IResNetLayout& layout) 
 }
 
 BackboneOutput IResNetImpl::forward(const torch::Tensor& images) {
-  check_images(spec_, images);
+  check_images(spec(), images);
   auto x = prelu_(bn1_(conv1_(images)));
   for (auto& stage : stages_) x = stage->forward(x);
   x = dropout_(torch::flatten(bn2_(x), 1));

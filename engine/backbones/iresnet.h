@@ -52,13 +52,9 @@ class IResNetImpl : public BackboneImpl {
  public:
   IResNetImpl(const BackboneSpec& spec, const IResNetLayout& layout);
   BackboneOutput forward(const torch::Tensor& images) override;
-  std::int64_t embedding_dim() const override { return spec_.embedding_dim; }
-  const std::string& kind() const override { return spec_.kind; }
-  const BackboneSpec& spec() const override { return spec_; }
   FeatureShape trace_cost(CostTrace& trace, const FeatureShape& input) const override;
 
  private:
-  BackboneSpec spec_;
   torch::nn::Conv2d conv1_{nullptr};
   torch::nn::BatchNorm2d bn1_{nullptr};
   torch::nn::PReLU prelu_{nullptr};

@@ -100,7 +100,7 @@ FeatureShape GlobalDepthwiseHeadImpl::trace_cost(CostTrace& trace, const std::st
   return trace.batch_norm(prefix + "layers.3", *norm_, x);
 }
 
-MobileFaceNetImpl::MobileFaceNetImpl(const BackboneSpec& spec, std::int64_t width_scale) : spec_(spec) {
+MobileFaceNetImpl::MobileFaceNetImpl(const BackboneSpec& spec, std::int64_t width_scale) : BackboneImpl(spec) {
   check_spec(spec, 16);
   if (width_scale < 1) {
     throw InvalidParameter("backbone " + spec.kind + ": width_scale = " + std::to_string(width_scale) +
@@ -143,7 +143,7 @@ MobileFaceNetImpl::MobileFaceNetImpl(const BackboneSpec& spec, std::int64_t widt
 }
 
 BackboneOutput MobileFaceNetImpl::forward(const torch::Tensor& images) {
-  check_images(spec_, images);
+  check_images(spec(), images);
   auto x = images;
   for (auto& unit : units_) x = unit->forward(x);
   return unit_and_norm(features_(conv_sep_(x)));

@@ -92,13 +92,9 @@ class MobileFaceNetImpl : public BackboneImpl {
   // width_scale: get_mbf's `scale` (channels 64·scale and 128·scale in the stages).
   MobileFaceNetImpl(const BackboneSpec& spec, std::int64_t width_scale);
   BackboneOutput forward(const torch::Tensor& images) override;
-  std::int64_t embedding_dim() const override { return spec_.embedding_dim; }
-  const std::string& kind() const override { return spec_.kind; }
-  const BackboneSpec& spec() const override { return spec_; }
   FeatureShape trace_cost(CostTrace& trace, const FeatureShape& input) const override;
 
  private:
-  BackboneSpec spec_;
   torch::nn::ModuleList layers_{nullptr};
   std::vector<std::shared_ptr<MobileUnitImpl>> units_;  // layers_, typed
   ConvBlock conv_sep_{nullptr};

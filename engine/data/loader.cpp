@@ -61,6 +61,8 @@ Loader::Loader(std::shared_ptr<const SampleSource> source, LoaderConfig config)
     : source_(std::move(source)), config_(std::move(config)) {
   if (!source_) throw InvalidParameter("loader: no sample source given");
   config_.validate();
+  // Asked once here rather than per batch: pinning needs a CUDA runtime.
+  config_.pin_memory = config_.pin_memory && torch::cuda::is_available();
   const std::int64_t samples = source_->size();
   batches_per_epoch_ = config_.drop_last ? samples / config_.batch_size
                                          : (samples + config_.batch_size - 1) / config_.batch_size;
@@ -163,7 +165,7 @@ std::optional<Batch> Loader::make_batch(std::int64_t epoch, std::int64_t index,
       std::min<std::int64_t>(config_.batch_size, static_cast<std::int64_t>(order.size()) - first);
   const int size = static_cast<int>(config_.image_size);
   auto options = torch::TensorOptions().dtype(torch::kFloat32);
-  if (config_.pin_memory && torch::cuda::is_available()) options = options.pinned_memory(true);
+  if (config_.pin_memory) options = options.pinned_memory(true);
   // Filled as NHWC and handed out as a permuted view: (B, 3, H, W) in channels-last memory format at no cost.
   torch::Tensor nhwc = torch::empty({count, size, size, 3}, options);
   torch::Tensor labels = torch::empty({count}, torch::kInt64);

@@ -1,46 +1,29 @@
 #include "engine/train/data_setup.h"
 
-#include <fmt/format.h>
+#include <limits>
 
 #include "engine/core/errors.h"
+#include "engine/train/json_reader.h"
 
 namespace marginlab::train {
 
 data::SynthFaceConfig synthface_config(const DataSettings& data, const std::string& origin) {
   data::SynthFaceConfig config;
   config.image_size = data.image_size;
-  const auto& json = data.synthface;
-  auto fail = [&](const std::string& key, const nlohmann::json& value, const std::string& why) {
-    throw InvalidParameter(fmt::format("{}: data.synthface.{} = {}: {}", origin, key, value.dump(), why));
-  };
-  auto integer = [&](const std::string& key, std::int64_t& out) {
-    if (!json.contains(key)) return;
-    if (!json[key].is_number_integer()) fail(key, json[key], "must be an integer");
-    out = json[key].get<std::int64_t>();
-  };
-  auto number = [&](const std::string& key, double& out) {
-    if (!json.contains(key)) return;
-    if (!json[key].is_number()) fail(key, json[key], "must be a number");
-    out = json[key].get<double>();
-  };
-  for (auto it = json.begin(); it != json.end(); ++it) {
-    static const std::vector<std::string> known{"seed", "identities", "max_images_per_identity", "imbalance_ratio",
-                                                "low_quality_fraction", "family_size", "identity_spread",
-                                                "verification_identities", "pairs_per_stratum"};
-    if (std::find(known.begin(), known.end(), it.key()) == known.end()) fail(it.key(), it.value(), "unknown key");
-  }
-  std::int64_t seed = static_cast<std::int64_t>(config.seed);
-  integer("seed", seed);
-  if (seed < 0) fail("seed", seed, "must be ≥ 0");
-  config.seed = static_cast<std::uint64_t>(seed);
-  integer("identities", config.identities);
-  integer("max_images_per_identity", config.max_images_per_identity);
-  number("imbalance_ratio", config.imbalance_ratio);
-  number("low_quality_fraction", config.low_quality_fraction);
-  integer("family_size", config.family_size);
-  number("identity_spread", config.identity_spread);
-  integer("verification_identities", config.verification_identities);
-  integer("pairs_per_stratum", config.pairs_per_stratum);
+  // Types and unknown keys are checked here; the ranges belong to SynthFaceConfig::validate().
+  constexpr std::int64_t kAnyInteger = std::numeric_limits<std::int64_t>::max();
+  constexpr double kAnyNumber = std::numeric_limits<double>::max();
+  ObjectReader r(data.synthface, "data.synthface", origin);
+  r.integer("seed", config.seed, 0, kAnyInteger);
+  r.integer("identities", config.identities, -kAnyInteger, kAnyInteger);
+  r.integer("max_images_per_identity", config.max_images_per_identity, -kAnyInteger, kAnyInteger);
+  r.number("imbalance_ratio", config.imbalance_ratio, -kAnyNumber, kAnyNumber);
+  r.number("low_quality_fraction", config.low_quality_fraction, -kAnyNumber, kAnyNumber);
+  r.integer("family_size", config.family_size, -kAnyInteger, kAnyInteger);
+  r.number("identity_spread", config.identity_spread, -kAnyNumber, kAnyNumber);
+  r.integer("verification_identities", config.verification_identities, -kAnyInteger, kAnyInteger);
+  r.integer("pairs_per_stratum", config.pairs_per_stratum, -kAnyInteger, kAnyInteger);
+  r.finish();
   try {
     config.validate();
   } catch (const InvalidParameter& error) {
@@ -83,7 +66,7 @@ data::LoaderConfig loader_config(const Experiment& e, bool training) {
   } else {
     config.augment = data::AugmentConfig{0.0, 0.0, 0.0, 0.0};
   }
-  config.pin_memory = torch::cuda::is_available();
+  config.pin_memory = true;  // the loader pins only where CUDA is there
   return config;
 }
 

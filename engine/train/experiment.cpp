@@ -10,6 +10,7 @@
 #include "engine/backbones/backbone.h"
 #include "engine/core/errors.h"
 #include "engine/heads/head_factory.h"
+#include "engine/train/json_reader.h"
 #ifdef MARGINLAB_WITH_OPENCV
 #include "engine/train/data_setup.h"
 #endif
@@ -18,105 +19,6 @@ namespace marginlab::train {
 namespace {
 
 using nlohmann::json;
-
-// Reads one JSON object, remembering which keys were consumed so that leftovers (typos) are reported by name.
-class ObjectReader {
- public:
-  ObjectReader(const json& object, std::string path, const std::string& origin)
-      : object_(object), path_(std::move(path)), origin_(origin) {
-    if (!object_.is_object()) fail(path_.empty() ? "the document" : path_, object_, "must be a JSON object");
-  }
-
-  [[noreturn]] void fail(const std::string& key, const json& value, const std::string& why) const {
-    throw InvalidParameter(fmt::format("{}: {} = {}: {}", origin_, key, value.dump(), why));
-  }
-  std::string key_path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
-
-  const json* find(const std::string& key) {
-    seen_.insert(key);
-    auto it = object_.find(key);
-    return it == object_.end() ? nullptr : &*it;
-  }
-
-  void number(const std::string& key, double& out, double lo, double hi, bool lo_open = false) {
-    if (const auto* v = find(key)) {
-      if (!v->is_number()) fail(key_path(key), *v, "must be a number");
-      const double x = v->get<double>();
-      if (!std::isfinite(x) || x < lo || x > hi || (lo_open && x == lo)) {
-        fail(key_path(key), *v, fmt::format("must be in {}{:g}, {:g}]", lo_open ? "(" : "[", lo, hi));
-      }
-      out = x;
-    }
-  }
-
-  template <class Int>
-  void integer(const std::string& key, Int& out, std::int64_t lo, std::int64_t hi) {
-    if (const auto* v = find(key)) {
-      if (!v->is_number_integer()) fail(key_path(key), *v, "must be an integer");
-      const auto x = v->get<std::int64_t>();
-      if (x < lo || x > hi) fail(key_path(key), *v, fmt::format("must be in [{}, {}]", lo, hi));
-      out = static_cast<Int>(x);
-    }
-  }
-
-  void boolean(const std::string& key, bool& out) {
-    if (const auto* v = find(key)) {
-      if (!v->is_boolean()) fail(key_path(key), *v, "must be true or false");
-      out = v->get<bool>();
-    }
-  }
-
-  void string(const std::string& key, std::string& out) {
-    if (const auto* v = find(key)) {
-      if (!v->is_string()) fail(key_path(key), *v, "must be a string");
-      out = v->get<std::string>();
-    }
-  }
-
-  template <class Enum>
-  void choice(const std::string& key, Enum& out, const std::vector<std::pair<std::string, Enum>>& names) {
-    if (const auto* v = find(key)) {
-      std::string known;
-      for (const auto& [name, value] : names) {
-        if (v->is_string() && v->get<std::string>() == name) {
-          out = value;
-          return;
-        }
-        known += (known.empty() ? "" : ", ") + name;
-      }
-      fail(key_path(key), *v, "must be one of " + known);
-    }
-  }
-
-  template <std::size_t N, class T>
-  void array(const std::string& key, std::array<T, N>& out, double lo, double hi, bool lo_open = false) {
-    if (const auto* v = find(key)) {
-      if (!v->is_array() || v->size() != N) fail(key_path(key), *v, fmt::format("must be an array of {} numbers", N));
-      for (std::size_t i = 0; i < N; ++i) {
-        const auto& e = (*v)[i];
-        if (!e.is_number() || e.get<double>() < lo || e.get<double>() > hi || (lo_open && e.get<double>() == lo)) {
-          fail(key_path(key), *v, fmt::format("entries must be numbers in {}{:g}, {:g}]", lo_open ? "(" : "[", lo, hi));
-        }
-        out[i] = static_cast<T>(e.get<double>());
-      }
-    }
-  }
-
-  // Ends reading: any key not asked for is unknown.
-  void finish() const {
-    for (auto it = object_.begin(); it != object_.end(); ++it) {
-      if (!seen_.count(it.key())) fail(key_path(it.key()), it.value(), "unknown key");
-    }
-  }
-
-  const std::string& origin() const { return origin_; }
-
- private:
-  const json& object_;
-  std::string path_;
-  const std::string& origin_;
-  std::set<std::string> seen_;
-};
 
 const std::vector<std::pair<std::string, Precision>> kPrecisions{
     {"fp32", Precision::fp32}, {"fp16", Precision::fp16}, {"bf16", Precision::bf16}};
@@ -140,16 +42,6 @@ std::string name_of(Enum value, const std::vector<std::pair<std::string, Enum>>&
 constexpr double kHuge = 1e300;
 constexpr std::int64_t kHugeInt = std::int64_t{1} << 40;
 
-// A section that is present must be an object; an absent one keeps its defaults.
-template <class Fn>
-void section(ObjectReader& parent, const std::string& key, const std::string& path, Fn&& read) {
-  if (const auto* v = parent.find(key)) {
-    ObjectReader reader(*v, path, parent.origin());
-    read(reader);
-    reader.finish();
-  }
-}
-
 }  // namespace
 
 Experiment experiment_from_json(const json& document, const std::string& origin) {
@@ -160,7 +52,7 @@ Experiment experiment_from_json(const json& document, const std::string& origin)
   root.string("description", e.description);
   root.string("runs_dir", e.runs_dir);
 
-  section(root, "data", "data", [&](ObjectReader& r) {
+  read_section(root, "data", [&](ObjectReader& r) {
     auto& d = e.data;
     r.string("source", d.source);
     if (d.source != "synthface" && d.source != "image_folder" && d.source != "recordio") {
@@ -183,13 +75,13 @@ Experiment experiment_from_json(const json& document, const std::string& origin)
     r.integer("loader_threads", d.loader_threads, 1, 256);
     r.integer("prefetch_batches", d.prefetch_batches, 1, 1024);
   });
-  section(root, "model", "model", [&](ObjectReader& r) {
+  read_section(root, "model", [&](ObjectReader& r) {
     r.string("backbone", e.model.backbone);
     r.integer("embedding_dim", e.model.embedding_dim, 2, 65536);
     r.number("dropout", e.model.dropout, 0.0, 0.999);
     r.boolean("channels_last", e.model.channels_last);
   });
-  section(root, "head", "head", [&](ObjectReader& r) {
+  read_section(root, "head", [&](ObjectReader& r) {
     r.string("kind", e.head.kind);
     if (const auto* p = r.find("params")) {
       if (!p->is_object()) r.fail("head.params", *p, "must be a JSON object of numbers");
@@ -199,7 +91,7 @@ Experiment experiment_from_json(const json& document, const std::string& origin)
       }
     }
   });
-  section(root, "optimizer", "optimizer", [&](ObjectReader& r) {
+  read_section(root, "optimizer", [&](ObjectReader& r) {
     auto& o = e.optimizer;
     r.choice("kind", o.kind, kOptimizers);
     r.number("lr", o.lr, 0.0, 100.0, true);
@@ -209,7 +101,7 @@ Experiment experiment_from_json(const json& document, const std::string& origin)
     r.number("eps", o.eps, 0.0, 1.0, true);
     r.number("clip_grad_norm", o.clip_grad_norm, 0.0, kHuge);
   });
-  section(root, "schedule", "schedule", [&](ObjectReader& r) {
+  read_section(root, "schedule", [&](ObjectReader& r) {
     auto& s = e.schedule;
     r.choice("kind", s.kind, kSchedules);
     r.number("warmup_epochs", s.warmup_epochs, 0.0, 1e6);
@@ -228,7 +120,7 @@ Experiment experiment_from_json(const json& document, const std::string& origin)
     r.number("min_lr", s.min_lr, 0.0, 100.0);
     r.number("power", s.power, 0.0, 100.0, true);
   });
-  section(root, "train", "train", [&](ObjectReader& r) {
+  read_section(root, "train", [&](ObjectReader& r) {
     auto& t = e.train;
     r.integer("epochs", t.epochs, 1, 100000);
     r.integer("max_steps", t.max_steps, 0, kHugeInt);
@@ -238,15 +130,15 @@ Experiment experiment_from_json(const json& document, const std::string& origin)
     r.integer("threads", t.threads, 0, 1024);
     r.integer("seed", t.seed, 0, kHugeInt);
   });
-  section(root, "report", "report", [&](ObjectReader& r) {
+  read_section(root, "report", [&](ObjectReader& r) {
     r.integer("every_steps", e.report.every_steps, 1, kHugeInt);
     r.integer("samples", e.report.samples, 1, 1 << 20);
     r.integer("histogram_bins", e.report.histogram_bins, 2, 4096);
     r.integer("save_every_steps", e.report.save_every_steps, 0, kHugeInt);
   });
-  section(root, "checkpoint", "checkpoint",
+  read_section(root, "checkpoint",
           [&](ObjectReader& r) { r.integer("every_steps", e.checkpoint.every_steps, 0, kHugeInt); });
-  section(root, "eval", "eval", [&](ObjectReader& r) {
+  read_section(root, "eval", [&](ObjectReader& r) {
     r.integer("every_steps", e.eval.every_steps, 0, kHugeInt);
     r.boolean("at_end", e.eval.at_end);
   });
@@ -261,14 +153,9 @@ Experiment experiment_from_json(const json& document, const std::string& origin)
 void check_experiment(const Experiment& e, const std::string& origin) {
   try {
     // The backbone's size constraints are checked when it is built; here only its kind, cheaply.
-    std::string known;
-    bool found = false;
-    for (const auto& [kind, description] : backbones::backbone_kinds()) {
-      found |= kind == e.model.backbone;
-      known += (known.empty() ? "" : ", ") + kind;
-    }
-    if (!found) {
-      throw InvalidParameter("model.backbone = \"" + e.model.backbone + "\": unknown backbone (known: " + known + ")");
+    if (!backbones::is_backbone_kind(e.model.backbone)) {
+      throw InvalidParameter("model.backbone = \"" + e.model.backbone + "\": unknown backbone (known: " +
+                             backbones::backbone_kind_names() + ")");
     }
     // A head of two classes is cheap and validates the kind, the parameter names and their ranges exactly as
     // the real one will.
@@ -346,7 +233,7 @@ json to_json(const Experiment& e) {
   };
 }
 
-Experiment load_experiment(const std::string& path) {
+json read_experiment_document(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw InvalidFile(path + ": cannot open the experiment file");
   json document;
@@ -355,7 +242,11 @@ Experiment load_experiment(const std::string& path) {
   } catch (const json::parse_error& error) {
     throw InvalidFile(path + ": not valid JSON (" + error.what() + ")");
   }
-  return experiment_from_json(document, path);
+  return document;
+}
+
+Experiment load_experiment(const std::string& path) {
+  return experiment_from_json(read_experiment_document(path), path);
 }
 
 void save_experiment(const Experiment& experiment, const std::string& path) {

@@ -110,7 +110,9 @@ struct Experiment {
 // `origin` names the file (or "--set") in error messages. Throws marginlab::InvalidParameter.
 Experiment experiment_from_json(const nlohmann::json& json, const std::string& origin);
 nlohmann::json to_json(const Experiment& experiment);  // every key, defaults included
-Experiment load_experiment(const std::string& path);  // InvalidFile when unreadable / not JSON
+// The file's JSON, unchecked (to apply overrides before reading it); InvalidFile when unreadable / not JSON.
+nlohmann::json read_experiment_document(const std::string& path);
+Experiment load_experiment(const std::string& path);  // read_experiment_document + experiment_from_json
 void save_experiment(const Experiment& experiment, const std::string& path);
 
 // Applies "a.b.c=value" overrides (value parsed as JSON when it is JSON, else taken as a string) to a document

@@ -1,15 +1,12 @@
 #include "engine/train/session.h"
 
 #include <ATen/autocast_mode.h>
-#include <spdlog/spdlog.h>
 #include <torch/version.h>
 
 #include <nlohmann/json.hpp>
 
 #include "engine/core/errors.h"
-#include "engine/heads/adaface.h"
 #include "engine/heads/head_factory.h"
-#include "engine/heads/kappaface.h"
 #include "engine/train/optimizer.h"
 
 namespace marginlab::train {
@@ -86,6 +83,8 @@ TrainingSession::TrainingSession(const Experiment& experiment, const DataShape& 
   head.class_counts = data.class_counts;
   if (data.class_counts.empty() && data.num_classes > 0) head.samples_per_class = data.dataset_size / data.num_classes;
   head_ = heads::make_head(head);
+  adaface_ = dynamic_cast<heads::AdaFaceHeadImpl*>(head_.get());
+  kappaface_ = dynamic_cast<heads::KappaFaceHeadImpl*>(head_.get());
 
   backbone_->to(device_);
   head_->to(device_);
@@ -98,12 +97,8 @@ TrainingSession::TrainingSession(const Experiment& experiment, const DataShape& 
   if (experiment.train.precision == Precision::fp16) loss_scale_ = kInitialLossScale;
 }
 
-bool TrainingSession::adaface() const { return dynamic_cast<const heads::AdaFaceHeadImpl*>(head_.get()) != nullptr; }
-
 std::pair<torch::Tensor, torch::Tensor> TrainingSession::norm_statistics() const {
-  if (!adaface()) return {};
-  auto buffers = head_->named_buffers();
-  return {buffers["batch_mean"], buffers["batch_std"]};
+  return adaface_ ? adaface_->norm_statistics() : std::pair<torch::Tensor, torch::Tensor>{};
 }
 
 torch::Tensor TrainingSession::to_device(const torch::Tensor& t, bool images) const {
@@ -176,9 +171,7 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
     clean_steps_ = 0;
   }
 
-  if (auto* kappa = dynamic_cast<heads::KappaFaceHeadImpl*>(head_.get())) {
-    kappa->observe(to_device(batch.sample_ids, false), embedding.detach(), labels);
-  }
+  if (kappaface_) kappaface_->observe(to_device(batch.sample_ids, false), embedding.detach(), labels);
 
   torch::NoGradGuard no_grad;
   const auto accuracy = (out.logits.argmax(1) == labels).to(torch::kFloat32).mean();
@@ -218,7 +211,7 @@ void TrainingSession::apply(const ParamUpdate& update) {
 }
 
 void TrainingSession::end_epoch() {
-  if (auto* kappa = dynamic_cast<heads::KappaFaceHeadImpl*>(head_.get())) kappa->end_epoch();
+  if (kappaface_) kappaface_->end_epoch();
 }
 
 void TrainingSession::save(torch::serialize::OutputArchive& archive) const {

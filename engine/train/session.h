@@ -11,6 +11,8 @@
 
 #include "engine/backbones/backbone.h"
 #include "engine/data/batch.h"
+#include "engine/heads/adaface.h"
+#include "engine/heads/kappaface.h"
 #include "engine/heads/margin_head.h"
 #include "engine/train/experiment.h"
 #include "engine/train/run_control.h"
@@ -63,7 +65,7 @@ class TrainingSession {
   double base_lr() const { return base_lr_; }
   double loss_scale() const { return loss_scale_; }
   std::int64_t skipped_steps() const { return skipped_steps_; }
-  bool adaface() const;
+  bool adaface() const { return adaface_ != nullptr; }
   // AdaFace's running norm mean and std (device scalars), undefined for other heads.
   std::pair<torch::Tensor, torch::Tensor> norm_statistics() const;
 
@@ -74,6 +76,9 @@ class TrainingSession {
   torch::Device device_;
   backbones::Backbone backbone_;
   heads::MarginHead head_;
+  // The head's concrete type where the step treats it specially; looked up once, not per step.
+  heads::AdaFaceHeadImpl* adaface_ = nullptr;
+  heads::KappaFaceHeadImpl* kappaface_ = nullptr;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::vector<torch::Tensor> trainable_;
   double base_lr_;
