@@ -24,4 +24,11 @@ class InvalidFile : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// One image or record that cannot be decoded inside an otherwise readable dataset. Sources throw it from load() so
+// that the loader can skip the sample and count it: a corrupt JPEG never stops a run and never becomes a black image.
+class UnreadableSample : public InvalidFile {
+ public:
+  using InvalidFile::InvalidFile;
+};
+
 }  // namespace marginlab
