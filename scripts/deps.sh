@@ -17,6 +17,8 @@ MARGINLAB_PACKAGES=(
   libgl-dev
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth
+  # libFuzzer targets for the file parsers (clang's fuzzer runtime is only recommended by clang, so named here)
+  clang libclang-rt-14-dev
 )
 
 missing_packages() {
