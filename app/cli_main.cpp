@@ -19,9 +19,13 @@ int main(int argc, char** argv) {
   marginlab::cli::add_head_commands(app, *bench, commands);
 #ifdef MARGINLAB_WITH_OPENCV
   marginlab::cli::add_synth_commands(app, *bench, commands);
+  marginlab::cli::add_rec_commands(app, *bench, commands);
+  marginlab::cli::add_eval_commands(app, *bench, commands);
+  marginlab::cli::add_data_commands(app, *bench, commands);
 #endif
   marginlab::cli::add_model_commands(app, *bench, commands);
   marginlab::cli::add_train_commands(app, *bench, commands);
+  marginlab::cli::add_verify_commands(app, *bench, commands);
 
   CLI11_PARSE(app, argc, argv);
   try {

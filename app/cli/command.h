@@ -18,8 +18,12 @@ using Commands = std::vector<Command>;
 void add_head_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // verify-heads, heads, bench heads
 void add_model_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // model-info
 void add_train_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // train, bench train
+void add_verify_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // verify
 #ifdef MARGINLAB_WITH_OPENCV
 void add_synth_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // synth preview, bench synth
+void add_rec_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // rec pack, rec info, bench rec
+void add_eval_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);   // eval
+void add_data_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);   // data inspect
 #endif
 
 }  // namespace marginlab::cli

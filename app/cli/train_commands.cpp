@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/cli/command.h"
+#include "app/cli/evaluation_report.h"
 #include "engine/bench/bench_train.h"
 #include "engine/core/errors.h"
 #include "engine/train/experiment.h"
@@ -101,16 +102,6 @@ class ProgressLine {
   std::chrono::steady_clock::time_point last_log_{};
 };
 
-void print_evaluation(const train::Evaluation& e) {
-  fmt::print("verification on {} pairs at step {}:\n", e.set, e.step);
-  fmt::print("  {:<10} {:>6} {:>16} {:>8} {:>8}\n", "stratum", "pairs", "accuracy (10-f)", "AUC", "EER");
-  for (const auto& s : e.strata) {
-    fmt::print("  {:<10} {:>6} {:>9.2f} ± {:<4.2f} {:>8.4f} {:>7.2f}%\n", s.stratum, s.metrics.pairs,
-               100 * s.metrics.accuracy, 100 * s.metrics.accuracy_std, s.metrics.auc, 100 * s.metrics.eer);
-  }
-  fmt::print("  Spearman correlation of feature norm and true quality: {:.3f}\n", e.norm_quality_spearman);
-}
-
 struct TrainOptions {
   std::string config;
   std::vector<std::string> overrides;
@@ -191,7 +182,7 @@ int run_train(const TrainOptions& options) {
 
   fmt::print("{} at step {} of {}; {} steps skipped; last loss {:.4f}\n", summary.stopped ? "stopped" : "finished",
              summary.steps, summary.total_steps, summary.skipped_steps, summary.last_loss);
-  for (const auto& evaluation : summary.evaluations) print_evaluation(evaluation);
+  for (const auto& evaluation : summary.evaluations) print_set_evaluation(evaluation, evaluation.step);
   fmt::print("resume or inspect: {}\n", summary.run_directory.string());
   return 0;
 }

@@ -120,4 +120,11 @@ std::shared_ptr<torch::nn::Module> BackboneImpl::clone(const torch::optional<tor
   return copy;
 }
 
+void use_channels_last(torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : module.parameters()) {
+    if (p.dim() == 4) p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
+  }
+}
+
 }  // namespace marginlab::backbones

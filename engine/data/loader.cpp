@@ -123,10 +123,25 @@ std::optional<Batch> Loader::next() {
   if (stopping_) return std::nullopt;
   auto result = std::move(results_.extract(next_delivery_).mapped());
   ++next_delivery_;
+  skipped_samples_ += static_cast<std::int64_t>(result.skipped.size());
+  for (auto& message : result.skipped) {
+    if (skipped_examples_.size() == kSkippedExamplesKept) break;
+    skipped_examples_.push_back(std::move(message));
+  }
   lock.unlock();
   work_ready_.notify_all();  // a prefetch slot is free again
   if (result.error) std::rethrow_exception(result.error);
   return std::move(result.batch);
+}
+
+std::int64_t Loader::skipped_samples() const {
+  std::lock_guard lock(mutex_);
+  return skipped_samples_;
+}
+
+std::vector<std::string> Loader::skipped_examples() const {
+  std::lock_guard lock(mutex_);
+  return skipped_examples_;
 }
 
 bool Loader::stale(std::uint64_t generation) const { return stopping_ || generation != generation_; }
@@ -147,7 +162,7 @@ void Loader::work() {
 
     Result result;
     try {
-      result.batch = make_batch(epoch, index, *order, generation);
+      result.batch = make_batch(epoch, index, *order, generation, result.skipped);
     } catch (...) {
       result.error = std::current_exception();
     }
@@ -159,7 +174,8 @@ void Loader::work() {
 }
 
 std::optional<Batch> Loader::make_batch(std::int64_t epoch, std::int64_t index,
-                                        const std::vector<std::int64_t>& order, std::uint64_t generation) const {
+                                        const std::vector<std::int64_t>& order, std::uint64_t generation,
+                                        std::vector<std::string>& skipped) const {
   const std::int64_t first = index * config_.batch_size;
   const std::int64_t count =
       std::min<std::int64_t>(config_.batch_size, static_cast<std::int64_t>(order.size()) - first);
@@ -179,11 +195,17 @@ std::optional<Batch> Loader::make_batch(std::int64_t epoch, std::int64_t index,
   const bool swap_channels = source_->color_order() != config_.color_order;
   const bool augmenting = augments(config_.augment);
   const std::size_t pixels_per_image = static_cast<std::size_t>(size) * size;
-  for (std::int64_t i = 0; i < count; ++i) {
+  std::int64_t filled = 0;  // images in the batch so far: unreadable samples leave no gap
+  for (std::int64_t position = first; position < first + count; ++position) {
     if (stale(generation)) return std::nullopt;
-    const std::int64_t position = first + i;
     const std::int64_t sample_id = order[static_cast<std::size_t>(position)];
-    ImageSample image = source_->load(sample_id);
+    ImageSample image;
+    try {
+      image = source_->load(sample_id);
+    } catch (const UnreadableSample& unreadable) {
+      skipped.emplace_back(unreadable.what());
+      continue;
+    }
     if (image.height <= 0 || image.width <= 0 ||
         image.pixels.size() != static_cast<std::size_t>(image.height) * image.width * 3) {
       throw InvalidFile(source_->describe() + ": image " + std::to_string(sample_id) + " claims " +
@@ -197,22 +219,29 @@ std::optional<Batch> Loader::make_batch(std::int64_t epoch, std::int64_t index,
       augment(image, config_.augment, rng, source_->color_order());
     }
     const std::uint8_t* in = image.pixels.data();
-    float* target = out + static_cast<std::size_t>(i) * pixels_per_image * 3;
+    float* target = out + static_cast<std::size_t>(filled) * pixels_per_image * 3;
     const std::size_t first_channel = swap_channels ? 2 : 0, last_channel = swap_channels ? 0 : 2;
     for (std::size_t p = 0; p < pixels_per_image; ++p, in += 3, target += 3) {
       target[0] = normalised_[in[first_channel]];
       target[1] = normalised_[256 + in[1]];
       target[2] = normalised_[512 + in[last_channel]];
     }
-    label_out[i] = image.label;
-    quality_out[i] = image.quality;
-    id_out[i] = sample_id;
+    label_out[filled] = image.label;
+    quality_out[filled] = image.quality;
+    id_out[filled] = sample_id;
+    ++filled;
+  }
+  if (filled == 0) {
+    throw InvalidFile(source_->describe() + ": all " + std::to_string(count) + " images of batch " +
+                      std::to_string(index) + " (epoch " + std::to_string(epoch) + ") were unreadable; the first: " +
+                      skipped.front());
   }
   Batch batch;
-  batch.images = nhwc.permute({0, 3, 1, 2});
-  batch.labels = labels;
-  batch.quality = quality;
-  batch.sample_ids = sample_ids;
+  // Leading rows of the NHWC block: still channels-last and contiguous.
+  batch.images = nhwc.narrow(0, 0, filled).permute({0, 3, 1, 2});
+  batch.labels = labels.narrow(0, 0, filled);
+  batch.quality = quality.narrow(0, 0, filled);
+  batch.sample_ids = sample_ids.narrow(0, 0, filled);
   batch.epoch = epoch;
   batch.index = index;
   return batch;

@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -50,21 +51,34 @@ class Loader {
   std::int64_t batches_per_epoch() const;
   // (Re)positions at batch `batch_index` of `epoch`: batches made for an earlier position are thrown away.
   void start(std::int64_t epoch, std::int64_t batch_index = 0);
-  // The next batch of the current epoch, in order; nullopt at the end of the epoch. A source's exception while
-  // making this batch is rethrown here, unchanged; the loader then goes on with the following batch.
+  // The next batch of the current epoch, in order; nullopt at the end of the epoch. A sample whose load() throws
+  // UnreadableSample (a corrupt image or record) is left out of its batch, which is then one smaller per such sample
+  // (the same ones on every run: still deterministic; sample_ids name the samples that came through), and counted.
+  // A batch none of whose samples could be read throws InvalidFile naming the batch, its size and the first
+  // failure: an empty batch would silently skip a step. Any other exception of the source is rethrown here,
+  // unchanged. In both cases the loader then goes on with the following batch.
   // Throws std::logic_error before the first start().
   std::optional<Batch> next();
+
+  // Samples left out as unreadable so far, counted when next() hands out (or fails) the batch that left them out;
+  // a sample drawn again in a later epoch counts again. Thread-safe.
+  std::int64_t skipped_samples() const;
+  // The messages (file and record named) of the first kSkippedExamplesKept of them.
+  std::vector<std::string> skipped_examples() const;
+  static constexpr std::size_t kSkippedExamplesKept = 5;
 
  private:
   struct Result {
     std::optional<Batch> batch;
     std::exception_ptr error;
+    std::vector<std::string> skipped;  // messages of the samples left out as unreadable
   };
 
   void work();
-  // Makes batch `index` of `epoch` from `order`; gives up (nullopt) once `generation` is no longer current.
+  // Makes batch `index` of `epoch` from `order`, adding the samples it leaves out to `skipped`; gives up (nullopt)
+  // once `generation` is no longer current.
   std::optional<Batch> make_batch(std::int64_t epoch, std::int64_t index, const std::vector<std::int64_t>& order,
-                                  std::uint64_t generation) const;
+                                  std::uint64_t generation, std::vector<std::string>& skipped) const;
   std::vector<std::int64_t> epoch_order(std::int64_t epoch) const;
   bool stale(std::uint64_t generation) const;
 
@@ -86,6 +100,8 @@ class Loader {
   std::int64_t next_claim_ = 0;           // next batch a worker will make
   std::int64_t next_delivery_ = 0;        // next batch next() hands out
   std::map<std::int64_t, Result> results_;
+  std::int64_t skipped_samples_ = 0;
+  std::vector<std::string> skipped_examples_;
   std::vector<std::thread> workers_;
 };
 

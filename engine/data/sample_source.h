@@ -26,7 +26,9 @@ class SampleSource {
   virtual ~SampleSource() = default;
 
   virtual std::int64_t size() const = 0;         // number of images
-  virtual std::int64_t num_classes() const = 0;  // labels are in [0, num_classes)
+  // Labels are in [0, num_classes). A source of images without identities (a verification set's, for evaluation
+  // only) has num_classes 0, empty class_counts and label -1.
+  virtual std::int64_t num_classes() const = 0;
   virtual std::int64_t label(std::int64_t index) const = 0;  // cheap: no decoding
   // n_c for every class (KappaFace's population weight, the class-size plots).
   virtual std::vector<std::int64_t> class_counts() const = 0;

@@ -817,15 +817,6 @@ std::vector<VerificationPair> make_pairs(const SynthFaceConfig& config, const Ve
 
 }  // namespace
 
-std::string_view stratum_name(PairStratum stratum) {
-  switch (stratum) {
-    case PairStratum::high_high: return "high-high";
-    case PairStratum::high_low: return "high-low";
-    case PairStratum::low_low: return "low-low";
-  }
-  return "unknown";
-}
-
 void SynthFaceConfig::validate() const {
   constexpr double kMaxIdentities = 1e6;
   check(identities >= 2 && identities <= kMaxIdentities, "identities", double(identities), "[2, 1000000]");

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "engine/data/sample_source.h"
+#include "engine/data/verification_pair.h"
 
 namespace marginlab::data {
 
@@ -49,17 +50,6 @@ struct SynthFaceConfig {
   std::int64_t verification_identities = 100;  // held out, disjoint from training (their own families)
   std::int64_t pairs_per_stratum = 500;        // verification pairs per quality stratum, half genuine
   void validate() const;                       // throws InvalidParameter naming the key and the value
-};
-
-enum class PairStratum { high_high, high_low, low_low };
-std::string_view stratum_name(PairStratum stratum);  // "high-high", "high-low", "low-low"
-
-struct VerificationPair {
-  std::int64_t first = 0;   // indices into SynthFace::verification_images(); for high-low, first is the high one
-  std::int64_t second = 0;
-  bool same = false;        // genuine pair
-  PairStratum stratum = PairStratum::high_high;
-  bool related = false;     // impostor pair from the same family (a near-twin)
 };
 
 class SynthFaceRenderer;  // the identities and the drawing, shared with the verification source

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <fmt/format.h>
+
 namespace marginlab::eval {
 namespace {
 
@@ -54,24 +56,16 @@ std::vector<double> mean_ranks(std::span<const float> values) {
 }  // namespace
 
 VerificationMetrics verification_metrics(std::span<const float> scores, std::span<const std::uint8_t> same,
-                                         int folds) {
+                                         int folds, std::span<const double> far_targets) {
+  const auto roc = roc_curve(scores, same);  // also refuses mismatched sizes and non-finite scores
   const auto n = static_cast<std::int64_t>(scores.size());
-  if (scores.size() != same.size()) {
-    throw std::invalid_argument("verification: " + std::to_string(scores.size()) + " scores for " +
-                                std::to_string(same.size()) + " pair labels");
-  }
   if (folds < 2 || n < folds) {
     throw std::invalid_argument("verification: " + std::to_string(n) + " pairs cannot make " + std::to_string(folds) +
                                 " folds");
   }
-  for (std::int64_t i = 0; i < n; ++i) {
-    if (!std::isfinite(scores[i])) {
-      throw std::invalid_argument("verification: score of pair " + std::to_string(i) + " is not finite");
-    }
-  }
   VerificationMetrics m;
   m.pairs = n;
-  for (auto s : same) m.genuine += s != 0;
+  m.genuine = roc.genuine;
 
   // Contiguous folds in pair order; the first n % folds folds get one pair more (as scikit-learn's KFold).
   std::vector<double> accuracies, thresholds;
@@ -96,39 +90,69 @@ VerificationMetrics verification_metrics(std::span<const float> scores, std::spa
   m.accuracy_std = std::sqrt(variance / folds);
   m.threshold = std::accumulate(thresholds.begin(), thresholds.end(), 0.0) / folds;
 
-  const std::int64_t impostors = n - m.genuine;
-  if (m.genuine > 0 && impostors > 0) {
-    // AUC as the Mann–Whitney statistic on mean ranks (ties count one half).
-    const auto ranks = mean_ranks(scores);
-    double genuine_rank_sum = 0;
-    for (std::int64_t i = 0; i < n; ++i) genuine_rank_sum += same[i] ? ranks[i] : 0.0;
-    const double g = static_cast<double>(m.genuine), im = static_cast<double>(impostors);
-    m.auc = (genuine_rank_sum - g * (g + 1) / 2) / (g * im);
+  m.auc = roc_auc(roc);
+  m.eer = equal_error_rate(roc);
+  m.tar_at_far = tar_at_far(roc, far_targets);
+  return m;
+}
 
-    // EER: sweep the threshold upwards through the sorted scores; FAR falls and FRR rises. Take the crossing.
-    std::vector<std::int64_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return scores[a] < scores[b]; });
-    double previous_far = 1.0, previous_frr = 0.0;
-    std::int64_t rejected_genuine = 0, rejected_impostors = 0;
-    m.eer = 0.5;
-    for (std::int64_t k = 0; k < n; ++k) {
-      (same[order[k]] ? rejected_genuine : rejected_impostors) += 1;
-      if (k + 1 < n && scores[order[k + 1]] == scores[order[k]]) continue;
-      const double far = 1.0 - static_cast<double>(rejected_impostors) / im;
-      const double frr = static_cast<double>(rejected_genuine) / g;
-      if (frr >= far) {
-        // Linear interpolation between the last point with FAR > FRR and this one.
-        const double before = previous_far - previous_frr, after = frr - far;
-        const double t = before + after > 0 ? before / (before + after) : 0.0;
-        m.eer = previous_far + t * (far - previous_far);
-        break;
-      }
-      previous_far = far;
-      previous_frr = frr;
+StratifiedMetrics verification_by_stratum(std::span<const float> scores, std::span<const std::uint8_t> same,
+                                          std::span<const std::uint8_t> stratum_of_pair,
+                                          std::span<const std::string_view> stratum_names, int folds,
+                                          std::span<const double> far_targets) {
+  if (stratum_of_pair.size() != scores.size()) {
+    throw std::invalid_argument("verification: " + std::to_string(stratum_of_pair.size()) + " strata for " +
+                                std::to_string(scores.size()) + " pairs");
+  }
+  for (std::size_t i = 0; i < stratum_of_pair.size(); ++i) {
+    if (stratum_of_pair[i] >= stratum_names.size()) {
+      throw std::invalid_argument("verification: pair " + std::to_string(i) + " is in stratum " +
+                                  std::to_string(stratum_of_pair[i]) + " of " + std::to_string(stratum_names.size()));
     }
   }
-  return m;
+  StratifiedMetrics result;
+  result.strata.push_back({"all", verification_metrics(scores, same, folds, far_targets)});
+  for (std::size_t k = 0; k < stratum_names.size(); ++k) {
+    std::vector<float> member_scores;
+    std::vector<std::uint8_t> member_same;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      if (stratum_of_pair[i] == k) {
+        member_scores.push_back(scores[i]);
+        member_same.push_back(same[i]);
+      }
+    }
+    std::string name(stratum_names[k]);
+    if (member_scores.size() < static_cast<std::size_t>(folds)) {
+      result.skipped.push_back({std::move(name), static_cast<std::int64_t>(member_scores.size())});
+    } else {
+      result.strata.push_back({std::move(name), verification_metrics(member_scores, member_same, folds, far_targets)});
+    }
+  }
+  return result;
+}
+
+std::string format_verification_table(std::span<const StratumResult> strata) {
+  const auto targets =
+      strata.empty() ? std::span<const TarAtFar>{} : std::span<const TarAtFar>(strata.front().metrics.tar_at_far);
+  std::vector<std::string> tar_headers;
+  for (const auto& t : targets) tar_headers.push_back(fmt::format("TAR@{:g} (%)", t.far_target));
+  std::string text = fmt::format("{:<10} {:>7} {:>16} {:>7} {:>7}", "stratum", "pairs", "accuracy (%)", "AUC",
+                                 "EER (%)");
+  for (const auto& header : tar_headers) text += fmt::format(" {:>{}}", header, std::max<std::size_t>(header.size(), 7));
+  text += '\n';
+  for (const auto& s : strata) {
+    const auto& m = s.metrics;
+    text += fmt::format("{:<10} {:>7} {:>8.2f} ± {:<5.2f} {:>7.4f} {:>7.2f}", s.stratum, m.pairs, 100 * m.accuracy,
+                        100 * m.accuracy_std, m.auc, 100 * m.eer);
+    for (std::size_t k = 0; k < tar_headers.size(); ++k) {
+      const auto width = std::max<std::size_t>(tar_headers[k].size(), 7);
+      const bool known = k < m.tar_at_far.size() && m.tar_at_far[k].supported;
+      text += known ? fmt::format(" {:>{}.2f}", 100 * m.tar_at_far[k].true_accept_rate, width)
+                    : fmt::format(" {:>{}}", "-", width);
+    }
+    text += '\n';
+  }
+  return text;
 }
 
 double spearman(std::span<const float> x, std::span<const float> y) {

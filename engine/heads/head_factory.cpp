@@ -74,7 +74,9 @@ MarginHead make_head(const HeadSpec& spec) {
     }
     std::int64_t samples = 0;
     for (auto n : counts) samples += n;
-    head = std::make_shared<KappaFaceHeadImpl>(dim, counts, samples);
+    KappaFaceParams params;
+    params.source = spec.kappa_source;
+    head = std::make_shared<KappaFaceHeadImpl>(dim, counts, samples, params);
   } else {
     throw InvalidParameter("unknown head kind '" + k + "' (see `marginlab-cli heads`)");
   }

@@ -17,6 +17,7 @@ struct HeadSpec {
   // KappaFace only: n_c per class (default: equal counts) and the statistics source.
   std::vector<std::int64_t> class_counts;
   std::int64_t samples_per_class = 10;
+  KappaStatisticsSource kappa_source = KappaStatisticsSource::memory_buffer;
 };
 
 // Every name make_head() accepts, with a one-line description each.

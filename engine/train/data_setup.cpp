@@ -3,6 +3,8 @@
 #include <limits>
 
 #include "engine/core/errors.h"
+#include "engine/data/image_folder.h"
+#include "engine/data/recordio_source.h"
 #include "engine/train/json_reader.h"
 
 namespace marginlab::train {
@@ -33,10 +35,27 @@ data::SynthFaceConfig synthface_config(const DataSettings& data, const std::stri
 }
 
 TrainingData open_training_data(const DataSettings& data, const std::string& origin) {
+  if (data.source == "image_folder" || data.source == "recordio") {
+    if (data.path.empty()) {
+      throw InvalidParameter(origin + ": data.path is empty, but data.source = \"" + data.source +
+                             "\" reads the dataset from there (" +
+                             (data.source == "recordio" ? "a folder with train.rec and train.idx, or a .rec file"
+                                                        : "a folder with one subfolder per identity") +
+                             ")");
+    }
+    // Decoded straight into the tensor's channel order: the loader then has no channels to swap.
+    const auto order = data.color_order == "bgr" ? data::ColorOrder::bgr : data::ColorOrder::rgb;
+    TrainingData result;
+    if (data.source == "recordio") {
+      result.train = std::make_shared<data::RecordIOSource>(data.path, order);
+    } else {
+      result.train = std::make_shared<data::ImageFolderSource>(data.path, order);
+    }
+    return result;  // no verification images of their own: the evaluation sets come from eval.sets
+  }
   if (data.source != "synthface") {
-    // The readers for real datasets are the next piece of work; until then such an experiment is refused up front.
     throw InvalidParameter(origin + ": data.source = \"" + data.source +
-                           "\": reading this source is not implemented yet; only synthface can be trained on today");
+                           "\" is not a known source (synthface, image_folder, recordio)");
   }
   auto synthface = std::make_shared<data::SynthFace>(synthface_config(data, origin));
   TrainingData result;

@@ -30,6 +30,12 @@ const std::vector<std::pair<std::string, ScheduleKind>> kSchedules{{"constant", 
                                                                    {"multistep", ScheduleKind::multistep},
                                                                    {"cosine", ScheduleKind::cosine},
                                                                    {"poly", ScheduleKind::poly}};
+const std::vector<std::pair<std::string, heads::KappaStatisticsSource>> kKappaStatistics{
+    {"memory", heads::KappaStatisticsSource::memory_buffer},
+    {"momentum_encoder", heads::KappaStatisticsSource::momentum_encoder}};
+const std::vector<std::pair<std::string, eval::FlipTest>> kFlipTests{{"none", eval::FlipTest::none},
+                                                                     {"sum", eval::FlipTest::sum},
+                                                                     {"norm_weighted", eval::FlipTest::norm_weighted}};
 
 template <class Enum>
 std::string name_of(Enum value, const std::vector<std::pair<std::string, Enum>>& names) {
@@ -90,6 +96,7 @@ Experiment experiment_from_json(const json& document, const std::string& origin)
         e.head.params[it.key()] = it.value().get<double>();
       }
     }
+    r.choice("kappa_statistics", e.head.kappa_statistics, kKappaStatistics);
   });
   read_section(root, "optimizer", [&](ObjectReader& r) {
     auto& o = e.optimizer;
@@ -141,6 +148,18 @@ Experiment experiment_from_json(const json& document, const std::string& origin)
   read_section(root, "eval", [&](ObjectReader& r) {
     r.integer("every_steps", e.eval.every_steps, 0, kHugeInt);
     r.boolean("at_end", e.eval.at_end);
+    if (const auto* sets = r.find("sets")) {
+      if (!sets->is_array()) r.fail("eval.sets", *sets, "must be an array of \"synthface\" or verification files");
+      e.eval.sets.clear();
+      for (const auto& set : *sets) {
+        if (!set.is_string() || set.get<std::string>().empty()) {
+          r.fail("eval.sets", *sets, "entries must be \"synthface\" or paths of .bin packs / pair lists");
+        }
+        e.eval.sets.push_back(set.get<std::string>());
+      }
+    }
+    r.choice("flip_test", e.eval.flip_test, kFlipTests);
+    r.integer("batch_size", e.eval.batch_size, 0, 1 << 20);
   });
   root.finish();
   if (e.data.image_size % 16 != 0) {
@@ -165,8 +184,19 @@ void check_experiment(const Experiment& e, const std::string& origin) {
     head.num_classes = 2;
     head.values = e.head.params;
     heads::make_head(head);
+    if (e.head.kappa_statistics != heads::KappaStatisticsSource::memory_buffer && e.head.kind != "kappaface") {
+      throw InvalidParameter("head.kappa_statistics = \"" + name_of(e.head.kappa_statistics, kKappaStatistics) +
+                             "\": only KappaFace collects class statistics (head.kind = \"" + e.head.kind + "\")");
+    }
   } catch (const InvalidParameter& error) {
     throw InvalidParameter(origin + ": " + error.what());
+  }
+  for (const auto& set : e.eval.sets) {
+    if (set == "synthface" && e.data.source != "synthface") {
+      throw InvalidParameter(origin + ": eval.sets contains \"synthface\": its pairs come from the SynthFace "
+                             "generator of data.source = \"synthface\", but data.source = \"" + e.data.source +
+                             "\"; list verification files (.bin packs, pair lists) instead");
+    }
   }
 #ifdef MARGINLAB_WITH_OPENCV
   if (e.data.source == "synthface") synthface_config(e.data, origin);  // names its own keys in errors
@@ -199,7 +229,10 @@ json to_json(const Experiment& e) {
         {"embedding_dim", e.model.embedding_dim},
         {"dropout", e.model.dropout},
         {"channels_last", e.model.channels_last}}},
-      {"head", {{"kind", e.head.kind}, {"params", params}}},
+      {"head",
+       {{"kind", e.head.kind},
+        {"params", params},
+        {"kappa_statistics", name_of(e.head.kappa_statistics, kKappaStatistics)}}},
       {"optimizer",
        {{"kind", name_of(e.optimizer.kind, kOptimizers)},
         {"lr", e.optimizer.lr},
@@ -229,7 +262,12 @@ json to_json(const Experiment& e) {
         {"histogram_bins", e.report.histogram_bins},
         {"save_every_steps", e.report.save_every_steps}}},
       {"checkpoint", {{"every_steps", e.checkpoint.every_steps}}},
-      {"eval", {{"every_steps", e.eval.every_steps}, {"at_end", e.eval.at_end}}},
+      {"eval",
+       {{"every_steps", e.eval.every_steps},
+        {"at_end", e.eval.at_end},
+        {"sets", e.eval.sets},
+        {"flip_test", name_of(e.eval.flip_test, kFlipTests)},
+        {"batch_size", e.eval.batch_size}}},
   };
 }
 

@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/eval/flip_test.h"
+#include "engine/heads/head_params.h"
+
 namespace marginlab::train {
 
 enum class DeviceChoice { automatic, cpu, cuda };
@@ -45,6 +48,9 @@ struct ModelSettings {
 struct HeadSettings {
   std::string kind = "adaface";
   std::map<std::string, double> params;  // by name, as `marginlab-cli heads` lists them; others keep defaults
+  // KappaFace only, where its class statistics come from (margins.md): the per-sample memory buffer, or the
+  // features of a momentum encoder, the EMA copy of the backbone that the authors' shipped configuration uses.
+  heads::KappaStatisticsSource kappa_statistics = heads::KappaStatisticsSource::memory_buffer;
 };
 
 struct OptimizerSettings {
@@ -90,6 +96,12 @@ struct CheckpointSettings {
 struct EvalSettings {
   std::int64_t every_steps = 0;         // verification during training; 0: only at the end
   bool at_end = true;
+  // "synthface" (the generator's held-out identities, for a synthface source) or verification files: insightface
+  // .bin packs and pair lists. Relative paths are looked up in data.path's folder first (insightface ships
+  // lfw.bin, cfp_fp.bin, agedb_30.bin beside train.rec), then in the working directory.
+  std::vector<std::string> sets{"synthface"};
+  eval::FlipTest flip_test = eval::FlipTest::norm_weighted;
+  std::int64_t batch_size = 0;          // 0: train.batch_size
 };
 
 struct Experiment {

@@ -103,12 +103,17 @@ RunDirectory RunDirectory::open_for_resume(const fs::path& path) {
   return directory;
 }
 
-std::string metrics_csv_header() {
-  return "step,epoch,wall_seconds,loss,accuracy,lr,samples_per_second,norm_mean,norm_std,ema_norm_mean,"
-         "ema_norm_std,margin_mean,grad_norm,loss_scale,skipped";
+std::string metrics_csv_header(const std::vector<std::string>& validation_sets) {
+  std::string header =
+      "step,epoch,wall_seconds,loss,accuracy,lr,samples_per_second,norm_mean,norm_std,ema_norm_mean,"
+      "ema_norm_std,margin_mean,grad_norm,loss_scale,skipped";
+  for (const auto& set : validation_sets) header += ",val_" + set + "_accuracy";
+  return header;
 }
 
-RunRecorder::RunRecorder(const RunDirectory& directory, std::int64_t resume_step) {
+RunRecorder::RunRecorder(const RunDirectory& directory, std::int64_t resume_step,
+                         std::vector<std::string> validation_sets)
+    : validation_sets_(std::move(validation_sets)) {
   if (resume_step > 0) {
     filter_lines(directory.metrics_file(), true,
                  [&](const std::string& l) { return leading_step(l) <= resume_step; });
@@ -118,17 +123,27 @@ RunRecorder::RunRecorder(const RunDirectory& directory, std::int64_t resume_step
   }
   const bool new_metrics = !fs::exists(directory.metrics_file()) || fs::file_size(directory.metrics_file()) == 0;
   metrics_ = open_append(directory.metrics_file());
-  if (new_metrics) metrics_ << metrics_csv_header() << '\n';
+  if (new_metrics) metrics_ << metrics_csv_header(validation_sets_) << '\n';
   events_ = open_append(directory.events_file());
   evaluations_ = open_append(directory.evaluations_file());
   telemetry_ = open_append(directory.telemetry_file());
 }
 
 void RunRecorder::record(const StepRecord& s) {
-  metrics_ << fmt::format("{},{},{:.3f},{:.6g},{:.6g},{:.6g},{:.4g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:g},{}\n",
-                          s.step, s.epoch, s.wall_seconds, s.loss, s.accuracy, s.lr, s.samples_per_second, s.norm_mean,
-                          s.norm_std, s.ema_norm_mean, s.ema_norm_std, s.margin_mean, s.grad_norm, s.loss_scale,
-                          s.skipped ? 1 : 0);
+  std::string row =
+      fmt::format("{},{},{:.3f},{:.6g},{:.6g},{:.6g},{:.4g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:g},{}", s.step,
+                  s.epoch, s.wall_seconds, s.loss, s.accuracy, s.lr, s.samples_per_second, s.norm_mean, s.norm_std,
+                  s.ema_norm_mean, s.ema_norm_std, s.margin_mean, s.grad_norm, s.loss_scale, s.skipped ? 1 : 0);
+  const auto pending = pending_validation_.find(s.step);
+  for (const auto& set : validation_sets_) {
+    row += ',';
+    if (pending == pending_validation_.end()) continue;
+    if (const auto it = pending->second.find(set); it != pending->second.end()) {
+      row += fmt::format("{:.6g}", it->second);
+    }
+  }
+  metrics_ << row << '\n';
+  pending_validation_.erase(pending_validation_.begin(), pending_validation_.upper_bound(s.step));
 }
 
 void RunRecorder::record(const RunEvent& e) {
@@ -143,25 +158,11 @@ void RunRecorder::record(const RunEvent& e) {
 }
 
 void RunRecorder::record(const Evaluation& e) {
-  json strata = json::array();
-  for (const auto& s : e.strata) {
-    const auto& m = s.metrics;
-    strata.push_back({{"stratum", s.stratum},
-                      {"pairs", m.pairs},
-                      {"genuine", m.genuine},
-                      {"accuracy", number(m.accuracy)},
-                      {"accuracy_std", number(m.accuracy_std)},
-                      {"threshold", number(m.threshold)},
-                      {"auc", number(m.auc)},
-                      {"eer", number(m.eer)}});
-  }
-  evaluations_ << json{{"step", e.step},
-                       {"set", e.set},
-                       {"strata", strata},
-                       {"norm_quality_spearman", number(e.norm_quality_spearman)}}
-                      .dump()
-               << '\n';
+  auto line = eval::to_json(e);
+  line["step"] = e.step;
+  evaluations_ << line.dump() << '\n';
   evaluations_.flush();
+  if (!e.strata.empty()) pending_validation_[e.step][e.set] = e.strata.front().metrics.accuracy;
 }
 
 void RunRecorder::record(const Snapshot& s) {

@@ -1,7 +1,7 @@
 #pragma once
 // A run directory holds everything about one run, so that it can be resumed, compared and replayed later:
 //   experiment.json     the resolved experiment (every key, defaults included)
-//   metrics.csv         one row per step (never thinned)
+//   metrics.csv         one row per step (never thinned), with validation accuracy on the evaluated steps
 //   events.jsonl        parameter changes ("version v applied at step s"), checkpoints, skipped steps, epochs
 //   evaluations.jsonl   verification results
 //   telemetry.jsonl     snapshots of the per-sample / per-class arrays, every report.save_every_steps
@@ -9,7 +9,9 @@
 //   log.txt
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "engine/train/telemetry.h"
 
@@ -41,7 +43,10 @@ class RunRecorder {
  public:
   // `resume_step` > 0: continuing a run from its checkpoint at that step; metric rows and events written after
   // the checkpoint (by a run that died later) are dropped so that the files show one consistent history.
-  RunRecorder(const RunDirectory& directory, std::int64_t resume_step);
+  // `validation_sets`: the evaluation sets' names, one metrics.csv column each with the accuracy on the rows of the
+  // steps where the set was evaluated.
+  RunRecorder(const RunDirectory& directory, std::int64_t resume_step,
+              std::vector<std::string> validation_sets = {});
 
   void record(const StepRecord& step);
   void record(const RunEvent& event);
@@ -51,8 +56,11 @@ class RunRecorder {
 
  private:
   std::ofstream metrics_, events_, evaluations_, telemetry_;
+  std::vector<std::string> validation_sets_;
+  // Accuracy by step and set, recorded before the step's row is written.
+  std::map<std::int64_t, std::map<std::string, double>> pending_validation_;
 };
 
-std::string metrics_csv_header();
+std::string metrics_csv_header(const std::vector<std::string>& validation_sets);
 
 }  // namespace marginlab::train

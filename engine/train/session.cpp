@@ -43,13 +43,6 @@ class CudaAutocast {
   bool enabled_;
 };
 
-void to_channels_last(torch::nn::Module& module) {
-  torch::NoGradGuard no_grad;
-  for (auto& p : module.parameters()) {
-    if (p.dim() == 4) p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
-  }
-}
-
 }  // namespace
 
 torch::Device resolve_device(DeviceChoice choice) {
@@ -81,6 +74,7 @@ TrainingSession::TrainingSession(const Experiment& experiment, const DataShape& 
   head.num_classes = data.num_classes;
   head.values = experiment.head.params;
   head.class_counts = data.class_counts;
+  head.kappa_source = experiment.head.kappa_statistics;
   if (data.class_counts.empty() && data.num_classes > 0) head.samples_per_class = data.dataset_size / data.num_classes;
   head_ = heads::make_head(head);
   adaface_ = dynamic_cast<heads::AdaFaceHeadImpl*>(head_.get());
@@ -88,7 +82,11 @@ TrainingSession::TrainingSession(const Experiment& experiment, const DataShape& 
 
   backbone_->to(device_);
   head_->to(device_);
-  if (experiment.model.channels_last) to_channels_last(*backbone_);
+  if (experiment.model.channels_last) backbones::use_channels_last(*backbone_);
+  if (kappaface_ && experiment.head.kappa_statistics == heads::KappaStatisticsSource::momentum_encoder) {
+    momentum_encoder_ = std::make_unique<heads::MomentumEncoder<backbones::Backbone>>(
+        backbone_, heads::MomentumEncoder<backbones::Backbone>::kAuthorsSourceWeight);
+  }
 
   auto groups = split_for_weight_decay({backbone_, head_});
   trainable_ = groups.decay;
@@ -171,7 +169,19 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
     clean_steps_ = 0;
   }
 
-  if (kappaface_) kappaface_->observe(to_device(batch.sample_ids, false), embedding.detach(), labels);
+  if (momentum_encoder_) {
+    // As the authors: the encoder follows the just-updated backbone, then its features of this batch are counted.
+    momentum_encoder_->update(backbone_);
+    torch::NoGradGuard no_grad;
+    torch::Tensor encoded;
+    {
+      CudaAutocast autocast(precision != Precision::fp32, precision == Precision::bf16 ? at::kBFloat16 : at::kHalf);
+      encoded = momentum_encoder_->encoder()->forward(images).embedding;
+    }
+    kappaface_->observe(torch::Tensor(), encoded.to(torch::kFloat32), labels);
+  } else if (kappaface_) {
+    kappaface_->observe(to_device(batch.sample_ids, false), embedding.detach(), labels);
+  }
 
   torch::NoGradGuard no_grad;
   const auto accuracy = (out.logits.argmax(1) == labels).to(torch::kFloat32).mean();
@@ -224,6 +234,11 @@ void TrainingSession::save(torch::serialize::OutputArchive& archive) const {
   archive.write("head", head);
   archive.write("head_extra", head_extra);
   archive.write("optimizer", optimizer);
+  if (momentum_encoder_) {
+    torch::serialize::OutputArchive encoder;
+    momentum_encoder_->encoder()->save(encoder);
+    archive.write("momentum_encoder", encoder);
+  }
 
   // Live-tuned values differ from the experiment file: the checkpoint carries the ones in force.
   nlohmann::json params = nlohmann::json::object();
@@ -246,9 +261,16 @@ void TrainingSession::load(torch::serialize::InputArchive& archive) {
   head_->load(head);
   head_->load_extra_state(head_extra);
   optimizer_->load(optimizer);
+  if (momentum_encoder_) {
+    torch::serialize::InputArchive encoder;
+    archive.read("momentum_encoder", encoder);
+    momentum_encoder_->encoder()->load(encoder);
+    momentum_encoder_->encoder()->to(device_);
+    if (experiment_.model.channels_last) backbones::use_channels_last(*momentum_encoder_->encoder());
+  }
   backbone_->to(device_);
   head_->to(device_);
-  if (experiment_.model.channels_last) to_channels_last(*backbone_);
+  if (experiment_.model.channels_last) backbones::use_channels_last(*backbone_);
 
   c10::IValue value;
   archive.read("session", value);

@@ -14,6 +14,7 @@
 #include "engine/heads/adaface.h"
 #include "engine/heads/kappaface.h"
 #include "engine/heads/margin_head.h"
+#include "engine/heads/momentum_encoder.h"
 #include "engine/train/experiment.h"
 #include "engine/train/run_control.h"
 
@@ -79,6 +80,8 @@ class TrainingSession {
   // The head's concrete type where the step treats it specially; looked up once, not per step.
   heads::AdaFaceHeadImpl* adaface_ = nullptr;
   heads::KappaFaceHeadImpl* kappaface_ = nullptr;
+  // KappaFace with head.kappa_statistics = momentum_encoder: the EMA copy whose features feed the class statistics.
+  std::unique_ptr<heads::MomentumEncoder<backbones::Backbone>> momentum_encoder_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::vector<torch::Tensor> trainable_;
   double base_lr_;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/eval/verification.h"
+#include "engine/eval/set_evaluation.h"
 #include "engine/heads/head_diagnostics.h"
 
 namespace marginlab::train {
@@ -71,11 +71,9 @@ struct Snapshot {
   heads::ClassStatistics kappa;              // KappaFace only (empty vectors otherwise)
 };
 
-struct Evaluation {
+// One verification set's result at a step of the run.
+struct Evaluation : eval::SetEvaluation {
   std::int64_t step = 0;
-  std::string set;                           // e.g. "synthface"
-  std::vector<eval::StratumResult> strata;   // "all" first, then the quality strata
-  double norm_quality_spearman = kNotApplicable;  // feature norm vs true quality on the evaluation images
 };
 
 class TelemetryChannel {

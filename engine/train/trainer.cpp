@@ -12,9 +12,9 @@
 
 #include "engine/core/errors.h"
 #include "engine/core/threads.h"
-#include "engine/eval/verification.h"
 #include "engine/train/checkpoint_file.h"
 #include "engine/train/data_setup.h"
+#include "engine/train/evaluation_sets.h"
 #include "engine/train/optimizer.h"
 #include "engine/train/run_directory.h"
 #include "engine/train/session.h"
@@ -29,6 +29,7 @@ struct Trainer::Impl {
   RunDirectory directory;
   std::string origin;  // for messages: the experiment file in the run directory
   TrainingData data;
+  std::vector<data::VerificationSet> evaluation_sets;  // eval.sets, opened once
   std::unique_ptr<data::Loader> loader;
   std::unique_ptr<TrainingSession> session;
   LiveParameters live;
@@ -58,6 +59,7 @@ struct Trainer::Impl {
     log->flush_on(spdlog::level::info);
     configure_threads(experiment.train.threads);
     data = open_training_data(experiment.data, origin);
+    evaluation_sets = open_evaluation_sets(experiment, data);
     const auto device = resolve_device(experiment.train.device);
     loader = std::make_unique<data::Loader>(data.train, loader_config(experiment, true));
     batches_per_epoch = loader->batches_per_epoch();
@@ -73,7 +75,9 @@ struct Trainer::Impl {
     DataShape shape{data.train->num_classes(), data.train->class_counts(), data.train->size()};
     session = std::make_unique<TrainingSession>(experiment, shape, device);
     if (resuming) load_checkpoint();
-    recorder = std::make_unique<RunRecorder>(directory, start_step);
+    std::vector<std::string> set_names;
+    for (const auto& set : evaluation_sets) set_names.push_back(set.name);
+    recorder = std::make_unique<RunRecorder>(directory, start_step, set_names);
     telemetry_builder = std::make_unique<TelemetryBuilder>(experiment, data.train->class_counts());
     log->info("{} {} on {}: {} ({} images, {} classes), {} steps of batch {} ({} per epoch)",
               resuming ? "resuming" : "starting", directory.path().string(), device.str(), data.train->describe(),
@@ -190,57 +194,35 @@ struct Trainer::Impl {
     start_step = step;
   }
 
-  Evaluation evaluate() {
-    Evaluation result;
-    result.step = step;
-    result.set = "synthface";
-    auto config = loader_config(experiment, false);
-    data::Loader eval_loader(data.verification_images, config);
-    eval_loader.start(0, 0);
-    std::vector<torch::Tensor> embeddings;
-    std::vector<float> norms, quality;
-    while (auto batch = eval_loader.next()) {
-      auto out = session->embed(batch->images);
-      embeddings.push_back(out.embedding.to(torch::kCPU));
-      auto n = out.norm.flatten().to(torch::kCPU).contiguous();
-      norms.insert(norms.end(), n.data_ptr<float>(), n.data_ptr<float>() + n.numel());
-      auto q = batch->quality.to(torch::kCPU, torch::kFloat32).contiguous();
-      quality.insert(quality.end(), q.data_ptr<float>(), q.data_ptr<float>() + q.numel());
-    }
-    const auto all = torch::cat(embeddings);
-    std::vector<std::int64_t> first, second;
-    for (const auto& pair : data.pairs) {
-      first.push_back(pair.first);
-      second.push_back(pair.second);
-    }
-    const auto scores_tensor = (all.index_select(0, torch::tensor(first)) * all.index_select(0, torch::tensor(second)))
-                                   .sum(1)
-                                   .contiguous();
-    const std::vector<float> scores(scores_tensor.data_ptr<float>(),
-                                    scores_tensor.data_ptr<float>() + scores_tensor.numel());
-    auto stratum = [&](const std::string& name, auto&& member) {
-      std::vector<float> s;
-      std::vector<std::uint8_t> same;
-      for (std::size_t i = 0; i < data.pairs.size(); ++i) {
-        if (member(data.pairs[i])) {
-          s.push_back(scores[i]);
-          same.push_back(data.pairs[i].same);
-        }
+  // Every configured set, appended to `results`; each also goes to the run directory, the telemetry and the event
+  // log. A set that cannot be evaluated (e.g. too many unreadable images) is reported and the run goes on: hours of
+  // training are not lost to a validation file.
+  void evaluate(std::vector<Evaluation>& results) {
+    const auto embed = [this](const torch::Tensor& images) { return session->embed(images); };
+    for (const auto& set : evaluation_sets) {
+      Evaluation result;
+      try {
+        static_cast<eval::SetEvaluation&>(result) = eval::evaluate_set(set, embed, evaluation_options(experiment));
+      } catch (const std::exception& error) {
+        emit({RunEvent::Kind::evaluation, 0, fmt::format("verification on {} failed: {}", set.name, error.what())});
+        continue;
       }
-      if (s.size() >= 10) result.strata.push_back({name, eval::verification_metrics(s, same)});
-    };
-    stratum("all", [](const data::VerificationPair&) { return true; });
-    for (auto kind : {data::PairStratum::high_high, data::PairStratum::high_low, data::PairStratum::low_low}) {
-      stratum(std::string(data::stratum_name(kind)), [&](const data::VerificationPair& p) { return p.stratum == kind; });
+      result.step = step;
+      recorder->record(result);
+      channel.push_evaluation(result);
+      std::string text = fmt::format("verification on {}:", result.set);
+      for (const auto& s : result.strata) text += fmt::format(" {} {:.2f}%", s.stratum, 100 * s.metrics.accuracy);
+      if (std::isfinite(result.norm_quality_spearman)) {
+        text += fmt::format("; Spearman(norm, quality) {:.3f}", result.norm_quality_spearman);
+      }
+      if (result.pairs_dropped > 0) {
+        text += fmt::format("; {} pairs dropped ({} unreadable images)", result.pairs_dropped, result.images_skipped);
+      }
+      emit({RunEvent::Kind::evaluation, 0, text});
+      results.push_back(std::move(result));
     }
-    result.norm_quality_spearman = eval::spearman(norms, quality);
-    recorder->record(result);
-    channel.push_evaluation(result);
-    std::string text = "verification on synthface pairs:";
-    for (const auto& s : result.strata) text += fmt::format(" {} {:.2f}%", s.stratum, 100 * s.metrics.accuracy);
-    text += fmt::format("; Spearman(norm, quality) {:.3f}", result.norm_quality_spearman);
-    emit({RunEvent::Kind::evaluation, 0, text});
-    return result;
+    // The next step's samples/s must not include the evaluation's time.
+    last_step_end = Clock::now();
   }
 
   // Returns false when the run should end (stop requested).
@@ -285,24 +267,22 @@ struct Trainer::Impl {
       }
       apply_live_parameters();
       take_step(*batch);
+      // Before this step's record is written, so that its metrics.csv row carries the validation accuracy.
+      const bool last_step = step == total_steps;
+      if ((last_step && experiment.eval.at_end) ||
+          (!last_step && experiment.eval.every_steps > 0 && step % experiment.eval.every_steps == 0)) {
+        evaluate(summary.evaluations);
+      }
       const bool report_due = step % r.every_steps == 0;
       if (report_due) report(r.save_every_steps > 0 && step % r.save_every_steps == 0);
       if (experiment.checkpoint.every_steps > 0 && step % experiment.checkpoint.every_steps == 0) {
         flush_step_records();
         save_checkpoint();
       }
-      if (experiment.eval.every_steps > 0 && step % experiment.eval.every_steps == 0 && step < total_steps &&
-          data.verification_images) {
-        flush_step_records();
-        summary.evaluations.push_back(evaluate());
-      }
     }
     summary.stopped = step < total_steps;
     report(r.save_every_steps > 0);
     save_checkpoint();  // always: a stopped run resumes from here, a finished one exports from here
-    if (!summary.stopped && experiment.eval.at_end && data.verification_images) {
-      summary.evaluations.push_back(evaluate());
-    }
     summary.steps = step;
     summary.skipped_steps = session->skipped_steps();
     summary.last_loss = telemetry_builder->last_loss();

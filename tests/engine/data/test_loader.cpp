@@ -32,6 +32,8 @@ class PatternSource : public md::SampleSource {
   md::ImageSample load(std::int64_t index) const override {
     if (index == throw_at_)
       throw marginlab::InvalidFile("pattern source: record " + std::to_string(index) + " is damaged");
+    if (unreadable_.contains(index))
+      throw marginlab::UnreadableSample("pattern source: image " + std::to_string(index) + " is not a JPEG");
     if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
     md::ImageSample image;
     image.height = image.width = side_;
@@ -46,6 +48,7 @@ class PatternSource : public md::SampleSource {
   std::string describe() const override { return "pattern source"; }
 
   std::int64_t throw_at_ = -1;
+  std::set<std::int64_t> unreadable_;
   std::chrono::milliseconds delay_{0};
 
  private:
@@ -197,6 +200,75 @@ TEST(Loader, ASourceErrorSurfacesFromNextWithItsMessage) {
   }
   EXPECT_EQ(message, "pattern source: record 23 is damaged");
   EXPECT_EQ(delivered, 4);  // the batch holding record 23 failed, the others came through
+}
+
+TEST(Loader, UnreadableSamplesAreLeftOutAndCounted) {
+  auto source = std::make_shared<PatternSource>(50, 4);
+  source->unreadable_ = {3, 23, 24, 41, 42, 43, 44, 45, 46};
+  auto config = plain_config(2);
+  config.shuffle = false;
+  config.drop_last = false;
+  md::Loader loader(source, config);
+  loader.start(0);
+  std::vector<std::int64_t> sizes, ids;
+  std::vector<md::Batch> batches;
+  while (auto batch = loader.next()) {
+    sizes.push_back(batch->images.size(0));
+    EXPECT_EQ(batch->labels.size(0), batch->images.size(0));
+    EXPECT_EQ(batch->quality.size(0), batch->images.size(0));
+    EXPECT_TRUE(batch->images.is_contiguous(torch::MemoryFormat::ChannelsLast));
+    const auto* data = batch->sample_ids.data_ptr<std::int64_t>();
+    ids.insert(ids.end(), data, data + batch->sample_ids.numel());
+    batches.push_back(*batch);
+  }
+  EXPECT_EQ(sizes, (std::vector<std::int64_t>{9, 10, 8, 10, 4}));
+  EXPECT_EQ(ids.size(), 41u);
+  for (const auto id : ids) EXPECT_FALSE(source->unreadable_.contains(id)) << id;
+  // Row 3 of batch 0 is sample 4, not the unreadable 3 and not a black image; its label and quality follow it.
+  EXPECT_EQ(batches[0].sample_ids[3].item<std::int64_t>(), 4);
+  EXPECT_FLOAT_EQ(batches[0].images[3][0][1][1].item<float>(), (4 / 255.0f - 0.5f) / 0.5f);
+  EXPECT_EQ(batches[0].labels[3].item<std::int64_t>(), 4);
+  EXPECT_FLOAT_EQ(batches[0].quality[3].item<float>(), 4.0f / 50);
+  EXPECT_EQ(loader.skipped_samples(), 9);
+  const auto examples = loader.skipped_examples();
+  ASSERT_EQ(examples.size(), md::Loader::kSkippedExamplesKept);
+  EXPECT_EQ(examples[0], "pattern source: image 3 is not a JPEG");
+  EXPECT_EQ(examples[1], "pattern source: image 23 is not a JPEG");
+
+  // The same samples are left out whatever the threads, and the augmentation of the others does not shift.
+  auto shuffled = plain_config(1);
+  shuffled.augment = {0.5, 0.0, 0.0, 0.5};
+  md::Loader one(source, shuffled);
+  shuffled.threads = 3;
+  md::Loader three(source, shuffled);
+  one.start(1);
+  three.start(1);
+  while (auto a = one.next()) {
+    const auto b = three.next();
+    ASSERT_TRUE(b);
+    EXPECT_TRUE(torch::equal(a->sample_ids, b->sample_ids));
+    EXPECT_TRUE(torch::equal(a->images, b->images));
+  }
+  EXPECT_EQ(one.skipped_samples(), three.skipped_samples());
+}
+
+TEST(Loader, ABatchOfOnlyUnreadableSamplesIsAnErrorNotAnEmptyBatch) {
+  auto source = std::make_shared<PatternSource>(30, 4);
+  for (std::int64_t i = 10; i < 20; ++i) source->unreadable_.insert(i);
+  auto config = plain_config(1);
+  config.shuffle = false;
+  md::Loader loader(source, config);
+  loader.start(0);
+  EXPECT_EQ(loader.next()->images.size(0), 10);
+  try {
+    loader.next();
+    FAIL() << "an all-unreadable batch came back";
+  } catch (const marginlab::InvalidFile& e) {
+    EXPECT_EQ(std::string(e.what()), "pattern source: all 10 images of batch 1 (epoch 0) were unreadable; the first: "
+                                     "pattern source: image 10 is not a JPEG");
+  }
+  EXPECT_EQ(loader.next()->sample_ids[0].item<std::int64_t>(), 20);  // and it goes on
+  EXPECT_EQ(loader.skipped_samples(), 10);
 }
 
 TEST(Loader, DestroyingMidEpochReturnsPromptly) {

@@ -64,6 +64,34 @@ TEST(Experiment, HeadAndBackboneAreCheckedAgainstTheEngine) {
   EXPECT_NE(message.find("model.backbone = \"resnet9000\""), std::string::npos) << message;
 }
 
+TEST(Experiment, KappaFaceStatisticsSourceIsAKappaFaceSetting) {
+  const auto e = experiment_from_json({{"head", {{"kind", "kappaface"}, {"kappa_statistics", "momentum_encoder"}}}},
+                                      "test.json");
+  EXPECT_EQ(e.head.kappa_statistics, heads::KappaStatisticsSource::momentum_encoder);
+  auto message = error_of({{"head", {{"kind", "arcface"}, {"kappa_statistics", "momentum_encoder"}}}});
+  EXPECT_NE(message.find("only KappaFace collects class statistics"), std::string::npos) << message;
+  message = error_of({{"head", {{"kind", "kappaface"}, {"kappa_statistics", "encoder"}}}});
+  EXPECT_NE(message.find("head.kappa_statistics = \"encoder\": must be one of memory, momentum_encoder"),
+            std::string::npos)
+      << message;
+}
+
+TEST(Experiment, EvaluationSetsAreFilesOrTheSynthFacePairs) {
+  const auto e = experiment_from_json(
+      {{"data", {{"source", "recordio"}, {"path", "/data/faces_emore"}}},
+       {"eval", {{"sets", {"lfw.bin", "pairs.txt"}}, {"flip_test", "sum"}, {"batch_size", 32}}}},
+      "test.json");
+  EXPECT_EQ(e.eval.sets, (std::vector<std::string>{"lfw.bin", "pairs.txt"}));
+  EXPECT_EQ(e.eval.flip_test, eval::FlipTest::sum);
+  auto message = error_of({{"data", {{"source", "recordio"}}}});  // the default set is SynthFace's
+  EXPECT_NE(message.find("eval.sets contains \"synthface\""), std::string::npos) << message;
+  message = error_of({{"eval", {{"sets", {"lfw.bin", 3}}}}});
+  EXPECT_NE(message.find("eval.sets = [\"lfw.bin\",3]"), std::string::npos) << message;
+  message = error_of({{"eval", {{"flip_test", "mean"}}}});
+  EXPECT_NE(message.find("eval.flip_test = \"mean\": must be one of none, sum, norm_weighted"), std::string::npos)
+      << message;
+}
+
 TEST(Experiment, OverridesReachNestedKeysAndGoThroughValidation) {
   json document = {{"optimizer", {{"lr", 0.1}}}};
   apply_override(document, "optimizer.lr=0.05");

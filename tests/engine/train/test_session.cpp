@@ -109,6 +109,49 @@ TEST(TrainingSession, SaveAndLoadContinueIdentically) {
   EXPECT_TRUE(torch::equal(a.diagnostics.margin, b.diagnostics.margin));
 }
 
+// The authors' shipped KappaFace configuration: class statistics from the momentum encoder's features. They must
+// differ from the memory buffer's (another source really is used), and the encoder travels with the checkpoint.
+TEST(TrainingSession, KappaFaceMomentumEncoderFeedsTheStatisticsAndResumes) {
+  const auto batch = random_batch(8, 5, 11);
+  const DataShape shape{5, {10, 8, 8, 7, 7}, 40};
+  auto psi_after_one_epoch = [&](heads::KappaStatisticsSource source) {
+    auto e = small_experiment("kappaface");
+    e.head.kappa_statistics = source;
+    torch::manual_seed(5);
+    auto session = std::make_unique<TrainingSession>(e, shape, torch::kCPU);
+    session->step(batch, 0.05, false);
+    session->step(batch, 0.05, false);
+    session->end_epoch();
+    auto* kappaface = dynamic_cast<heads::KappaFaceHeadImpl*>(session->head().get());
+    return std::pair{std::move(session), kappaface->psi().clone()};
+  };
+  const auto [memory_session, memory_psi] = psi_after_one_epoch(heads::KappaStatisticsSource::memory_buffer);
+  auto [encoder_session, encoder_psi] = psi_after_one_epoch(heads::KappaStatisticsSource::momentum_encoder);
+  EXPECT_FALSE(torch::allclose(encoder_psi, torch::ones_like(encoder_psi))) << "statistics were refreshed";
+  EXPECT_FALSE(torch::allclose(encoder_psi, memory_psi)) << encoder_psi << memory_psi;
+
+  torch::serialize::OutputArchive archive;
+  encoder_session->save(archive);
+  std::stringstream stream;
+  archive.save_to(stream);
+  auto e = small_experiment("kappaface");
+  e.head.kappa_statistics = heads::KappaStatisticsSource::momentum_encoder;
+  torch::manual_seed(99);
+  TrainingSession restored(e, shape, torch::kCPU);
+  torch::serialize::InputArchive input;
+  input.load_from(stream);
+  restored.load(input);
+  for (int i = 0; i < 2; ++i) {
+    const auto a = encoder_session->step(batch, 0.05, true);  // with diagnostics: no NaN placeholder in the stats
+    const auto b = restored.step(batch, 0.05, true);
+    EXPECT_TRUE(torch::equal(a.stats, b.stats)) << a.stats << b.stats;
+  }
+  encoder_session->end_epoch();
+  restored.end_epoch();
+  auto psi = [](TrainingSession& s) { return dynamic_cast<heads::KappaFaceHeadImpl*>(s.head().get())->psi(); };
+  EXPECT_TRUE(torch::equal(psi(*encoder_session), psi(restored)));
+}
+
 TEST(TrainingSession, MixedPrecisionIsRefusedOnTheCpuWithAReason) {
   auto e = small_experiment();
   e.train.precision = Precision::fp16;

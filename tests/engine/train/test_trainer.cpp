@@ -1,5 +1,6 @@
 #include "engine/train/trainer.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -8,6 +9,8 @@
 #include <thread>
 
 #include "engine/core/errors.h"
+#include "engine/train/evaluation_sets.h"
+#include "engine/train/trained_model.h"
 
 namespace marginlab::train {
 namespace {
@@ -74,6 +77,7 @@ TEST_F(TrainerTest, ARealShortRunLowersTheLossAndItsNormsTrackQuality) {
   auto e = small();
   e.train.max_steps = 120;
   e.eval.at_end = true;
+  e.eval.every_steps = 60;
   Trainer trainer(e);
   const auto summary = trainer.run();
   EXPECT_EQ(summary.steps, 120);
@@ -86,11 +90,16 @@ TEST_F(TrainerTest, ARealShortRunLowersTheLossAndItsNormsTrackQuality) {
     last += steps[steps.size() - 1 - i].loss / 10;
   }
   EXPECT_LT(last, 0.8 * first) << "first 10 steps " << first << ", last 10 steps " << last;
-  ASSERT_EQ(summary.evaluations.size(), 1u);
-  const auto& evaluation = summary.evaluations.front();
+  ASSERT_EQ(summary.evaluations.size(), 2u);  // mid-run at step 60, and at the end
+  EXPECT_EQ(summary.evaluations.front().step, 60);
+  const auto& evaluation = summary.evaluations.back();
+  EXPECT_EQ(evaluation.step, 120);
   EXPECT_GT(evaluation.norm_quality_spearman, 0.2);
   ASSERT_EQ(evaluation.strata.size(), 4u);  // all, high-high, high-low, low-low
   EXPECT_EQ(evaluation.strata[0].stratum, "all");
+  EXPECT_EQ(evaluation.strata_basis, "true quality");
+  EXPECT_EQ(evaluation.flip_test, eval::FlipTest::norm_weighted);
+  EXPECT_FALSE(evaluation.roc.points.empty());
 
   // The run directory holds its record.
   const auto dir = summary.run_directory;
@@ -100,9 +109,28 @@ TEST_F(TrainerTest, ARealShortRunLowersTheLossAndItsNormsTrackQuality) {
   }
   std::ifstream metrics(dir / "metrics.csv");
   std::string line;
-  int rows = 0;
-  while (std::getline(metrics, line)) ++rows;
-  EXPECT_EQ(rows, 121);  // header + one row per step
+  std::vector<std::string> rows;
+  while (std::getline(metrics, line)) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 121u);  // header + one row per step
+  // The validation accuracy is the last column, filled on the evaluated steps only.
+  EXPECT_TRUE(rows[0].ends_with(",val_synthface_accuracy")) << rows[0];
+  for (std::size_t step = 1; step <= 120; ++step) {
+    const bool evaluated = step == 60 || step == 120;
+    EXPECT_EQ(rows[step].back() != ',', evaluated) << "step " << step << ": " << rows[step];
+  }
+  EXPECT_TRUE(rows[120].ends_with(fmt::format(",{:.6g}", evaluation.strata[0].metrics.accuracy))) << rows[120];
+
+  // The checkpoint's backbone, read back as `marginlab-cli eval` reads it, verifies exactly as the run did.
+  const auto model = load_trained_model(dir, torch::kCPU);
+  EXPECT_EQ(model.step, 120);
+  auto training = open_training_data(model.experiment.data, "test");
+  const auto sets = open_evaluation_sets(model.experiment, training);
+  ASSERT_EQ(sets.size(), 1u);
+  const auto again = eval::evaluate_set(
+      sets[0], [&](const torch::Tensor& images) { return model.backbone->forward(images); },
+      evaluation_options(model.experiment));
+  EXPECT_EQ(again.strata[0].metrics.accuracy, evaluation.strata[0].metrics.accuracy);
+  EXPECT_EQ(again.strata[0].metrics.auc, evaluation.strata[0].metrics.auc);
   EXPECT_NO_THROW(load_experiment((dir / "experiment.json").string()));
 
   const auto snapshot = trainer.telemetry().latest_snapshot();

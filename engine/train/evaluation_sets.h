@@ -1,0 +1,25 @@
+#pragma once
+// The verification sets an experiment's eval.sets names, opened for the trainer and `marginlab-cli eval`.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/data/verification_set.h"
+#include "engine/eval/evaluator.h"
+#include "engine/train/data_setup.h"
+#include "engine/train/experiment.h"
+
+namespace marginlab::train {
+
+// A relative entry is looked up in data.path's folder first (insightface ships lfw.bin beside train.rec), then in
+// the working directory. Throws InvalidFile naming the entry and every place tried.
+std::filesystem::path resolve_evaluation_file(const std::string& entry, const DataSettings& data);
+
+// "synthface" comes from the training data's held-out identities (true-quality strata); the others are .bin packs
+// or pair lists, decoded in the experiment's colour order.
+std::vector<data::VerificationSet> open_evaluation_sets(const Experiment& experiment, const TrainingData& training);
+
+// The experiment's preprocessing and eval settings as evaluator options.
+eval::EvaluationOptions evaluation_options(const Experiment& experiment);
+
+}  // namespace marginlab::train

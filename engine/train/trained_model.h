@@ -1,0 +1,25 @@
+#pragma once
+// A trained backbone read back from a run, for evaluation now and export later. Only the backbone is restored: the
+// head's class centres, the optimiser and the data position stay in the checkpoint for resuming.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <filesystem>
+
+#include "engine/backbones/backbone.h"
+#include "engine/train/experiment.h"
+
+namespace marginlab::train {
+
+struct TrainedModel {
+  Experiment experiment;             // as the run recorded it: the preprocessing (size, colour order, mean/std) to use
+  backbones::Backbone backbone;      // in evaluation mode, on the requested device
+  std::int64_t step = 0;             // the training step the weights are from
+  std::filesystem::path checkpoint;  // the file they were read from
+};
+
+// `path` is a run directory or a checkpoint file inside one (<run>/checkpoints/*.pt); the experiment comes from the
+// run's experiment.json. Throws InvalidFile naming the file when either is missing or does not match.
+TrainedModel load_trained_model(const std::filesystem::path& path, torch::Device device);
+
+}  // namespace marginlab::train
