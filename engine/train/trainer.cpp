@@ -259,7 +259,13 @@ struct Trainer::Impl {
       auto batch = loader->next();
       if (!batch) {
         session->end_epoch();
-        emit({RunEvent::Kind::epoch_end, 0, fmt::format("epoch {} done", epoch + 1)});
+        std::string text = fmt::format("epoch {} done", epoch + 1);
+        // Unreadable images are skipped, never silently: the count and the first culprit go into the log.
+        if (const auto skipped = loader->skipped_samples(); skipped > 0) {
+          text += fmt::format("; {} unreadable images skipped so far (first: {})", skipped,
+                              loader->skipped_examples().front());
+        }
+        emit({RunEvent::Kind::epoch_end, 0, text});
         ++epoch;
         batch_index = 0;
         loader_positioned = false;
