@@ -34,6 +34,17 @@ ImageSample decode_image(std::span<const std::uint8_t> bytes, ColorOrder order, 
   return sample;
 }
 
+void resize_square(ImageSample& image, int side) {
+  if (image.height == side && image.width == side) return;
+  const cv::Mat from(image.height, image.width, CV_8UC3, image.pixels.data());
+  std::vector<std::uint8_t> pixels(static_cast<std::size_t>(side) * side * 3);
+  cv::Mat to(side, side, CV_8UC3, pixels.data());
+  const bool shrinking = image.height * image.width > side * side;
+  cv::resize(from, to, to.size(), 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+  image.pixels = std::move(pixels);
+  image.height = image.width = side;
+}
+
 std::vector<std::uint8_t> encode_jpeg(const ImageSample& image, ColorOrder order, int quality,
                                       const std::string& origin) {
   if (image.height <= 0 || image.width <= 0 ||

@@ -15,6 +15,10 @@ namespace marginlab::data {
 // come back with three equal channels.
 ImageSample decode_image(std::span<const std::uint8_t> bytes, ColorOrder order, const std::string& origin);
 
+// Brings `image` to side × side: INTER_AREA when shrinking (it averages instead of aliasing), linear when enlarging.
+// The loader and `rec pack` resize alike through this.
+void resize_square(ImageSample& image, int side);
+
 // The image's pixels (in `order`) as a JPEG at `quality` (insightface's builder uses 95). Throws InvalidFile.
 std::vector<std::uint8_t> encode_jpeg(const ImageSample& image, ColorOrder order, int quality,
                                       const std::string& origin);

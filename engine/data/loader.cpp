@@ -1,8 +1,5 @@
 #include "engine/data/loader.h"
 
-#include <opencv2/core.hpp>
-#include <opencv2/imgproc.hpp>
-
 #include <cmath>
 #include <numeric>
 #include <sstream>
@@ -10,6 +7,7 @@
 #include <string>
 
 #include "engine/core/errors.h"
+#include "engine/data/image_decode.h"
 #include "engine/data/random.h"
 
 namespace marginlab::data {
@@ -29,18 +27,6 @@ void check(bool ok, std::string_view key, double value, std::string_view allowed
 
 bool augments(const AugmentConfig& a) {
   return a.flip > 0 || a.crop > 0 || a.low_resolution > 0 || a.photometric > 0;
-}
-
-// Brings a source image to size × size (INTER_AREA when shrinking, which averages instead of aliasing).
-void resize_to(ImageSample& image, int size) {
-  if (image.height == size && image.width == size) return;
-  const cv::Mat from(image.height, image.width, CV_8UC3, image.pixels.data());
-  std::vector<std::uint8_t> pixels(static_cast<std::size_t>(size) * size * 3);
-  cv::Mat to(size, size, CV_8UC3, pixels.data());
-  const bool shrinking = image.height * image.width > size * size;
-  cv::resize(from, to, to.size(), 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
-  image.pixels = std::move(pixels);
-  image.height = image.width = size;
 }
 
 }  // namespace
@@ -212,7 +198,7 @@ std::optional<Batch> Loader::make_batch(std::int64_t epoch, std::int64_t index,
                         std::to_string(image.height) + "×" + std::to_string(image.width) + " pixels but holds " +
                         std::to_string(image.pixels.size()) + " bytes");
     }
-    resize_to(image, size);
+    resize_square(image, size);
     if (augmenting) {
       std::mt19937_64 rng(hash_key({config_.seed, kAugmentStream, static_cast<std::uint64_t>(epoch),
                                     static_cast<std::uint64_t>(position)}));

@@ -1,8 +1,5 @@
 #include "engine/data/recordio_pack.h"
 
-#include <opencv2/core.hpp>
-#include <opencv2/imgproc.hpp>
-
 #include <filesystem>
 #include <fstream>
 
@@ -19,17 +16,6 @@ std::string index_path(const std::string& rec_path) { return fs::path(rec_path).
 
 bool is_jpeg(std::span<const std::uint8_t> bytes) {
   return bytes.size() >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF;
-}
-
-// INTER_AREA when shrinking (averages instead of aliasing), linear when enlarging: as the loader resizes.
-void resize_square(ImageSample& image, int side) {
-  const cv::Mat from(image.height, image.width, CV_8UC3, image.pixels.data());
-  std::vector<std::uint8_t> pixels(static_cast<std::size_t>(side) * side * 3);
-  cv::Mat to(side, side, CV_8UC3, pixels.data());
-  const bool shrinking = image.height * image.width > side * side;
-  cv::resize(from, to, to.size(), 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
-  image.pixels = std::move(pixels);
-  image.height = image.width = side;
 }
 
 }  // namespace

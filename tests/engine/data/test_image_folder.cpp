@@ -15,25 +15,14 @@
 #include "engine/core/errors.h"
 #include "engine/data/image_decode.h"
 #include "engine/data/loader.h"
+#include "tests/support/temp_dir.h"
 
 namespace md = marginlab::data;
 namespace fs = std::filesystem;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() : path_(fs::temp_directory_path() /
-                    ("marginlab_image_folder_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  static inline std::atomic<int> counter_ = 0;
-  fs::path path_;
-};
+using marginlab::test_support::TempDir;
 
 // A BGR image whose pixel (y, x) is (x * 9 + seed, y * 7, 200): left to right the blue channel rises.
 cv::Mat pattern(int side, int seed) {

@@ -20,6 +20,7 @@
 #include "engine/data/image_folder.h"
 #include "engine/data/loader.h"
 #include "engine/data/recordio_pack.h"
+#include "tests/support/temp_dir.h"
 
 namespace md = marginlab::data;
 namespace rio = marginlab::formats::recordio;
@@ -27,19 +28,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() : path_(fs::temp_directory_path() /
-                    ("marginlab_recordio_source_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  static inline std::atomic<int> counter_ = 0;
-  fs::path path_;
-};
+using marginlab::test_support::TempDir;
 
 cv::Mat pattern(int height, int width, int seed) {
   cv::Mat image(height, width, CV_8UC3);

@@ -15,6 +15,7 @@
 #include "engine/data/image_decode.h"
 #include "engine/data/synthface.h"
 #include "tests/engine/formats/pickle_fixtures.h"
+#include "tests/support/temp_dir.h"
 
 namespace md = marginlab::data;
 namespace fs = std::filesystem;
@@ -24,20 +25,7 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-class TempDir {
- public:
-  TempDir()
-      : path_(fs::temp_directory_path() /
-              ("marginlab_verification_set_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  static inline std::atomic<int> counter_ = 0;
-  fs::path path_;
-};
+using marginlab::test_support::TempDir;
 
 void write_bytes(const fs::path& path, const Bytes& bytes) {
   fs::create_directories(path.parent_path());

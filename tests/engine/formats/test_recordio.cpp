@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "engine/core/errors.h"
+#include "tests/support/temp_dir.h"
 
 namespace marginlab::formats::recordio {
 namespace {
@@ -49,20 +50,7 @@ void expect_invalid_file(const std::function<void()>& action, std::initializer_l
   }
 }
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() / ("marginlab_recordio_" + std::to_string(::getpid()) + "_" +
-                                         std::to_string(counter_++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  static inline std::atomic<int> counter_ = 0;
-  fs::path path_;
-};
+using marginlab::test_support::TempDir;
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
