@@ -25,9 +25,8 @@ struct SetEvaluation {
   std::int64_t images_skipped = 0;   // unreadable ones (named in skipped_examples, a few at most)
   std::int64_t pairs_dropped = 0;    // pairs that lost an image and were left out of every metric
   std::vector<std::string> skipped_examples;
-  std::vector<StratumResult> strata;           // "all" first
+  std::vector<StratumResult> strata;           // "all" first, each with its thinned ROC
   std::vector<SkippedStratum> skipped_strata;  // strata too small for the folds
-  RocCurve roc;                      // of "all", thinned for drawing
   double norm_quality_spearman = std::numeric_limits<double>::quiet_NaN();  // NaN where quality is unknown
 };
 
@@ -42,7 +41,8 @@ struct ScoredPairs {
   std::vector<std::string_view> true_stratum_names;
 };
 
-// Fills result.strata (all first), skipped_strata, strata_basis and roc from scored pairs. Without true strata the
+// Fills result.strata (all first, each with its ROC thinned to `roc_points`), skipped_strata and strata_basis from
+// scored pairs. Without true strata the
 // pairs are split into feature-norm terciles of their lower image norm; with `image_norms` empty (e.g. embeddings
 // that arrive unit-length) only "all" is computed. Throws std::invalid_argument as verification_metrics does.
 void add_pair_metrics(SetEvaluation& result, const ScoredPairs& pairs, std::span<const float> image_norms, int folds,

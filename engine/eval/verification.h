@@ -28,6 +28,7 @@ struct VerificationMetrics {
 struct StratumResult {
   std::string stratum;  // "all", "high-high", "low", ...
   VerificationMetrics metrics;
+  RocCurve roc;         // the stratum's ROC, thinned for drawing (filled by add_pair_metrics; empty otherwise)
 };
 
 // Throws std::invalid_argument when the sizes differ, a score is not finite, there are fewer pairs than folds, or a

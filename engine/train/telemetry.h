@@ -61,6 +61,7 @@ struct Snapshot {
   // The most recent samples (several batches): the heads' diagnostics and, where the source knows it, quality.
   heads::SampleDiagnostics samples;
   std::vector<float> quality;                // NaN where unknown
+  double norm_quality_spearman = kNotApplicable;  // Spearman ρ of those samples' norms and known qualities
   // Histogram of those samples' norms: `norm_histogram[i]` counts norms in [lo + i·w, lo + (i+1)·w).
   float norm_histogram_lo = 0, norm_histogram_hi = 0;
   std::vector<std::int64_t> norm_histogram;

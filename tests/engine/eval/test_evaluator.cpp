@@ -152,7 +152,7 @@ TEST(Evaluator, RealDataIsStratifiedByFeatureNormTerciles) {
   for (std::size_t s = 1; s < result.strata.size(); ++s) stratified += result.strata[s].metrics.pairs;
   EXPECT_EQ(stratified, 89);
   EXPECT_TRUE(std::isnan(result.norm_quality_spearman)) << "no known quality";
-  EXPECT_FALSE(result.roc.points.empty());
+  for (const auto& stratum : result.strata) EXPECT_FALSE(stratum.roc.points.empty()) << stratum.stratum;
 }
 
 TEST(Evaluator, TooFewReadablePairsIsAClearError) {

@@ -99,7 +99,7 @@ TEST_F(TrainerTest, ARealShortRunLowersTheLossAndItsNormsTrackQuality) {
   EXPECT_EQ(evaluation.strata[0].stratum, "all");
   EXPECT_EQ(evaluation.strata_basis, "true quality");
   EXPECT_EQ(evaluation.flip_test, eval::FlipTest::norm_weighted);
-  EXPECT_FALSE(evaluation.roc.points.empty());
+  EXPECT_FALSE(evaluation.strata.front().roc.points.empty());
 
   // The run directory holds its record.
   const auto dir = summary.run_directory;

@@ -1,0 +1,63 @@
+#include "widgets/plot_style.h"
+
+#include <qcustomplot.h>
+
+#include <iterator>
+
+namespace marginlab::widgets {
+namespace {
+
+const QColor kOkabeIto[] = {QColor(0, 114, 178),  QColor(230, 159, 0),  QColor(0, 158, 115),  QColor(204, 121, 167),
+                            QColor(86, 180, 233), QColor(213, 94, 0),   QColor(240, 228, 66), QColor(110, 110, 110)};
+
+void styleAxis(QCPAxis* axis, const QColor& text, const QColor& grid, const QColor& subGrid) {
+  axis->setBasePen(QPen(text, 1));
+  axis->setTickPen(QPen(text, 1));
+  axis->setSubTickPen(QPen(text, 1));
+  axis->setTickLabelColor(text);
+  axis->setLabelColor(text);
+  axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
+  axis->grid()->setSubGridPen(QPen(subGrid, 1, Qt::DotLine));
+  axis->grid()->setZeroLinePen(QPen(grid, 1));
+}
+
+}  // namespace
+
+void applyPlotStyle(QCustomPlot* plot, const QPalette& palette) {
+  const QColor background = palette.color(QPalette::Base);
+  const QColor text = palette.color(QPalette::Text);
+  const bool dark = background.lightnessF() < 0.5;
+  const QColor grid = dark ? QColor(255, 255, 255, 50) : QColor(0, 0, 0, 45);
+  const QColor subGrid = dark ? QColor(255, 255, 255, 22) : QColor(0, 0, 0, 20);
+  plot->setBackground(background);
+  for (QCPAxisRect* rect : plot->axisRects()) {
+    rect->setBackground(background);
+    for (QCPAxis* axis : rect->axes()) styleAxis(axis, text, grid, subGrid);
+  }
+  plot->legend->setBrush(QBrush(faded(background, 220)));
+  plot->legend->setBorderPen(QPen(faded(text, 90)));
+  plot->legend->setTextColor(text);
+  for (int i = 0; i < plot->plotLayout()->elementCount(); ++i) {
+    if (auto* title = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i))) title->setTextColor(text);
+  }
+}
+
+QColor seriesColor(int index) {
+  const int n = static_cast<int>(std::size(kOkabeIto));
+  return kOkabeIto[((index % n) + n) % n];
+}
+
+namespace role {
+QColor easy() { return QColor(0, 158, 115); }
+QColor hard() { return QColor(213, 94, 0); }
+QColor lowQuality() { return QColor(204, 121, 167); }
+QColor highQuality() { return QColor(0, 114, 178); }
+QColor marker() { return QColor(150, 150, 150); }
+}  // namespace role
+
+QColor faded(QColor color, int alpha) {
+  color.setAlpha(alpha);
+  return color;
+}
+
+}  // namespace marginlab::widgets
