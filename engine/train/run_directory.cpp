@@ -11,28 +11,13 @@
 #include <vector>
 
 #include "engine/core/errors.h"
+#include "engine/train/telemetry_json.h"
 
 namespace marginlab::train {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-// JSON has no NaN: "not applicable / unknown" is written as null.
-json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
-
-template <class T>
-json numbers(const std::vector<T>& values) {
-  json array = json::array();
-  for (const auto& v : values) {
-    if constexpr (std::is_floating_point_v<T>) {
-      array.push_back(number(v));
-    } else {
-      array.push_back(v);
-    }
-  }
-  return array;
-}
 
 // Keeps the lines of `file` for which `keep` holds (the header line always).
 template <class Keep>
@@ -147,13 +132,7 @@ void RunRecorder::record(const StepRecord& s) {
 }
 
 void RunRecorder::record(const RunEvent& e) {
-  json line{{"step", e.step}, {"kind", to_string(e.kind)}, {"text", e.text}};
-  if (!e.name.empty()) {
-    line["name"] = e.name;
-    line["value"] = number(e.value);
-    line["version"] = e.version;
-  }
-  events_ << line.dump() << '\n';
+  events_ << event_to_json(e).dump() << '\n';
   events_.flush();  // rare and precious: they explain the curves
 }
 
@@ -166,40 +145,8 @@ void RunRecorder::record(const Evaluation& e) {
 }
 
 void RunRecorder::record(const Snapshot& s) {
-  const auto& d = s.samples;
-  json params = json::array();
-  for (const auto& p : s.head_params) params.push_back({{"name", p.name}, {"value", p.value}});
-  json bands = json::array();
-  if (!s.norm_history.empty()) {
-    const auto& b = s.norm_history.back();  // earlier bands were written with earlier snapshots
-    bands.push_back({b.step, b.p05, b.p25, b.p50, b.p75, b.p95, number(b.ema_mean), number(b.ema_std)});
-  }
-  json line{{"step", s.step},
-            {"epoch", s.epoch},
-            {"head", s.head_kind},
-            {"margin_unit", s.margin_unit},
-            {"params", params},
-            {"base_lr", s.base_lr},
-            {"samples",
-             {{"label", d.label},
-              {"norm", numbers(d.norm)},
-              {"margin", numbers(d.margin)},
-              {"cos_margin", numbers(d.cos_margin)},
-              {"theta", numbers(d.theta)},
-              {"max_other_cos", numbers(d.max_other_cos)},
-              {"hard", d.hard},
-              {"target_grad", numbers(d.target_grad)},
-              {"z_hat", numbers(d.z_hat)},
-              {"g_angular", numbers(d.g_angular)},
-              {"g_additive", numbers(d.g_additive)},
-              {"quality", numbers(s.quality)}}},
-            {"norm_band", bands},
-            {"class_mean_theta", numbers(s.class_mean_theta)}};
-  if (!s.kappa.kappa.empty()) {
-    line["kappa"] = {{"kappa", numbers(s.kappa.kappa)}, {"psi", numbers(s.kappa.psi)},
-                     {"margin", numbers(s.kappa.margin)}, {"refreshes", s.kappa.refreshes}};
-  }
-  telemetry_ << line.dump() << '\n';
+  telemetry_ << snapshot_to_json(s, /*with_class_count=*/!class_count_written_).dump() << '\n';
+  class_count_written_ = true;
 }
 
 void RunRecorder::flush() {

@@ -59,6 +59,8 @@ class RunRecorder {
   std::vector<std::string> validation_sets_;
   // Accuracy by step and set, recorded before the step's row is written.
   std::map<std::int64_t, std::map<std::string, double>> pending_validation_;
+  // Class sizes never change during a run: the first snapshot each recorder writes carries them.
+  bool class_count_written_ = false;
 };
 
 std::string metrics_csv_header(const std::vector<std::string>& validation_sets);

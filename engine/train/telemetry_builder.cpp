@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/eval/verification.h"
 #include "engine/heads/kappaface.h"
 
 namespace marginlab::train {
@@ -111,6 +112,13 @@ std::shared_ptr<Snapshot> TelemetryBuilder::snapshot(TrainingSession& session, s
                              .to(torch::kCPU, torch::kFloat32)
                              .contiguous();
     s->quality.assign(quality.data_ptr<float>(), quality.data_ptr<float>() + quality.numel());
+    std::vector<float> known_norm, known_quality;
+    for (std::size_t i = 0; i < s->quality.size(); ++i) {
+      if (std::isnan(s->quality[i]) || !s->samples.labelled[i]) continue;
+      known_norm.push_back(s->samples.norm[i]);
+      known_quality.push_back(s->quality[i]);
+    }
+    s->norm_quality_spearman = eval::spearman(known_norm, known_quality);
   }
 
   // Norm histogram and percentile band of the window.
