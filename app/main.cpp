@@ -1,43 +1,91 @@
 // marginlab: the desktop workbench.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QSettings>
+#include <QTabWidget>
 #include <QTimer>
+#include <QTranslator>
 
 #include <cstdio>
 
 #include "app/main_window.h"
 #include "engine/core/memory.h"
-#include "engine/core/threads.h"
+#include "widgets/plot_board.h"
+
+namespace {
+
+// The language chosen in Settings ("system" follows the locale); the translations are compiled into the program.
+void installTranslations(QApplication& app) {
+  const QString chosen = QSettings().value(QStringLiteral("ui/language"), QStringLiteral("system")).toString();
+  const QLocale locale = chosen == QLatin1String("system") ? QLocale::system() : QLocale(chosen);
+  auto* ours = new QTranslator(&app);
+  if (ours->load(locale, QStringLiteral("marginlab"), QStringLiteral("_"), QStringLiteral(":/translations"))) {
+    QApplication::installTranslator(ours);
+  }
+  auto* qt = new QTranslator(&app);
+  if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+               QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+    QApplication::installTranslator(qt);
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("MarginLab"));
   QApplication::setApplicationName(QStringLiteral("MarginLab"));
   QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+  installTranslations(app);
 
   QCommandLineParser parser;
   parser.setApplicationDescription(QApplication::translate("main", "MarginLab: watch margin losses learn."));
   parser.addHelpOption();
   parser.addVersionOption();
-  QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                QApplication::translate("main", "Save the window as a PNG once it is shown, then quit."),
-                                QStringLiteral("file"));
-  parser.addOption(screenshot);
+  const QCommandLineOption preset(QStringLiteral("preset"),
+                                  QApplication::translate("main", "Load a built-in preset (default: synthface-demo)."),
+                                  QStringLiteral("name"));
+  const QCommandLineOption experiment(QStringLiteral("experiment"),
+                                      QApplication::translate("main", "Load an experiment file."),
+                                      QStringLiteral("file"));
+  const QCommandLineOption openRun(QStringLiteral("open-run"),
+                                   QApplication::translate("main", "Open a finished run and show its plots."),
+                                   QStringLiteral("directory"));
+  const QCommandLineOption start(QStringLiteral("start"),
+                                 QApplication::translate("main", "Start training the experiment right away."));
+  const QCommandLineOption tab(QStringLiteral("tab"), QApplication::translate("main", "Show this plot tab (0–6)."),
+                               QStringLiteral("index"));
+  const QCommandLineOption screenshot(
+      QStringLiteral("screenshot"),
+      QApplication::translate("main", "Save the window as a PNG after --screenshot-delay seconds, then quit."),
+      QStringLiteral("file"));
+  const QCommandLineOption delay(QStringLiteral("screenshot-delay"),
+                                 QApplication::translate("main", "Seconds before the screenshot (default 1)."),
+                                 QStringLiteral("seconds"), QStringLiteral("1"));
+  parser.addOptions({preset, experiment, openRun, start, tab, screenshot, delay});
   parser.process(app);
 
-  // Training gets every core but one: the GUI keeps one to stay responsive.
+  // Training sets its own threads on the training thread (the experiment's train.threads; 0: every core): the GUI
+  // thread does almost no work while a run goes, and leaving it a whole core would halve training on two cores.
   marginlab::reuse_freed_memory();
-  marginlab::configure_threads(0, /*reserved=*/1);
   marginlab::app::MainWindow window;
+  if (parser.isSet(preset) && !window.loadPreset(parser.value(preset))) return 1;
+  if (parser.isSet(experiment) && !window.openExperiment(parser.value(experiment))) return 1;
+  if (parser.isSet(openRun) && !window.openRun(parser.value(openRun))) return 1;
+  if (parser.isSet(tab)) window.board().setCurrentIndex(parser.value(tab).toInt());
   window.show();
+  if (parser.isSet(start)) QTimer::singleShot(0, &window, [&window] { window.startRun(); });
   if (parser.isSet(screenshot)) {
     const QString path = parser.value(screenshot);
-    QTimer::singleShot(500, &window, [&window, path] {
+    QTimer::singleShot(static_cast<int>(parser.value(delay).toDouble() * 1000), &window, [&window, path] {
       if (!window.grab().save(path, "PNG")) {
         std::fprintf(stderr, "marginlab: cannot write the screenshot to %s\n", qPrintable(path));
         QApplication::exit(1);
         return;
       }
+      window.close();
       QApplication::quit();
     });
   }

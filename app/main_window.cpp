@@ -1,55 +1,620 @@
 #include "app/main_window.h"
 
-#include <torch/torch.h>
-
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QStatusBar>
-#include <QVBoxLayout>
+#include <QToolBar>
+#include <QUndoStack>
 
+#include <cmath>
+#include <exception>
+
+#include "app/data_preview.h"
+#include "app/engine_catalog.h"
 #include "app/margin_curves.h"
-#include "widgets/target_logit_plot.h"
+#include "engine/train/run_history.h"
+#include "widgets/experiment_panel.h"
+#include "widgets/figure_export_dialog.h"
+#include "widgets/live_parameter_panel.h"
+#include "widgets/plot_board.h"
+#include "widgets/plot_export.h"
+#include "widgets/plot_widget.h"
 
 namespace marginlab::app {
+namespace {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), curves_(new widgets::TargetLogitPlot) {
+constexpr int kMaxRecentRuns = 8;
+const QString kRecentRunsKey = QStringLiteral("runs/recent");
+
+QString formatDuration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("—");
+  const auto total = static_cast<qint64>(std::llround(seconds));
+  if (total >= 3600) return QStringLiteral("%1 h %2 min").arg(total / 3600).arg((total % 3600) / 60);
+  if (total >= 60) return QStringLiteral("%1 min %2 s").arg(total / 60).arg(total % 60);
+  return QStringLiteral("%1 s").arg(total);
+}
+
+// A file name from a plot's title: letters, digits and dashes.
+QString fileStem(const QString& title) {
+  QString stem;
+  for (const QChar c : title.toLower()) stem += c.isLetterOrNumber() ? c : QLatin1Char('-');
+  while (stem.contains(QStringLiteral("--"))) stem.replace(QStringLiteral("--"), QStringLiteral("-"));
+  return stem.remove(QRegularExpression(QStringLiteral("^-|-$")));
+}
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      bridge_(std::make_unique<TrainingBridge>()),
+      preview_(new DataPreview(this)),
+      board_(new widgets::PlotBoard),
+      experimentPanel_(new widgets::ExperimentPanel),
+      parameterPanel_(new widgets::LiveParameterPanel),
+      log_(new QPlainTextEdit),
+      stateLabel_(new QLabel),
+      progressLabel_(new QLabel),
+      speedLabel_(new QLabel),
+      etaLabel_(new QLabel),
+      deviceLabel_(new QLabel) {
   setWindowTitle(tr("MarginLab"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/marginlab.svg")));
+  setCentralWidget(board_);
+  board_->setLogitCurves(default_margin_curves());
+  experimentPanel_->setChoices(experimentChoices());
+  log_->setReadOnly(true);
+  log_->setMaximumBlockCount(5000);  // the run directory's events.jsonl keeps everything; the view needs the recent
+  parameterPanel_->setEditable(false);
 
-  auto* central = new QWidget;
-  auto* layout = new QVBoxLayout(central);
-  auto* title = new QLabel(tr("<b>Target logit against the angle to the class centre</b> — each head at its published "
-                              "defaults. AdaFace moves between ArcFace-like (low quality) and a harder margin "
-                              "(high quality) with the feature norm."));
-  title->setWordWrap(true);
-  layout->addWidget(title);
-  layout->addWidget(curves_, 1);
-  setCentralWidget(central);
-  curves_->setCurves(default_margin_curves());
-
+  createActions();
+  createDocks();
   createMenus();
-  statusBar()->showMessage(tr("LibTorch %1 · %2 · compute threads: %3")
-                               .arg(QStringLiteral(TORCH_VERSION))
-                               .arg(torch::cuda::is_available() ? tr("CUDA") : tr("CPU"))
-                               .arg(at::get_num_threads()));
+  connectBridge();
+  for (QLabel* label : {stateLabel_, progressLabel_, speedLabel_, etaLabel_, deviceLabel_}) {
+    statusBar()->addPermanentWidget(label);
+  }
+
+  connect(experimentPanel_, &widgets::ExperimentPanel::experimentEdited, this, &MainWindow::onExperimentEdited);
+  connect(experimentPanel_, &widgets::ExperimentPanel::presetRequested, this, &MainWindow::loadPreset);
+  connect(parameterPanel_, &widgets::LiveParameterPanel::changeRequested, this,
+          &MainWindow::onParameterChangeRequested);
+  connect(board_, &widgets::PlotBoard::classRequested, preview_, [this](qint64 id) { preview_->classSamples(id); });
+  connect(board_, &widgets::PlotBoard::exportRequested, this, &MainWindow::exportPlotDialog);
+  connect(preview_, &DataPreview::tilesReady, board_, &widgets::PlotBoard::setDataTiles);
+  connect(preview_, &DataPreview::classSamplesReady, board_, &widgets::PlotBoard::setClassSamples);
+  connect(preview_, &DataPreview::failed, this, [this](const QString& message) {
+    log(tr("Data preview: %1").arg(message));
+    board_->setDataMessage(message);
+  });
 
   QSettings settings;
-  if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1100, 720);
+  if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1480, 920);
+  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  loadPreset(QStringLiteral("synthface-demo"));
+  updateActions();
+  updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions() {
+  startAction_ = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-start")), tr("&Start"), this);
+  startAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+  startAction_->setToolTip(tr("Start training the experiment (Ctrl+R)"));
+  connect(startAction_, &QAction::triggered, this, &MainWindow::startRun);
+
+  pauseAction_ = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-pause")), tr("&Pause"), this);
+  pauseAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+  pauseAction_->setCheckable(true);
+  pauseAction_->setToolTip(tr("Pause or resume at the next step boundary (Ctrl+P)"));
+  connect(pauseAction_, &QAction::triggered, this, [this](bool paused) {
+    if (paused) {
+      bridge_->pause();
+    } else {
+      bridge_->resumeRun();
+    }
+  });
+
+  stopAction_ = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-stop")), tr("S&top"), this);
+  stopAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+  stopAction_->setToolTip(tr("Stop the run; it always leaves a checkpoint to resume from (Ctrl+.)"));
+  connect(stopAction_, &QAction::triggered, bridge_.get(), &TrainingBridge::stop);
+
+  checkpointAction_ = new QAction(QIcon::fromTheme(QStringLiteral("document-save")), tr("&Checkpoint now"), this);
+  checkpointAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+  connect(checkpointAction_, &QAction::triggered, bridge_.get(), &TrainingBridge::checkpointNow);
+
+  openRunAction_ = new QAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("Open &run…"), this);
+  openRunAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+  connect(openRunAction_, &QAction::triggered, this, &MainWindow::chooseOpenRun);
+  overlayRunAction_ = new QAction(tr("&Overlay another run's curves…"), this);
+  connect(overlayRunAction_, &QAction::triggered, this, &MainWindow::chooseOverlayRun);
+  clearOverlayAction_ = new QAction(tr("Clear the overlay"), this);
+  connect(clearOverlayAction_, &QAction::triggered, board_, &widgets::PlotBoard::clearOverlay);
+
+  exportAllAction_ = new QAction(QIcon::fromTheme(QStringLiteral("document-export")), tr("Export &all plots…"), this);
+  exportAllAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+  connect(exportAllAction_, &QAction::triggered, this, &MainWindow::exportAllDialog);
+
+  auto* toolbar = addToolBar(tr("Run"));
+  toolbar->setObjectName(QStringLiteral("runToolbar"));
+  toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  toolbar->addActions({startAction_, pauseAction_, stopAction_, checkpointAction_});
+  toolbar->addSeparator();
+  toolbar->addActions({openRunAction_, exportAllAction_});
+}
+
+void MainWindow::createDocks() {
+  auto* experimentDock = new QDockWidget(tr("Experiment"), this);
+  experimentDock->setObjectName(QStringLiteral("experimentDock"));
+  experimentDock->setWidget(experimentPanel_);
+  addDockWidget(Qt::LeftDockWidgetArea, experimentDock);
+
+  auto* parameterDock = new QDockWidget(tr("Live hyperparameters"), this);
+  parameterDock->setObjectName(QStringLiteral("parameterDock"));
+  parameterDock->setWidget(parameterPanel_);
+  addDockWidget(Qt::RightDockWidgetArea, parameterDock);
+
+  auto* logDock = new QDockWidget(tr("Run log"), this);
+  logDock->setObjectName(QStringLiteral("logDock"));
+  logDock->setWidget(log_);
+  addDockWidget(Qt::RightDockWidgetArea, logDock);
 }
 
 void MainWindow::createMenus() {
   auto* file = menuBar()->addMenu(tr("&File"));
-  auto* quit = file->addAction(tr("&Quit"), this, [this] {
-    QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
-    close();
-  });
-  quit->setShortcut(QKeySequence::Quit);
+  file->addAction(tr("&Open experiment…"), QKeySequence::Open, this, &MainWindow::chooseOpenExperiment);
+  file->addAction(tr("&Save experiment as…"), QKeySequence::SaveAs, this, &MainWindow::chooseSaveExperiment);
+  file->addSeparator();
+  file->addAction(openRunAction_);
+  recentRunsMenu_ = file->addMenu(tr("Recent runs"));
+  rebuildRecentRunsMenu();
+  file->addAction(overlayRunAction_);
+  file->addAction(clearOverlayAction_);
+  file->addSeparator();
+  file->addAction(tr("Export the current plot…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                  [this] { exportPlotDialog(board_->currentPlot()); });
+  file->addAction(exportAllAction_);
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  auto* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = parameterPanel_->undoStack()->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = parameterPanel_->undoStack()->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addActions({undo, redo});
+
+  auto* run = menuBar()->addMenu(tr("&Run"));
+  run->addActions({startAction_, pauseAction_, stopAction_, checkpointAction_});
+
+  auto* view = menuBar()->addMenu(tr("&View"));
+  for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+
+  auto* settings = menuBar()->addMenu(tr("&Settings"));
+  auto* language = settings->addMenu(tr("&Language"));
+  const QString current = QSettings().value(QStringLiteral("ui/language"), QStringLiteral("system")).toString();
+  auto* group = new QActionGroup(this);
+  for (const auto& [code, name] : std::vector<std::pair<QString, QString>>{
+           {QStringLiteral("system"), tr("System default")},
+           {QStringLiteral("en"), QStringLiteral("English")},
+           {QStringLiteral("zh_CN"), QStringLiteral("简体中文")}}) {
+    QAction* action = language->addAction(name, this, [this, code = code] { chooseLanguage(code); });
+    action->setCheckable(true);
+    action->setChecked(code == current);
+    group->addAction(action);
+  }
+
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About MarginLab"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::connectBridge() {
+  connect(bridge_.get(), &TrainingBridge::stateChanged, this, [this] {
+    updateActions();
+    updateStatus();
+  });
+  connect(bridge_.get(), &TrainingBridge::started, this, &MainWindow::onRunStarted);
+  connect(bridge_.get(), &TrainingBridge::stepsArrived, this, &MainWindow::onStepsArrived);
+  connect(bridge_.get(), &TrainingBridge::eventsArrived, this, &MainWindow::onEventsArrived);
+  connect(bridge_.get(), &TrainingBridge::evaluationsArrived, board_, &widgets::PlotBoard::addEvaluations);
+  connect(bridge_.get(), &TrainingBridge::snapshotArrived, this,
+          [this](std::shared_ptr<const train::Snapshot> snapshot) { board_->setSnapshot(*snapshot); });
+  connect(bridge_.get(), &TrainingBridge::finished, this,
+          [this](const QString& directory, bool, qint64, const QString& message) {
+            rememberRecentRun(directory);
+            onRunEnded(message, false);
+          });
+  connect(bridge_.get(), &TrainingBridge::failed, this, [this](const QString& message) { onRunEnded(message, true); });
+}
+
+bool MainWindow::loadPreset(const QString& name) {
+  train::Experiment experiment;
+  QString error;
+  if (!app::loadPreset(name, &experiment, &error)) {
+    report(tr("Preset"), error);
+    return false;
+  }
+  showExperiment(experiment);
+  return true;
+}
+
+bool MainWindow::openExperiment(const QString& path) {
+  train::Experiment experiment;
+  QString error;
+  if (!loadExperimentFile(path, &experiment, &error)) {
+    report(tr("Open experiment"), error);
+    return false;
+  }
+  showExperiment(experiment);
+  return true;
+}
+
+void MainWindow::showExperiment(const train::Experiment& experiment) {
+  experiment_ = experiment;
+  experimentPanel_->setExperiment(experiment);
+  experimentPanel_->setValidationMessage(validateExperiment(experiment));
+  try {
+    parameterPanel_->setParameters(QString::fromStdString(experiment.head.kind), headParameters(experiment),
+                                   experiment.optimizer.lr);
+  } catch (const std::exception& e) {
+    experimentPanel_->setValidationMessage(QString::fromUtf8(e.what()));
+  }
+  refreshDataPreview();
+}
+
+void MainWindow::onExperimentEdited() {
+  const train::Experiment edited = experimentPanel_->experiment();
+  const QString problem = validateExperiment(edited);
+  experimentPanel_->setValidationMessage(problem);
+  const bool dataChanged = train::to_json(edited)["data"] != train::to_json(experiment_)["data"];
+  experiment_ = edited;
+  if (problem.isEmpty()) {
+    parameterPanel_->setParameters(QString::fromStdString(edited.head.kind), headParameters(edited),
+                                   edited.optimizer.lr);
+    if (dataChanged) refreshDataPreview();
+  }
+  updateActions();
+}
+
+void MainWindow::refreshDataPreview() {
+  if (!validateExperiment(experiment_).isEmpty()) return;
+  board_->setDataMessage(tr("Opening the data source…"));
+  preview_->preview(experiment_);
+}
+
+bool MainWindow::startRun() {
+  experiment_ = experimentPanel_->experiment();
+  const QString problem = validateExperiment(experiment_);
+  if (!problem.isEmpty()) {
+    experimentPanel_->setValidationMessage(problem);
+    report(tr("Cannot start"), tr("The experiment is not valid:\n%1").arg(problem));
+    return false;
+  }
+  QString error;
+  if (!bridge_->start(experiment_, &error)) {
+    report(tr("Cannot start"), error);
+    return false;
+  }
+  board_->clear();
+  step_ = epoch_ = totalSteps_ = lastWallStep_ = 0;
+  samplesPerSecond_ = stepsPerSecond_ = lastWallSeconds_ = 0;
+  experimentPanel_->setLocked(true);
+  parameterPanel_->undoStack()->clear();
+  log(tr("Starting %1 (%2, %3 backbone)…")
+          .arg(QString::fromStdString(experiment_.name), QString::fromStdString(experiment_.head.kind),
+               QString::fromStdString(experiment_.model.backbone)));
+  updateActions();
+  return true;
+}
+
+void MainWindow::onRunStarted(const QString& directory, const QString& device, qint64 startStep, qint64 totalSteps) {
+  totalSteps_ = totalSteps;
+  step_ = startStep;
+  deviceLabel_->setText(device);
+  board_->setRunName(QFileInfo(directory).fileName());
+  parameterPanel_->setParameters(QString::fromStdString(experiment_.head.kind), headParameters(experiment_),
+                                 experiment_.optimizer.lr);
+  parameterPanel_->setEditable(true);
+  log(tr("Run directory %1 on %2: %3 steps").arg(directory, device).arg(totalSteps));
+  updateStatus();
+}
+
+void MainWindow::onRunEnded(const QString& message, bool failed) {
+  experimentPanel_->setLocked(false);
+  parameterPanel_->setEditable(false);
+  log(failed ? tr("Run failed: %1").arg(message) : tr("Run %1").arg(message));
+  if (failed) report(tr("Training failed"), message);
+  updateActions();
+  updateStatus();
+}
+
+void MainWindow::onStepsArrived(const std::vector<train::StepRecord>& steps) {
+  board_->appendSteps(steps);
+  const auto& last = steps.back();
+  if (last.wall_seconds > lastWallSeconds_ && last.step > lastWallStep_ && lastWallSeconds_ > 0) {
+    const double rate = static_cast<double>(last.step - lastWallStep_) / (last.wall_seconds - lastWallSeconds_);
+    stepsPerSecond_ = stepsPerSecond_ > 0 ? 0.8 * stepsPerSecond_ + 0.2 * rate : rate;
+  }
+  lastWallSeconds_ = last.wall_seconds;
+  lastWallStep_ = last.step;
+  step_ = last.step;
+  epoch_ = last.epoch;
+  samplesPerSecond_ = last.samples_per_second;
+  updateStatus();
+}
+
+void MainWindow::onEventsArrived(const std::vector<train::RunEvent>& events) {
+  board_->addEvents(events);
+  for (const auto& event : events) {
+    const QString name = QString::fromStdString(event.name);
+    if (event.kind == train::RunEvent::Kind::param_applied) {
+      parameterPanel_->markApplied(name, event.value, event.version, event.step);
+    } else if (event.kind == train::RunEvent::Kind::param_rejected) {
+      parameterPanel_->markRejected(name, event.value, QString::fromStdString(event.text));
+    }
+    log(tr("step %1: %2").arg(event.step).arg(QString::fromStdString(event.text)));
+  }
+}
+
+void MainWindow::onParameterChangeRequested(const QString& name, double value) {
+  const quint64 version = bridge_->postParameter(name, value);
+  if (version > 0) log(tr("%1 = %2 requested (version %3)").arg(name).arg(value).arg(version));
+  if (experiment_.head.kind == "adaface" && (name == QLatin1String("m") || name == QLatin1String("h"))) {
+    const auto values = parameterPanel_->currentValues();
+    const auto m = values.find(QStringLiteral("m"));
+    const auto h = values.find(QStringLiteral("h"));
+    if (m != values.end() && h != values.end()) board_->previewAdaFaceParameters(m->second, h->second);
+  }
+}
+
+void MainWindow::updateActions() {
+  const auto state = bridge_->state();
+  const bool idle = state == TrainingBridge::State::idle;
+  const bool live = state == TrainingBridge::State::running || state == TrainingBridge::State::paused;
+  startAction_->setEnabled(idle);
+  pauseAction_->setEnabled(live);
+  pauseAction_->setChecked(state == TrainingBridge::State::paused);
+  pauseAction_->setText(state == TrainingBridge::State::paused ? tr("Res&ume") : tr("&Pause"));
+  stopAction_->setEnabled(!idle && state != TrainingBridge::State::stopping);
+  checkpointAction_->setEnabled(live);
+  openRunAction_->setEnabled(idle);
+}
+
+void MainWindow::updateStatus() {
+  switch (bridge_->state()) {
+    case TrainingBridge::State::idle: stateLabel_->setText(tr("Idle")); break;
+    case TrainingBridge::State::starting: stateLabel_->setText(tr("Starting…")); break;
+    case TrainingBridge::State::running: stateLabel_->setText(tr("Training")); break;
+    case TrainingBridge::State::paused: stateLabel_->setText(tr("Paused")); break;
+    case TrainingBridge::State::stopping: stateLabel_->setText(tr("Stopping (writing a checkpoint)…")); break;
+  }
+  progressLabel_->setText(totalSteps_ > 0 ? tr("step %1 / %2 · epoch %3").arg(step_).arg(totalSteps_).arg(epoch_ + 1)
+                                          : QString());
+  speedLabel_->setText(samplesPerSecond_ > 0 ? tr("%1 samples/s").arg(samplesPerSecond_, 0, 'f', 0) : QString());
+  const bool running = bridge_->state() == TrainingBridge::State::running;
+  etaLabel_->setText(running && stepsPerSecond_ > 0
+                         ? tr("ETA %1").arg(formatDuration(static_cast<double>(totalSteps_ - step_) / stepsPerSecond_))
+                         : QString());
+}
+
+void MainWindow::report(const QString& title, const QString& message) {
+  lastMessage_ = message;
+  log(title + QStringLiteral(": ") + message);
+  if (interactive_) QMessageBox::warning(this, title, message);
+}
+
+void MainWindow::log(const QString& line) {
+  log_->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + line);
+}
+
+bool MainWindow::openRun(const QString& directory) {
+  if (bridge_->isActive()) {
+    report(tr("Open run"), tr("Stop the active run before opening another."));
+    return false;
+  }
+  train::RunHistory history;
+  try {
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    history = train::read_run_history(directory.toStdString());
+    QApplication::restoreOverrideCursor();
+  } catch (const std::exception& e) {
+    QApplication::restoreOverrideCursor();
+    report(tr("Open run"), QString::fromUtf8(e.what()));
+    return false;
+  }
+  try {
+    showExperiment(train::experiment_from_json(history.experiment, (directory + QStringLiteral("/experiment.json")).toStdString()));
+  } catch (const std::exception& e) {
+    log(tr("The run's experiment.json does not load here (%1); its plots are shown anyway.").arg(QString::fromUtf8(e.what())));
+  }
+  board_->clear();
+  board_->setRunName(QFileInfo(directory).fileName());
+  if (!history.steps.empty()) board_->appendSteps(history.steps);
+  if (!history.events.empty()) board_->addEvents(history.events);
+  if (!history.evaluations.empty()) board_->addEvaluations(history.evaluations);
+  if (!history.snapshot_steps.empty()) board_->setSnapshot(history.latest);
+  log_->clear();
+  for (const auto& event : history.events) log(tr("step %1: %2").arg(event.step).arg(QString::fromStdString(event.text)));
+  if (history.truncated_lines > 0) log(tr("%1 records cut short by a crash were skipped").arg(history.truncated_lines));
+  step_ = history.steps.empty() ? 0 : history.steps.back().step;
+  epoch_ = history.steps.empty() ? 0 : history.steps.back().epoch;
+  totalSteps_ = 0;
+  samplesPerSecond_ = 0;
+  rememberRecentRun(directory);
+  statusBar()->showMessage(tr("Opened %1: %2 steps, %3 evaluations").arg(directory).arg(history.steps.size()).arg(history.evaluations.size()), 8000);
+  updateStatus();
+  return true;
+}
+
+bool MainWindow::overlayRun(const QString& directory) {
+  try {
+    const auto steps = train::read_metrics_csv((directory + QStringLiteral("/metrics.csv")).toStdString());
+    board_->setOverlay(QFileInfo(directory).fileName(), steps);
+    return true;
+  } catch (const std::exception& e) {
+    report(tr("Overlay a run"), QString::fromUtf8(e.what()));
+    return false;
+  }
+}
+
+void MainWindow::chooseOpenRun() {
+  const QString directory = QFileDialog::getExistingDirectory(
+      this, tr("Open a run directory"), QString::fromStdString(experiment_.runs_dir));
+  if (!directory.isEmpty()) openRun(directory);
+}
+
+void MainWindow::chooseOverlayRun() {
+  const QString directory = QFileDialog::getExistingDirectory(
+      this, tr("Overlay the curves of a run"), QString::fromStdString(experiment_.runs_dir));
+  if (!directory.isEmpty()) overlayRun(directory);
+}
+
+void MainWindow::chooseOpenExperiment() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open an experiment"), QString(),
+                                                    tr("Experiment files (*.json)"));
+  if (!path.isEmpty()) openExperiment(path);
+}
+
+void MainWindow::chooseSaveExperiment() {
+  const train::Experiment experiment = experimentPanel_->experiment();
+  const QString problem = validateExperiment(experiment);
+  if (!problem.isEmpty()) {
+    report(tr("Save experiment"), tr("The experiment is not valid:\n%1").arg(problem));
+    return;
+  }
+  const QString path = QFileDialog::getSaveFileName(this, tr("Save the experiment"),
+                                                    QString::fromStdString(experiment.name) + QStringLiteral(".json"),
+                                                    tr("Experiment files (*.json)"));
+  if (path.isEmpty()) return;
+  QString error;
+  if (!saveExperimentFile(experiment, path, &error)) report(tr("Save experiment"), error);
+}
+
+void MainWindow::exportPlotDialog(widgets::PlotWidget* plot) {
+  if (!plot) return;
+  widgets::FigureExportDialog dialog(plot->title(), this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  const QString path = dialog.path();
+  widgets::FigureFormat format{};
+  QString error;
+  if (!widgets::figureFormatFromPath(path, &format)) {
+    error = tr("%1: choose a .png, .pdf or .svg file name").arg(path);
+  } else {
+    error = widgets::exportFigure(*plot, path, format, dialog.size());
+    if (error.isEmpty() && dialog.withCsv()) {
+      error = widgets::exportCsv(plot->shownData(), QFileInfo(path).path() + QLatin1Char('/') +
+                                                        QFileInfo(path).completeBaseName() + QStringLiteral(".csv"));
+    }
+  }
+  if (!error.isEmpty()) {
+    report(tr("Export"), error);
+  } else {
+    statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
+  }
+}
+
+QStringList MainWindow::exportAll(const QString& folder, const QString& format, QString* error) {
+  QStringList written;
+  widgets::FigureFormat figureFormat{};
+  if (!widgets::figureFormatFromPath(QStringLiteral("x.") + format, &figureFormat)) {
+    *error = tr("Unknown figure format \"%1\" (png, pdf or svg)").arg(format);
+    return written;
+  }
+  if (!QDir().mkpath(folder)) {
+    *error = tr("Cannot create the folder %1").arg(folder);
+    return written;
+  }
+  const widgets::FigureSize size = widgets::FigureExportDialog::savedSize();
+  for (widgets::PlotWidget* plot : board_->plots()) {
+    const QString stem = QDir(folder).filePath(fileStem(plot->title()));
+    QString problem = widgets::exportFigure(*plot, stem + QLatin1Char('.') + format, figureFormat, size);
+    if (problem.isEmpty()) problem = widgets::exportCsv(plot->shownData(), stem + QStringLiteral(".csv"));
+    if (!problem.isEmpty()) {
+      *error = problem;
+      return written;
+    }
+    written << stem + QLatin1Char('.') + format << stem + QStringLiteral(".csv");
+  }
+  for (const auto& [title, table] : board_->tables()) {
+    const QString path = QDir(folder).filePath(fileStem(title) + QStringLiteral(".csv"));
+    if (const QString problem = widgets::exportCsv(table, path); !problem.isEmpty()) {
+      *error = problem;
+      return written;
+    }
+    written << path;
+  }
+  return written;
+}
+
+void MainWindow::exportAllDialog() {
+  QSettings settings;
+  const QString folder = QFileDialog::getExistingDirectory(
+      this, tr("Export every plot (figure + CSV) into a folder"),
+      settings.value(QStringLiteral("export/folder"), QDir::homePath()).toString());
+  if (folder.isEmpty()) return;
+  settings.setValue(QStringLiteral("export/folder"), folder);
+  const QString format = settings.value(QStringLiteral("export/format"), QStringLiteral("png")).toString();
+  QString error;
+  const QStringList written = exportAll(folder, format, &error);
+  if (!error.isEmpty()) {
+    report(tr("Export all"), error);
+  } else {
+    statusBar()->showMessage(tr("Exported %1 files into %2").arg(written.size()).arg(folder), 6000);
+  }
+}
+
+void MainWindow::rememberRecentRun(const QString& directory) {
+  QSettings settings;
+  QStringList runs = settings.value(kRecentRunsKey).toStringList();
+  runs.removeAll(directory);
+  runs.prepend(directory);
+  while (runs.size() > kMaxRecentRuns) runs.removeLast();
+  settings.setValue(kRecentRunsKey, runs);
+  rebuildRecentRunsMenu();
+}
+
+void MainWindow::rebuildRecentRunsMenu() {
+  recentRunsMenu_->clear();
+  const QStringList runs = QSettings().value(kRecentRunsKey).toStringList();
+  for (const QString& run : runs) recentRunsMenu_->addAction(run, this, [this, run] { openRun(run); });
+  recentRunsMenu_->setEnabled(!runs.isEmpty());
+}
+
+void MainWindow::chooseLanguage(const QString& code) {
+  QSettings().setValue(QStringLiteral("ui/language"), code);
+  QMessageBox::information(this, tr("Language"), tr("The language changes when MarginLab starts the next time."));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (bridge_->isActive()) {
+    const auto answer = QMessageBox::question(
+        this, tr("Quit"), tr("A run is active. Stop it (it writes a checkpoint you can resume from) and quit?"));
+    if (answer != QMessageBox::Yes) {
+      event->ignore();
+      return;
+    }
+  }
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+  bridge_->disconnect(this);
+  bridge_.reset();  // stops the run with its checkpoint and waits for the training thread
+  event->accept();
 }
 
 void MainWindow::showAbout() {

@@ -1,24 +1,122 @@
 #pragma once
+// The workbench's window: the experiment on the left, the plots in the middle, live tuning and the run's log on the
+// right; run control in the toolbar, the Run menu and shortcuts. It talks to the engine only through the
+// TrainingBridge (training) and the DataPreview / engine_catalog helpers (everything before a run). No torch here.
 #include <QMainWindow>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+#include "app/training_bridge.h"
+#include "engine/train/experiment.h"
+
+class QAction;
+class QLabel;
+class QMenu;
+class QPlainTextEdit;
 
 namespace marginlab::widgets {
-class TargetLogitPlot;
-}
+class ExperimentPanel;
+class LiveParameterPanel;
+class PlotBoard;
+class PlotWidget;
+}  // namespace marginlab::widgets
 
 namespace marginlab::app {
 
-// The workbench's window. For now it shows how each head reshapes the target logit; training, live tuning and the
-// telemetry plots come with the engine's trainer.
+class DataPreview;
+
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
   explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // For tests and scripted use: the pieces a user drives.
+  TrainingBridge& bridge() { return *bridge_; }
+  widgets::PlotBoard& board() const { return *board_; }
+  widgets::ExperimentPanel& experimentPanel() const { return *experimentPanel_; }
+  widgets::LiveParameterPanel& parameterPanel() const { return *parameterPanel_; }
+  // Loads a built-in preset or an experiment file into the panel; false with a message box when it cannot.
+  bool loadPreset(const QString& name);
+  bool openExperiment(const QString& path);
+  // Starts the panel's experiment; false (and a message) when it is invalid or a run is active.
+  bool startRun();
+  // Shows a finished run's recorded telemetry in every plot; false (and a message) when it cannot be read.
+  bool openRun(const QString& directory);
+  bool overlayRun(const QString& directory);
+  // Writes every plot as <folder>/<name>.<format> with its CSV; returns the files written, errors in `error`.
+  QStringList exportAll(const QString& folder, const QString& format, QString* error);
+  // Scripted use and tests: problems go to the run log and lastMessage() instead of message boxes.
+  void setInteractive(bool interactive) { interactive_ = interactive; }
+  QString lastMessage() const { return lastMessage_; }
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
 
  private:
+  void createActions();
   void createMenus();
+  void createDocks();
+  void connectBridge();
+  void updateActions();
+  void updateStatus();
+  void log(const QString& line);
+  void report(const QString& title, const QString& message);
+  void onStepsArrived(const std::vector<train::StepRecord>& steps);
+  void onEventsArrived(const std::vector<train::RunEvent>& events);
+  void onExperimentEdited();
+  void onParameterChangeRequested(const QString& name, double value);
+  void onRunStarted(const QString& directory, const QString& device, qint64 startStep, qint64 totalSteps);
+  void onRunEnded(const QString& message, bool failed);
+  void showExperiment(const train::Experiment& experiment);
+  void refreshDataPreview();
+  void exportPlotDialog(widgets::PlotWidget* plot);
+  void exportAllDialog();
+  void chooseOpenRun();
+  void chooseOverlayRun();
+  void chooseOpenExperiment();
+  void chooseSaveExperiment();
+  void rememberRecentRun(const QString& directory);
+  void rebuildRecentRunsMenu();
+  void chooseLanguage(const QString& code);
   void showAbout();
 
-  widgets::TargetLogitPlot* curves_;
+  std::unique_ptr<TrainingBridge> bridge_;
+  DataPreview* preview_;
+  train::Experiment experiment_;
+  widgets::PlotBoard* board_;
+  widgets::ExperimentPanel* experimentPanel_;
+  widgets::LiveParameterPanel* parameterPanel_;
+  QPlainTextEdit* log_;
+  bool interactive_ = true;
+  QString lastMessage_;
+
+  QAction* startAction_ = nullptr;
+  QAction* pauseAction_ = nullptr;
+  QAction* stopAction_ = nullptr;
+  QAction* checkpointAction_ = nullptr;
+  QAction* openRunAction_ = nullptr;
+  QAction* overlayRunAction_ = nullptr;
+  QAction* clearOverlayAction_ = nullptr;
+  QAction* exportAllAction_ = nullptr;
+  QMenu* recentRunsMenu_ = nullptr;
+
+  QLabel* stateLabel_;
+  QLabel* progressLabel_;
+  QLabel* speedLabel_;
+  QLabel* etaLabel_;
+  QLabel* deviceLabel_;
+
+  // Progress of the active run, for the status bar.
+  qint64 step_ = 0;
+  qint64 epoch_ = 0;
+  qint64 totalSteps_ = 0;
+  double samplesPerSecond_ = 0;
+  double stepsPerSecond_ = 0;  // smoothed over the recent steps, for the ETA
+  double lastWallSeconds_ = 0;
+  qint64 lastWallStep_ = 0;
 };
 
 }  // namespace marginlab::app

@@ -2,47 +2,52 @@
 
 #include <qcustomplot.h>
 
-#include <QVBoxLayout>
+#include "widgets/plot_style.h"
 
 namespace marginlab::widgets {
-namespace {
 
-// Distinguishable in light and dark palettes and for common colour-vision deficiencies (Okabe–Ito).
-const QColor kPalette[] = {QColor(0, 114, 178), QColor(230, 159, 0), QColor(0, 158, 115), QColor(204, 121, 167),
-                           QColor(86, 180, 233), QColor(213, 94, 0), QColor(240, 228, 66), QColor(110, 110, 110)};
-
-}  // namespace
-
-TargetLogitPlot::TargetLogitPlot(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(plot_);
-  plot_->xAxis->setLabel(tr("angle to the class centre θ (degrees)"));
-  plot_->yAxis->setLabel(tr("target logit / s"));
-  plot_->xAxis->setRange(0, 180);
-  plot_->yAxis->setRange(-2.0, 1.05);
+TargetLogitPlot::TargetLogitPlot(QWidget* parent)
+    : PlotWidget(tr("Target logit of each head against θ"), parent) {
+  plot()->xAxis->setLabel(tr("angle to the class centre θ (degrees)"));
+  plot()->yAxis->setLabel(tr("target logit / s"));
+  plot()->xAxis->setRange(0, 180);
+  plot()->yAxis->setRange(-2.0, 1.05);
   QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
   ticker->setTickStep(30.0);
-  plot_->xAxis->setTicker(ticker);
-  plot_->legend->setVisible(true);
-  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-  plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  plot()->xAxis->setTicker(ticker);
+  plot()->legend->setVisible(true);
+  plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+  applyPlotStyle(plot(), palette());
 }
 
 void TargetLogitPlot::setCurves(const std::vector<LogitCurve>& curves) {
-  plot_->clearGraphs();
+  curves_ = curves;
+  refresh();
+}
+
+void TargetLogitPlot::redraw() {
+  plot()->clearGraphs();
   int index = 0;
-  for (const auto& curve : curves) {
-    auto* graph = plot_->addGraph();
+  for (const auto& curve : curves_) {
+    auto* graph = plot()->addGraph();
     graph->setName(curve.name);
-    QPen pen(kPalette[index++ % std::size(kPalette)]);
+    QPen pen(seriesColor(index++));
     pen.setWidthF(2.0);
     if (curve.dashed) pen.setStyle(Qt::DashLine);
     graph->setPen(pen);
     graph->setData(QVector<double>(curve.theta_degrees.begin(), curve.theta_degrees.end()),
                    QVector<double>(curve.target_logit.begin(), curve.target_logit.end()), /*alreadySorted=*/true);
   }
-  plot_->replot();
+}
+
+DataTable TargetLogitPlot::shownData() const {
+  DataTable table{{tr("series"), tr("theta_degrees"), tr("target_logit_over_s")}, {}};
+  for (const auto& curve : curves_) {
+    for (std::size_t i = 0; i < curve.theta_degrees.size(); ++i) {
+      table.rows.push_back({curve.name, curve.theta_degrees[i], curve.target_logit[i]});
+    }
+  }
+  return table;
 }
 
 }  // namespace marginlab::widgets

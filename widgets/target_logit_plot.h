@@ -2,11 +2,10 @@
 // The target logit as a function of the angle to the class centre, one curve per head setting: the picture the
 // margin papers draw to compare their losses.
 #include <QString>
-#include <QWidget>
 
 #include <vector>
 
-class QCustomPlot;
+#include "widgets/plot_widget.h"
 
 namespace marginlab::widgets {
 
@@ -17,15 +16,18 @@ struct LogitCurve {
   bool dashed = false;               // for a family of curves that may lie on top of another head's
 };
 
-class TargetLogitPlot : public QWidget {
+class TargetLogitPlot : public PlotWidget {
   Q_OBJECT
  public:
   explicit TargetLogitPlot(QWidget* parent = nullptr);
   void setCurves(const std::vector<LogitCurve>& curves);
-  QCustomPlot* plot() const { return plot_; }
+  DataTable shownData() const override;
+
+ protected:
+  void redraw() override;
 
  private:
-  QCustomPlot* plot_;
+  std::vector<LogitCurve> curves_;
 };
 
 }  // namespace marginlab::widgets

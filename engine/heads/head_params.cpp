@@ -117,6 +117,8 @@ const std::vector<ParamField<KappaFaceParams>>& fields(const KappaFaceParams*) {
       {"memory_momentum", &KappaFaceParams::memory_momentum, {0.0, 1.0, true, false},
        "weight of the new feature in the memory buffer (or of the backbone in the momentum encoder)"},
       {"eps", &KappaFaceParams::eps, {0.0, 0.01, true, false}, "cosine clamp before acos, cap on r̂"},
+      {"refresh_every_steps", &KappaFaceParams::refresh_every_steps, {0.0, 1e9},
+       "steps between refreshes of the class statistics (whole number); 0: once per epoch"},
   };
   return table;
 }
@@ -156,11 +158,13 @@ ElasticFaceParams ElasticFaceParams::defaults(ElasticKind kind, bool plus) {
 void AdaFaceParams::validate() const { check_fields("AdaFace", *this); }
 
 void KappaFaceParams::validate() const {
-  check_fields("KappaFace", *this);
-  if (refresh_every_steps < 0) {
-    throw InvalidParameter("KappaFace: refresh_every_steps = " + std::to_string(refresh_every_steps) +
-                           " is outside the allowed range [0, inf) (0 = once per epoch)");
+  if (!(refresh_every_steps >= 0) || refresh_every_steps != std::floor(refresh_every_steps)) {
+    std::ostringstream message;
+    message << "KappaFace: refresh_every_steps = " << refresh_every_steps
+            << " must be a whole number in [0, inf) (0 = once per epoch)";
+    throw InvalidParameter(message.str());
   }
+  check_fields("KappaFace", *this);
 }
 
 std::string_view to_string(ArcFaceGradient g) {

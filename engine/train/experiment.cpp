@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -288,9 +289,21 @@ Experiment load_experiment(const std::string& path) {
 }
 
 void save_experiment(const Experiment& experiment, const std::string& path) {
-  std::ofstream out(path);
-  out << to_json(experiment).dump(2) << "\n";
-  if (!out) throw InvalidFile(path + ": cannot write the experiment file");
+  // Written beside the target and renamed over it: a failed save never leaves a half-written experiment.
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << to_json(experiment).dump(2) << "\n";
+    out.close();
+    if (!out) {
+      std::remove(temporary.c_str());
+      throw InvalidFile(path + ": cannot write the experiment file");
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    throw InvalidFile(path + ": cannot write the experiment file (rename failed)");
+  }
 }
 
 void apply_override(json& document, const std::string& assignment) {

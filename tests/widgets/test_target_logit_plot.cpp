@@ -13,6 +13,7 @@ class TestTargetLogitPlot : public QObject {
   void drawsEveryCurveWithItsPointsAndName() {
     TargetLogitPlot plot;
     plot.setCurves({{"NormFace", {0, 90, 180}, {1, 0, -1}}, {"CosFace m = 0.4", {0, 90}, {0.6, -0.4}}});
+    plot.redrawNow();
     QCOMPARE(plot.plot()->graphCount(), 2);
     QCOMPARE(plot.plot()->graph(0)->name(), QStringLiteral("NormFace"));
     QCOMPARE(plot.plot()->graph(1)->dataCount(), 2);
@@ -24,8 +25,11 @@ class TestTargetLogitPlot : public QObject {
     TargetLogitPlot plot;
     plot.setCurves({{"a", {0}, {1}}, {"b", {0}, {1}}});
     plot.setCurves({{"c", {0, 1}, {1, 0.5}}});
+    plot.redrawNow();
     QCOMPARE(plot.plot()->graphCount(), 1);
     QCOMPARE(plot.plot()->graph(0)->name(), QStringLiteral("c"));
+    QCOMPARE(plot.shownData().rows.size(), std::size_t{2});
+    QCOMPARE(plot.shownData().rows[1][2].toDouble(), 0.5);
   }
 };
 

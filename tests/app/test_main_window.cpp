@@ -1,0 +1,183 @@
+// The workbench end to end, offscreen: real SynthFace runs driven through the bridge fill the plots, a live change
+// reaches the trainer (read back from the engine's own telemetry), bad experiments are refused, exports are valid
+// files, and a finished run reopens from its directory.
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <algorithm>
+
+#include "app/engine_catalog.h"
+#include "app/main_window.h"
+#include "app/training_bridge.h"
+#include "engine/train/run_history.h"
+#include "widgets/experiment_panel.h"
+#include "widgets/plot_board.h"
+#include "widgets/plot_widget.h"
+#include "widgets/training_curves_plot.h"
+
+using marginlab::app::MainWindow;
+using marginlab::app::TrainingBridge;
+using namespace marginlab;
+
+namespace {
+
+// A run of a few seconds on two cores: tiny SynthFace, the demo network, evaluation at the end.
+train::Experiment tinyExperiment(const QString& runsDir, const std::string& head) {
+  train::Experiment e;
+  e.name = "gui-test-" + head;
+  e.runs_dir = runsDir.toStdString();
+  e.data.synthface = {{"identities", 16}, {"max_images_per_identity", 24}, {"imbalance_ratio", 3},
+                      {"verification_identities", 12}, {"pairs_per_stratum", 40}};
+  e.data.image_size = 32;
+  e.model.backbone = "demo";
+  e.model.embedding_dim = 32;
+  e.head.kind = head;
+  e.optimizer.lr = 0.1;
+  e.schedule.kind = train::ScheduleKind::constant;
+  e.train.epochs = 20;
+  e.train.max_steps = 24;
+  e.train.batch_size = 32;
+  e.train.device = train::DeviceChoice::cpu;
+  e.report.every_steps = 2;
+  e.report.save_every_steps = 4;
+  e.checkpoint.every_steps = 0;
+  e.eval.at_end = true;
+  return e;
+}
+
+bool waitForIdle(TrainingBridge& bridge, int seconds) {
+  return QTest::qWaitFor([&] { return !bridge.isActive(); }, seconds * 1000);
+}
+
+QString runDirectoryIn(const QString& runsDir) {
+  const auto entries = QDir(runsDir).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time);
+  return entries.isEmpty() ? QString() : QDir(runsDir).filePath(entries.first());
+}
+
+// KappaFace's per-class plots: empty by design for the other heads.
+bool kappaOnly(const QString& title) { return title.contains(QStringLiteral("κ")); }
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void invalidExperimentsAreRefusedWithTheKeyNamed() {
+    QTemporaryDir runs;
+    MainWindow window;
+    window.setInteractive(false);
+    auto experiment = tinyExperiment(runs.path(), "adaface");
+    experiment.optimizer.lr = -1;
+    window.experimentPanel().setExperiment(experiment);
+    QVERIFY(!window.startRun());
+    QVERIFY2(window.lastMessage().contains(QStringLiteral("optimizer.lr")), qPrintable(window.lastMessage()));
+    QVERIFY(!window.bridge().isActive());
+    QVERIFY(QDir(runs.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
+  }
+
+  void aRealRunFillsThePlotsAndALiveChangeReachesTheTrainer() {
+    QTemporaryDir runs;
+    MainWindow window;
+    window.setInteractive(false);
+    window.resize(1400, 900);
+    window.show();
+    window.experimentPanel().setExperiment(tinyExperiment(runs.path(), "adaface"));
+    QSignalSpy snapshots(&window.bridge(), &TrainingBridge::snapshotArrived);
+    QSignalSpy finished(&window.bridge(), &TrainingBridge::finished);
+    QVERIFY(window.startRun());
+    QVERIFY(!window.startRun());  // one run at a time
+    QVERIFY(QTest::qWaitFor([&] { return !snapshots.isEmpty() || !window.bridge().isActive(); }, 120000));
+    // A live change through the panel's path: the engine applies it at a step boundary and says so.
+    QVERIFY(window.bridge().postParameter(QStringLiteral("m"), 0.55) > 0);
+    QVERIFY(waitForIdle(window.bridge(), 300));
+    QCOMPARE(finished.size(), 1);
+
+    const QString directory = runDirectoryIn(runs.path());
+    const auto history = train::read_run_history(directory.toStdString());
+    const auto applied = std::find_if(history.events.begin(), history.events.end(), [](const auto& e) {
+      return e.kind == train::RunEvent::Kind::param_applied && e.name == "m";
+    });
+    QVERIFY(applied != history.events.end());
+    QCOMPARE(applied->value, 0.55);
+    const auto& params = history.latest.head_params;
+    const auto m = std::find_if(params.begin(), params.end(), [](const auto& p) { return p.name == "m"; });
+    QVERIFY(m != params.end());
+    QCOMPARE(m->value, 0.55);
+
+    for (auto* plot : window.board().plots()) {
+      if (kappaOnly(plot->title())) continue;
+      QVERIFY2(!plot->shownData().rows.empty(), qPrintable(plot->title() + QStringLiteral(" is empty")));
+    }
+    // The change is marked on the training curves.
+    QVERIFY(window.board().trainingCurves().front()->markerCount() >= 1);
+
+    // Export every plot: valid figures and CSVs.
+    QTemporaryDir exportDir;
+    QString error;
+    const QStringList files = window.exportAll(exportDir.path(), QStringLiteral("png"), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(files.size() >= 2 * window.board().plots().size());
+    for (const QString& file : files) {
+      if (file.endsWith(QStringLiteral(".png"))) QVERIFY2(!QImage(file).isNull(), qPrintable(file));
+      QVERIFY2(QFileInfo(file).size() > 0, qPrintable(file));
+    }
+
+    // The finished run reopens with its curves, evaluations and snapshot.
+    window.board().clear();
+    QVERIFY(window.openRun(directory));
+    const auto* loss = window.board().trainingCurves().front();
+    QVERIFY(loss->pointCount() > 0);
+    for (auto* plot : window.board().plots()) {
+      if (kappaOnly(plot->title())) continue;
+      QVERIFY2(!plot->shownData().rows.empty(), qPrintable(plot->title() + QStringLiteral(" is empty after reopening")));
+    }
+  }
+
+  void kappaFaceFillsThePerClassPlots() {
+    QTemporaryDir runs;
+    MainWindow window;
+    window.setInteractive(false);
+    window.experimentPanel().setExperiment(tinyExperiment(runs.path(), "kappaface"));
+    QVERIFY(window.startRun());
+    QVERIFY(waitForIdle(window.bridge(), 300));
+    int kappaPlots = 0;
+    for (auto* plot : window.board().plots()) {
+      if (!kappaOnly(plot->title())) continue;
+      ++kappaPlots;
+      QVERIFY2(!plot->shownData().rows.empty(), qPrintable(plot->title() + QStringLiteral(" is empty")));
+    }
+    QVERIFY(kappaPlots >= 2);
+  }
+
+  void aMissingRunDirectoryIsReportedNotFatal() {
+    MainWindow window;
+    window.setInteractive(false);
+    QVERIFY(!window.openRun(QStringLiteral("/nonexistent/run")));
+    QVERIFY(window.lastMessage().contains(QStringLiteral("/nonexistent/run")));
+  }
+
+  void stoppingWritesACheckpoint() {
+    QTemporaryDir runs;
+    MainWindow window;
+    window.setInteractive(false);
+    auto experiment = tinyExperiment(runs.path(), "arcface");
+    experiment.train.max_steps = 100000;
+    experiment.eval.at_end = false;
+    window.experimentPanel().setExperiment(experiment);
+    QSignalSpy steps(&window.bridge(), &TrainingBridge::stepsArrived);
+    QVERIFY(window.startRun());
+    QVERIFY(QTest::qWaitFor([&] { return !steps.isEmpty(); }, 120000));
+    window.bridge().pause();
+    QCOMPARE(window.bridge().state(), TrainingBridge::State::paused);
+    window.bridge().stop();
+    QVERIFY(waitForIdle(window.bridge(), 120));
+    QVERIFY(QFile::exists(runDirectoryIn(runs.path()) + QStringLiteral("/checkpoints/latest.pt")));
+  }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

@@ -1,0 +1,107 @@
+#pragma once
+// Every live plot of the workbench, in tabs by question: how training goes, what the feature norms do, what margins
+// the head applies, the per-class κ, the angles AdaFace argues with, verification, and the data itself. It hands
+// each plot the part of the telemetry it draws; plots that are not visible only store it (PlotWidget). Torch-free:
+// it sees the engine's plain value types only.
+#include <QImage>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QTabWidget>
+
+#include <utility>
+#include <vector>
+
+#include "engine/train/telemetry.h"
+#include "widgets/plot_widget.h"
+#include "widgets/sample_grid.h"
+#include "widgets/target_logit_plot.h"
+
+class QLabel;
+
+namespace marginlab::widgets {
+
+class AdaFaceMarginPlot;
+class AngleDistributionPlot;
+class ClassDetails;
+class ClassSizePlot;
+class ClassTable;
+class EvaluationTable;
+class KappaHistogramPlot;
+class KappaSizePlot;
+class MarginHistogramPlot;
+class MarginNormPlot;
+class NormBandsPlot;
+class NormHistogramPlot;
+class NormQualityPlot;
+class RocPlot;
+class TargetGradientPlot;
+class TrainingCurvesPlot;
+
+class PlotBoard : public QTabWidget {
+  Q_OBJECT
+ public:
+  explicit PlotBoard(QWidget* parent = nullptr);
+
+  // Forgets the run shown (a new run starts, or another is opened). The static head curves and the data preview stay.
+  void clear();
+  void setRunName(const QString& name);
+  void appendSteps(const std::vector<train::StepRecord>& steps);
+  void addEvents(const std::vector<train::RunEvent>& events);
+  void setSnapshot(const train::Snapshot& snapshot);
+  void addEvaluations(const std::vector<train::Evaluation>& evaluations);
+  // Another run's curves beside this one's, in every training-curve plot.
+  void setOverlay(const QString& runName, const std::vector<train::StepRecord>& steps);
+  void clearOverlay();
+  // AdaFace's margin functions follow the live panel at once, before the trainer applies the values.
+  void previewAdaFaceParameters(double m, double h);
+  void setLogitCurves(const std::vector<LogitCurve>& curves);
+
+  void setDataTiles(const QList<SampleTile>& tiles, const QString& description, const std::vector<qint64>& classCounts);
+  void setDataMessage(const QString& message);
+  void setClassSamples(qint64 classId, const QList<QImage>& images, const QStringList& captions);
+
+  // Every plot, for "export all"; the plot under the current tab's focus or its first, for "export this plot".
+  QList<PlotWidget*> plots() const { return plots_; }
+  PlotWidget* currentPlot() const;
+  // The tables (evaluation, per-class), exported as CSV.
+  std::vector<std::pair<QString, DataTable>> tables() const;
+
+  // For tests: the plots of one kind.
+  const QList<TrainingCurvesPlot*>& trainingCurves() const { return curves_; }
+
+ Q_SIGNALS:
+  void classRequested(qint64 classId);  // a class picked in the κ plot or table: the app fetches its images
+  void exportRequested(marginlab::widgets::PlotWidget* plot);
+
+ private:
+  template <class Plot>
+  Plot* track(Plot* plot);
+  QWidget* page(const QList<QWidget*>& widgets, int columns);
+  void selectClass(qint64 classId);
+
+  QList<PlotWidget*> plots_;
+  QList<TrainingCurvesPlot*> curves_;
+  NormHistogramPlot* normHistogram_;
+  NormBandsPlot* normBands_;
+  NormQualityPlot* normQuality_;
+  MarginNormPlot* marginNorm_;
+  AdaFaceMarginPlot* adaFaceMargin_;
+  MarginHistogramPlot* marginHistogram_;
+  TargetLogitPlot* logitCurves_;
+  KappaSizePlot* kappaSize_;
+  KappaHistogramPlot* kappaHistogram_;
+  ClassTable* classTable_;
+  ClassDetails* classDetails_;
+  AngleDistributionPlot* angles_;
+  TargetGradientPlot* targetGradient_;
+  RocPlot* roc_;
+  EvaluationTable* evaluationTable_;
+  SampleGrid* sampleGrid_;
+  ClassSizePlot* classSizes_;
+  QLabel* dataDescription_;
+  std::vector<train::Evaluation> evaluations_;  // newest per set (an evaluation is small: strata + a thinned ROC)
+  train::Snapshot lastSnapshot_;                // for the class details panel
+};
+
+}  // namespace marginlab::widgets
