@@ -1,0 +1,84 @@
+#pragma once
+// The experiment file as a form: data, model, head, optimiser, schedule, training, reports and evaluation, in tabs
+// of group boxes. experiment() returns exactly what setExperiment() was given for every field the user did not
+// touch (numbers are never rounded by the editors), so the panel can sit between the file and the engine.
+// Validation is the engine's: the app checks experiment() and hands the message back with setValidationMessage().
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "engine/heads/head_diagnostics.h"
+#include "engine/train/experiment.h"
+
+namespace marginlab::widgets {
+
+// What the engine offers, for the combo boxes and the head parameter editors.
+struct ExperimentChoices {
+  std::vector<std::pair<QString, QString>> headKinds;            // kind, one-line description
+  std::map<QString, std::vector<heads::ParamValue>> headParams;  // per kind: defaults and allowed ranges
+  QStringList backbones;
+  QStringList presets;
+};
+
+class ExperimentPanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit ExperimentPanel(QWidget* parent = nullptr);
+  ~ExperimentPanel() override;
+
+  // Refills the combo boxes and the head parameter editors; the experiment shown stays as it is.
+  void setChoices(const ExperimentChoices& choices);
+
+  // Shows `experiment` (no experimentEdited). Values the choices do not know (a backbone alias, an unknown head
+  // kind) are added to their combo box so that nothing is lost.
+  void setExperiment(const train::Experiment& experiment);
+  // The edited experiment. Untouched fields are those given to setExperiment, bit for bit; head parameters and
+  // SynthFace settings hold only the keys that were given or that the user changed (the rest keep the engine's
+  // defaults).
+  train::Experiment experiment() const;
+
+  // Empty: valid (hidden). Otherwise shown in red above the form, e.g. "optimizer.lr = -1: must be > 0".
+  void setValidationMessage(const QString& message);
+  QString validationMessage() const;
+
+  // Read-only while a run is active, with a hint saying so.
+  void setLocked(bool locked);
+  bool isLocked() const { return locked_; }
+
+ Q_SIGNALS:
+  // Any change the user made (not setExperiment / setChoices).
+  void experimentEdited();
+  // The user picked a preset from the combo box at the top; the app loads it and calls setExperiment.
+  void presetRequested(const QString& name);
+
+ protected:
+  void changeEvent(QEvent* event) override;
+
+ private:
+  struct Ui;
+
+  void buildUi();
+  void load(const train::Experiment& experiment);
+  void rebuildHeadRows();
+  void headKindChanged();
+  void updateVisibility();
+  void updateValidationStyle();
+  void edited();
+
+  std::unique_ptr<Ui> ui_;
+  ExperimentChoices choices_;
+  train::Experiment base_;  // what setExperiment gave: every untouched field comes from here
+  // Head parameters with an explicit value (given or edited), for the kind shown and for kinds left this session.
+  std::map<std::string, double> headParams_;
+  std::map<QString, std::map<std::string, double>> headParamsByKind_;
+  QString headKind_;
+  bool loading_ = false;
+  bool locked_ = false;
+};
+
+}  // namespace marginlab::widgets
