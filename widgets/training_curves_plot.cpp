@@ -1,0 +1,714 @@
+#include "widgets/training_curves_plot.h"
+
+#include <qcustomplot.h>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSlider>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "widgets/plot_style.h"
+
+namespace marginlab::widgets {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double metricValue(const train::StepRecord& record, int metric) {
+  switch (static_cast<TrainingCurvesPlot::Metric>(metric)) {
+    case TrainingCurvesPlot::Metric::loss: return record.loss;
+    case TrainingCurvesPlot::Metric::accuracy: return record.accuracy;
+    case TrainingCurvesPlot::Metric::learning_rate: return record.lr;
+    case TrainingCurvesPlot::Metric::samples_per_second: return record.samples_per_second;
+    case TrainingCurvesPlot::Metric::norm_mean: return record.norm_mean;
+    case TrainingCurvesPlot::Metric::margin_mean: return record.margin_mean;
+    case TrainingCurvesPlot::Metric::grad_norm: return record.grad_norm;
+  }
+  return kNaN;
+}
+
+// The mean of the finite ones; NaN when neither is (a gap stays a gap, a half-missing pair keeps its value).
+double meanOfFinite(double a, double b) {
+  const bool fa = std::isfinite(a), fb = std::isfinite(b);
+  if (fa && fb) return 0.5 * (a + b);
+  if (fa) return a;
+  if (fb) return b;
+  return kNaN;
+}
+
+// Log-axis ticks at 1, 2, 5 × 10^k over narrow ranges (a loss from 2 to 25 gets labels at 2, 5, 10, 20), at powers
+// of ten over wide ones.
+class LogTicker125 : public QCPAxisTickerLog {
+ protected:
+  QVector<double> createTickVector(double tickStep, const QCPRange& range) override {
+    if (!(range.lower > 0 && range.upper > range.lower)) return QCPAxisTickerLog::createTickVector(tickStep, range);
+    const double decades = std::log10(range.upper / range.lower);
+    if (decades > 3) return QCPAxisTickerLog::createTickVector(tickStep, range);
+    const int first = static_cast<int>(std::floor(std::log10(range.lower)));
+    const int last = static_cast<int>(std::ceil(std::log10(range.upper)));
+    const double mantissas_wide[] = {1, 2, 5};
+    const double mantissas_narrow[] = {1, 1.5, 2, 3, 5, 7};
+    QVector<double> ticks;
+    for (int k = first - 1; k <= last; ++k) {
+      if (decades <= 0.6) {
+        for (double m : mantissas_narrow) ticks << m * std::pow(10.0, k);
+      } else {
+        for (double m : mantissas_wide) ticks << m * std::pow(10.0, k);
+      }
+    }
+    return ticks;
+  }
+  int getSubTickCount(double) override { return 0; }
+};
+
+// Drawn points of a series as they appear in the plot and in shownData(): a value is drawn when it is finite and not
+// left out by the log axis.
+bool drawnValue(double value, bool left_out) { return std::isfinite(value) && !left_out; }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+// Series
+
+void TrainingCurvesPlot::Series::append(const train::StepRecord& record) {
+  // Skipped steps still take a step of their epoch, so they count for the epoch's length.
+  if (!epoch_start_.count(record.epoch)) {
+    epoch_start_[record.epoch] = record.step;
+    if (const auto length = epochLength(record.epoch - 1); length > 0) typical_length_ = length;
+  }
+  if (record.skipped) {
+    ++skipped_;
+    return;
+  }
+  if (pending_steps_ == 0) pending_.first_step = record.step;
+  pending_.step = record.step;
+  pending_.epoch = record.epoch;
+  pending_.wall_seconds = record.wall_seconds;
+  for (int m = 0; m < kMetricCount; ++m) {
+    const double value = metricValue(record, m);
+    if (!std::isfinite(value)) continue;
+    pending_sum_[m] += value;
+    ++pending_count_[m];
+  }
+  if (++pending_steps_ >= stride_) flushPending();
+}
+
+void TrainingCurvesPlot::Series::flushPending() {
+  Point point = pending_;
+  for (int m = 0; m < kMetricCount; ++m)
+    point.value[m] = pending_count_[m] > 0 ? pending_sum_[m] / pending_count_[m] : kNaN;
+  points_.push_back(point);
+  std::fill(std::begin(pending_sum_), std::end(pending_sum_), 0.0);
+  std::fill(std::begin(pending_count_), std::end(pending_count_), 0);
+  pending_steps_ = 0;
+  if (static_cast<int>(points_.size()) < kMaxPoints) return;
+  // Full: merge adjacent pairs (values averaged, the later step, epoch and time kept); groups are now twice as long.
+  std::vector<Point> merged;
+  merged.reserve(points_.size() / 2 + 1);
+  for (std::size_t i = 0; i < points_.size(); i += 2) {
+    if (i + 1 == points_.size()) {
+      merged.push_back(points_[i]);
+      break;
+    }
+    Point point = points_[i + 1];
+    point.first_step = points_[i].first_step;
+    for (int m = 0; m < kMetricCount; ++m) point.value[m] = meanOfFinite(points_[i].value[m], points_[i + 1].value[m]);
+    merged.push_back(point);
+  }
+  points_ = std::move(merged);
+  stride_ *= 2;
+}
+
+std::vector<TrainingCurvesPlot::Point> TrainingCurvesPlot::Series::points() const {
+  std::vector<Point> all;
+  all.reserve(points_.size() + 1);
+  all = points_;
+  if (pending_steps_ > 0) {  // the newest steps show up at once, as the mean of the group so far
+    Point point = pending_;
+    for (int m = 0; m < kMetricCount; ++m)
+      point.value[m] = pending_count_[m] > 0 ? pending_sum_[m] / pending_count_[m] : kNaN;
+    all.push_back(point);
+  }
+  return all;
+}
+
+std::int64_t TrainingCurvesPlot::Series::firstStep() const {
+  if (!points_.empty()) return points_.front().first_step;
+  return pending_steps_ > 0 ? pending_.first_step : 0;
+}
+
+std::int64_t TrainingCurvesPlot::Series::lastStep() const {
+  if (pending_steps_ > 0) return pending_.step;
+  return points_.empty() ? 0 : points_.back().step;
+}
+
+double TrainingCurvesPlot::Series::lastWallSeconds() const {
+  if (pending_steps_ > 0) return pending_.wall_seconds;
+  return points_.empty() ? 0 : points_.back().wall_seconds;
+}
+
+// An epoch's length is known once the next one has started and the epoch was seen from its beginning (the run's
+// first step, or the previous epoch seen before it; a resumed run's first epoch may have been entered midway).
+std::int64_t TrainingCurvesPlot::Series::epochLength(std::int64_t epoch) const {
+  const auto it = epoch_start_.find(epoch);
+  const auto next = epoch_start_.find(epoch + 1);
+  if (it == epoch_start_.end() || next == epoch_start_.end()) return 0;
+  if (it->second != 1 && !epoch_start_.count(epoch - 1)) return 0;
+  return next->second - it->second;
+}
+
+std::int64_t TrainingCurvesPlot::Series::epochOf(std::int64_t step) const {
+  std::int64_t epoch = -1;
+  for (const auto& [e, start] : epoch_start_) {
+    if (start > step) break;
+    epoch = e;
+  }
+  return epoch;
+}
+
+// 0-based epoch + the fraction of it done after `step`: epochs completed, as the learning-rate schedule counts them.
+// Without a known epoch length (the first epoch is still running) the epoch number itself.
+double TrainingCurvesPlot::Series::fractionalEpoch(std::int64_t step, std::int64_t epoch) const {
+  const auto it = epoch_start_.find(epoch);
+  if (it == epoch_start_.end()) return static_cast<double>(epoch);
+  const auto next = epoch_start_.find(epoch + 1);
+  const std::int64_t own = epochLength(epoch);
+  const std::int64_t length = own > 0 ? own : typical_length_;
+  if (length <= 0) return static_cast<double>(epoch);
+  const double done = next != epoch_start_.end() ? static_cast<double>(length - (next->second - 1 - step))
+                                                 : static_cast<double>(step - it->second + 1);
+  return static_cast<double>(epoch) + std::clamp(done / static_cast<double>(length), 0.0, 1.0);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Widget
+
+TrainingCurvesPlot::TrainingCurvesPlot(Metric metric, QWidget* parent)
+    : PlotWidget(tr("Training curve"), parent), metric_(metric) {
+  auto* controls = new QHBoxLayout;
+  controls->setContentsMargins(4, 2, 4, 0);
+  metric_box_ = new QComboBox(this);
+  metric_box_->setObjectName(QStringLiteral("metric"));
+  for (int m = 0; m < kMetricCount; ++m) metric_box_->addItem(metricName(static_cast<Metric>(m)), m);
+  metric_box_->setToolTip(tr("The quantity drawn"));
+  x_box_ = new QComboBox(this);
+  x_box_->setObjectName(QStringLiteral("xAxis"));
+  x_box_->addItem(tr("step"), static_cast<int>(XAxis::step));
+  x_box_->addItem(tr("epoch"), static_cast<int>(XAxis::epoch));
+  x_box_->addItem(tr("wall time"), static_cast<int>(XAxis::wall_time));
+  x_box_->setToolTip(tr("Horizontal axis"));
+  log_box_ = new QCheckBox(tr("log y"), this);
+  log_box_->setObjectName(QStringLiteral("logY"));
+  smoothing_slider_ = new QSlider(Qt::Horizontal, this);
+  smoothing_slider_->setObjectName(QStringLiteral("smoothing"));
+  smoothing_slider_->setRange(0, 99);
+  smoothing_slider_->setMinimumWidth(60);
+  smoothing_slider_->setToolTip(tr("Smoothing: exponential moving average weight (debiased, as in TensorBoard)"));
+  smoothing_label_ = new QLabel(this);
+  smoothing_label_->setMinimumWidth(smoothing_label_->fontMetrics().horizontalAdvance(QStringLiteral("0.00")) + 2);
+  metric_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  x_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  controls->addWidget(metric_box_);
+  controls->addWidget(x_box_);
+  controls->addWidget(log_box_);
+  controls->addWidget(smoothing_slider_, 1);
+  controls->addWidget(smoothing_label_);
+  layout()->insertLayout(0, controls);
+
+  connect(metric_box_, &QComboBox::activated, this,
+          [this](int index) { setMetric(static_cast<Metric>(metric_box_->itemData(index).toInt())); });
+  connect(x_box_, &QComboBox::activated, this,
+          [this](int index) { setXAxis(static_cast<XAxis>(x_box_->itemData(index).toInt())); });
+  connect(log_box_, &QCheckBox::toggled, this, &TrainingCurvesPlot::setLogY);
+  connect(smoothing_slider_, &QSlider::valueChanged, this, [this](int value) { setSmoothing(value / 100.0); });
+
+  QCustomPlot* custom = plot();
+  title_ = new QCPTextElement(custom, QString(), QFont(font().family(), font().pointSize(), QFont::DemiBold));
+  custom->plotLayout()->insertRow(0);
+  custom->plotLayout()->addElement(0, 0, title_);
+  custom->legend->setVisible(false);
+  QFont legendFont = font();
+  legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
+  custom->legend->setFont(legendFont);
+  applyPlotStyle(custom, palette());
+  // A zoom or drag by the user holds the view while new steps arrive; a double click goes back to following the run.
+  connect(custom, &QCustomPlot::mousePress, this, [this] { auto_range_ = false; });
+  connect(custom, &QCustomPlot::mouseWheel, this, [this] { auto_range_ = false; });
+  connect(custom, &QCustomPlot::mouseDoubleClick, this, [this] {
+    auto_range_ = true;
+    refresh();
+  });
+  // Marker labels are thinned where they would overlap, which needs the laid-out axis rect (also on export).
+  connect(custom, &QCustomPlot::afterLayout, this, &TrainingCurvesPlot::updateMarkerLabels);
+  connect(custom->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
+          &TrainingCurvesPlot::updateMarkerLabels);
+  updateControls();
+}
+
+TrainingCurvesPlot::~TrainingCurvesPlot() = default;
+
+QString TrainingCurvesPlot::metricName(Metric metric) {
+  switch (metric) {
+    case Metric::loss: return tr("loss");
+    case Metric::accuracy: return tr("accuracy");
+    case Metric::learning_rate: return tr("learning rate");
+    case Metric::samples_per_second: return tr("samples / s");
+    case Metric::norm_mean: return tr("mean feature norm");
+    case Metric::margin_mean: return tr("mean margin");
+    case Metric::grad_norm: return tr("gradient norm");
+  }
+  return {};
+}
+
+void TrainingCurvesPlot::appendSteps(const std::vector<train::StepRecord>& steps) {
+  if (steps.empty()) return;
+  for (const auto& record : steps) run_.append(record);
+  refresh();
+}
+
+void TrainingCurvesPlot::addEvents(const std::vector<train::RunEvent>& events) {
+  bool added = false;
+  for (const auto& event : events) {
+    if (event.kind != train::RunEvent::Kind::param_applied) continue;
+    markers_.push_back({event.step, QStringLiteral("%1 = %2").arg(QString::fromStdString(event.name))
+                                        .arg(QString::number(event.value, 'g', 4))});
+    if (static_cast<int>(markers_.size()) > kMaxMarkers) markers_.pop_front();
+    added = true;
+  }
+  if (added) refresh();
+}
+
+void TrainingCurvesPlot::clear() {
+  run_.clear();
+  markers_.clear();
+  auto_range_ = true;
+  refresh();
+}
+
+void TrainingCurvesPlot::setOverlay(const QString& runName, const std::vector<train::StepRecord>& steps) {
+  overlay_.clear();
+  for (const auto& record : steps) overlay_.append(record);
+  overlay_name_ = runName;
+  has_overlay_ = true;
+  refresh();
+}
+
+void TrainingCurvesPlot::clearOverlay() {
+  overlay_.clear();
+  overlay_name_.clear();
+  has_overlay_ = false;
+  refresh();
+}
+
+void TrainingCurvesPlot::setRunName(const QString& name) {
+  run_name_ = name;
+  refresh();
+}
+
+void TrainingCurvesPlot::setMarginUnit(const QString& unit) {
+  margin_unit_ = unit;
+  refresh();
+}
+
+void TrainingCurvesPlot::setMetric(Metric metric) {
+  if (metric == metric_) return;
+  metric_ = metric;
+  auto_range_ = true;
+  updateControls();
+  refresh();
+  Q_EMIT metricChanged(metric);
+}
+
+void TrainingCurvesPlot::setXAxis(XAxis axis) {
+  if (axis == x_axis_) return;
+  x_axis_ = axis;
+  auto_range_ = true;
+  updateControls();
+  refresh();
+}
+
+void TrainingCurvesPlot::setLogY(bool on) {
+  if (on == log_y_) return;
+  log_y_ = on;
+  auto_range_ = true;
+  updateControls();
+  refresh();
+}
+
+bool TrainingCurvesPlot::logY() const { return log_y_ && logYAvailable(); }
+
+// Accuracy has its fixed 0–1 axis, and the mean margin is signed (AdaFace's −m·ẑ can make it negative).
+bool TrainingCurvesPlot::logYAvailable() const {
+  return metric_ != Metric::accuracy && metric_ != Metric::margin_mean;
+}
+
+void TrainingCurvesPlot::setSmoothing(double weight) {
+  weight = std::clamp(std::isfinite(weight) ? weight : 0.0, 0.0, 0.99);
+  if (weight == smoothing_) return;
+  smoothing_ = weight;
+  updateControls();
+  refresh();
+}
+
+int TrainingCurvesPlot::pointCount() const { return run_.size(); }
+std::int64_t TrainingCurvesPlot::firstStep() const { return run_.firstStep(); }
+std::int64_t TrainingCurvesPlot::lastStep() const { return run_.lastStep(); }
+
+std::int64_t TrainingCurvesPlot::skippedSteps() const { return run_.skipped(); }
+
+void TrainingCurvesPlot::updateControls() {
+  const QSignalBlocker b1(metric_box_), b2(x_box_), b3(log_box_), b4(smoothing_slider_);
+  metric_box_->setCurrentIndex(metric_box_->findData(static_cast<int>(metric_)));
+  x_box_->setCurrentIndex(x_box_->findData(static_cast<int>(x_axis_)));
+  log_box_->setEnabled(logYAvailable());
+  log_box_->setChecked(logY());
+  log_box_->setToolTip(logYAvailable() ? tr("Logarithmic vertical axis (values <= 0 are left out)")
+                                       : tr("Not for %1: it is not a positive quantity on a ratio scale")
+                                             .arg(metricName(metric_)));
+  smoothing_slider_->setValue(static_cast<int>(std::lround(smoothing_ * 100)));
+  smoothing_label_->setText(QString::number(smoothing_, 'f', 2));
+}
+
+QString TrainingCurvesPlot::runLabel() const { return run_name_.isEmpty() ? tr("this run") : run_name_; }
+
+QString TrainingCurvesPlot::yLabel() const {
+  switch (metric_) {
+    case Metric::loss: return tr("training loss");
+    case Metric::accuracy: return tr("training accuracy (0–1)");
+    case Metric::learning_rate: return tr("learning rate");
+    case Metric::samples_per_second: return tr("throughput (samples / s)");
+    case Metric::norm_mean: return tr("mean feature norm ‖z‖");
+    case Metric::margin_mean:
+      return margin_unit_.isEmpty() ? tr("mean applied margin") : tr("mean applied margin (%1)").arg(margin_unit_);
+    case Metric::grad_norm: return tr("gradient norm (before clipping)");
+  }
+  return {};
+}
+
+// Wall time in the unit that keeps the numbers short: seconds up to 5 minutes, minutes up to 3 hours, then hours.
+double TrainingCurvesPlot::wallScale() const {
+  double longest = 0;
+  for (const Series* series : {&run_, &overlay_}) longest = std::max(longest, series->lastWallSeconds());
+  if (longest <= 300) return 1;
+  if (longest <= 3 * 3600) return 60;
+  return 3600;
+}
+
+QString TrainingCurvesPlot::wallUnit() const {
+  const double scale = wallScale();
+  return scale == 1 ? tr("s") : scale == 60 ? tr("min") : tr("h");
+}
+
+TrainingCurvesPlot::Drawn TrainingCurvesPlot::drawSeries(const Series& series, const QString& name) const {
+  Drawn drawn;
+  drawn.name = name;
+  drawn.points = series.points();
+  const std::size_t n = drawn.points.size();
+  drawn.x.resize(n);
+  drawn.raw.resize(n);
+  drawn.smoothed.resize(n);
+  drawn.raw_out.assign(n, false);
+  drawn.smoothed_out.assign(n, false);
+  const double scale = wallScale();
+  const double w = smoothing_;
+  const bool log = logY();
+  double last = 0;
+  double w_power = 1;  // wⁿ after n finite values
+  for (std::size_t i = 0; i < n; ++i) {
+    const Point& p = drawn.points[i];
+    switch (x_axis_) {
+      case XAxis::step: drawn.x[i] = static_cast<double>(p.step); break;
+      case XAxis::epoch: drawn.x[i] = series.fractionalEpoch(p.step, p.epoch); break;
+      case XAxis::wall_time: drawn.x[i] = p.wall_seconds / scale; break;
+    }
+    const double value = p.value[static_cast<int>(metric_)];
+    drawn.raw[i] = value;
+    // TensorBoard's smoothing: an EMA started at 0 and divided by (1 − wⁿ) so that early points are not pulled
+    // towards 0; a missing value stays a gap and does not advance the average.
+    if (std::isfinite(value)) {
+      last = last * w + (1 - w) * value;
+      w_power *= w;
+      drawn.smoothed[i] = w > 0 ? last / (1 - w_power) : value;
+    } else {
+      drawn.smoothed[i] = kNaN;
+    }
+    if (log) {
+      drawn.raw_out[i] = std::isfinite(drawn.raw[i]) && drawn.raw[i] <= 0;
+      drawn.smoothed_out[i] = std::isfinite(drawn.smoothed[i]) && drawn.smoothed[i] <= 0;
+      if (drawn.raw_out[i]) ++drawn.left_out;
+    }
+  }
+  return drawn;
+}
+
+std::vector<TrainingCurvesPlot::Drawn> TrainingCurvesPlot::drawnSeries() const {
+  std::vector<Drawn> all;
+  all.push_back(drawSeries(run_, runLabel()));
+  if (has_overlay_) all.push_back(drawSeries(overlay_, overlay_name_.isEmpty() ? tr("other run") : overlay_name_));
+  return all;
+}
+
+// A marker's position on the current axis: its step, its fractional epoch, or the wall time interpolated between the
+// drawn points around it.
+double TrainingCurvesPlot::markerX(std::int64_t step, const std::vector<Point>& points) const {
+  switch (x_axis_) {
+    case XAxis::step: return static_cast<double>(step);
+    case XAxis::epoch: {
+      const std::int64_t epoch = run_.epochOf(step);
+      return epoch < 0 ? kNaN : run_.fractionalEpoch(step, epoch);
+    }
+    case XAxis::wall_time: {
+      if (points.empty()) return kNaN;
+      const double scale = wallScale();
+      const auto after = std::lower_bound(points.begin(), points.end(), step,
+                                          [](const Point& p, std::int64_t s) { return p.step < s; });
+      if (after == points.begin()) return points.front().wall_seconds / scale;
+      if (after == points.end()) return points.back().wall_seconds / scale;
+      const Point& a = *(after - 1);
+      const Point& b = *after;
+      const double t = static_cast<double>(step - a.step) / static_cast<double>(b.step - a.step);
+      return (a.wall_seconds + t * (b.wall_seconds - a.wall_seconds)) / scale;
+    }
+  }
+  return kNaN;
+}
+
+void TrainingCurvesPlot::redraw() {
+  QCustomPlot* custom = plot();
+  custom->clearGraphs();
+  custom->clearItems();
+  marker_labels_.clear();
+  const QColor text = palette().color(QPalette::Text);
+
+  const auto all = drawnSeries();
+  QString title = metricName(metric_);
+  if (!has_overlay_) {
+    if (!run_name_.isEmpty()) title += QStringLiteral(" — ") + run_name_;
+    if (run_.skipped() > 0) title += QStringLiteral("  ·  ") + tr("%1 skipped").arg(run_.skipped());
+  } else {
+    for (const Drawn& drawn : all) {
+      const std::int64_t skipped = (&drawn == &all.front() ? run_ : overlay_).skipped();
+      if (skipped > 0) title += QStringLiteral("  ·  ") + tr("%1: %2 skipped").arg(drawn.name).arg(skipped);
+    }
+  }
+  title_->setText(title);
+
+  const bool log = logY();
+  custom->yAxis->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+  if (log) custom->yAxis->setTicker(QSharedPointer<LogTicker125>(new LogTicker125));
+  else custom->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+  custom->yAxis->setLabel(yLabel());
+  switch (x_axis_) {
+    case XAxis::step: custom->xAxis->setLabel(tr("step")); break;
+    case XAxis::epoch:
+      custom->xAxis->setLabel(run_.epochLengthKnown() || run_.size() == 0
+                                  ? tr("epoch (epochs completed)")
+                                  : tr("epoch (whole epochs until the first one ends and its length is known)"));
+      break;
+    case XAxis::wall_time: custom->xAxis->setLabel(tr("wall time (%1)").arg(wallUnit())); break;
+  }
+
+  auto centredText = [&](const QString& message) {
+    auto* item = new QCPItemText(custom);
+    item->position->setType(QCPItemPosition::ptAxisRectRatio);
+    item->position->setCoords(0.5, 0.5);
+    item->setPositionAlignment(Qt::AlignCenter);
+    item->setTextAlignment(Qt::AlignCenter);
+    item->setColor(faded(text, 200));
+    item->setText(message);
+  };
+
+  bool any_point = false, any_value = false;
+  for (const auto& drawn : all) {
+    any_point = any_point || !drawn.points.empty();
+    for (double v : drawn.raw) any_value = any_value || std::isfinite(v);
+  }
+  custom->legend->setVisible(false);
+  if (!any_point) {
+    centredText(run_.skipped() > 0
+                    ? tr("Nothing to draw yet: %1 skipped\n(non-finite loss or gradients)").arg(run_.skipped())
+                    : tr("No training steps yet"));
+    if (auto_range_) {
+      custom->xAxis->setRange(0, 1);
+      custom->yAxis->setRange(log ? QCPRange(0.1, 10) : QCPRange(0, 1));
+    }
+    return;
+  }
+  if (!any_value) {
+    centredText(tr("This run does not report the %1").arg(metricName(metric_)));
+    return;
+  }
+
+  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo;
+  double y_lo = x_lo, y_hi = -x_lo;
+  int left_out = 0;
+  for (std::size_t s = 0; s < all.size(); ++s) {
+    const Drawn& drawn = all[s];
+    if (drawn.points.empty()) continue;
+    const QColor colour = seriesColor(static_cast<int>(s));
+    const bool dashed = s == 1;
+    QVector<double> x, raw, sx, smooth;
+    for (std::size_t i = 0; i < drawn.points.size(); ++i) {
+      // Left-out values (<= 0 on a log axis) are skipped, not gaps; NaN stays in as a gap.
+      if (!drawn.raw_out[i]) {
+        x.push_back(drawn.x[i]);
+        raw.push_back(drawn.raw[i]);
+      }
+      if (!drawn.smoothed_out[i]) {
+        sx.push_back(drawn.x[i]);
+        smooth.push_back(drawn.smoothed[i]);
+      }
+      if (drawnValue(drawn.raw[i], drawn.raw_out[i]) || drawnValue(drawn.smoothed[i], drawn.smoothed_out[i])) {
+        x_lo = std::min(x_lo, drawn.x[i]);
+        x_hi = std::max(x_hi, drawn.x[i]);
+      }
+      for (double v : {drawnValue(drawn.raw[i], drawn.raw_out[i]) ? drawn.raw[i] : kNaN,
+                       drawnValue(drawn.smoothed[i], drawn.smoothed_out[i]) ? drawn.smoothed[i] : kNaN}) {
+        if (!std::isfinite(v)) continue;
+        y_lo = std::min(y_lo, v);
+        y_hi = std::max(y_hi, v);
+      }
+    }
+    left_out += drawn.left_out;
+    // In step mode the range starts at the first step the first point stands for (it sits at its group's last).
+    if (x_axis_ == XAxis::step) x_lo = std::min(x_lo, static_cast<double>(drawn.points.front().first_step));
+    const bool smoothed = smoothing_ > 0;
+    auto* raw_graph = custom->addGraph();
+    raw_graph->setData(x, raw, /*alreadySorted=*/x_axis_ != XAxis::wall_time);
+    QPen raw_pen(smoothed ? faded(colour, 70) : colour, smoothed ? 1.0 : 1.6);
+    if (dashed && !smoothed) raw_pen.setStyle(Qt::DashLine);  // under a smoothed line dashes only add noise
+    raw_graph->setPen(raw_pen);
+    raw_graph->setName(drawn.name);
+    if (smoothed) {
+      raw_graph->removeFromLegend();
+      auto* smooth_graph = custom->addGraph();
+      smooth_graph->setData(sx, smooth, /*alreadySorted=*/x_axis_ != XAxis::wall_time);
+      QPen pen(colour, 1.8);
+      if (dashed) pen.setStyle(Qt::DashLine);
+      smooth_graph->setPen(pen);
+      smooth_graph->setName(drawn.name);
+    }
+  }
+
+  if (has_overlay_) {
+    custom->legend->setVisible(true);
+    // Falling quantities leave the upper right free, rising ones the lower right.
+    const bool rising = metric_ == Metric::accuracy || metric_ == Metric::norm_mean ||
+                        metric_ == Metric::samples_per_second;
+    custom->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignRight | (rising ? Qt::AlignBottom : Qt::AlignTop));
+  }
+
+  if (left_out > 0) {
+    auto* note = new QCPItemText(custom);
+    note->position->setType(QCPItemPosition::ptAxisRectRatio);
+    note->position->setCoords(0.01, 0.99);
+    note->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    note->setColor(faded(text, 180));
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    note->setFont(small);
+    note->setText(tr("%1 left out (≤ 0 on a log axis)").arg(left_out));
+  }
+
+  // Parameter changes: a faint vertical line at the step after which the new value applies, and its value.
+  QFont label_font = font();
+  label_font.setPointSizeF(label_font.pointSizeF() * 0.8);
+  for (const Marker& marker : markers_) {
+    const double x = markerX(marker.step, all.front().points);
+    if (!std::isfinite(x)) continue;
+    auto* line = new QCPItemLine(custom);
+    line->start->setTypeX(QCPItemPosition::ptPlotCoords);
+    line->start->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    line->end->setTypeX(QCPItemPosition::ptPlotCoords);
+    line->end->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    line->start->setCoords(x, 0);
+    line->end->setCoords(x, 1);
+    line->setPen(QPen(faded(role::marker(), 170), 1, Qt::DashDotLine));
+    auto* label = new QCPItemText(custom);
+    label->position->setTypeX(QCPItemPosition::ptPlotCoords);
+    label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    label->position->setCoords(x, 0.02);
+    // Rotated to read upwards, ending near the top, just right of its line.
+    label->setRotation(-90);
+    label->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+    label->setPadding(QMargins(2, 1, 2, 1));
+    label->setFont(label_font);
+    label->setColor(role::marker());
+    label->setBrush(faded(palette().color(QPalette::Base), 200));  // legible over the curve
+    label->setText(marker.label);
+    marker_labels_.push_back({x, label});
+  }
+  std::stable_sort(marker_labels_.begin(), marker_labels_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+
+  if (!auto_range_) return;
+  if (x_lo == x_hi) {
+    x_lo -= 1;
+    x_hi += 1;
+  }
+  custom->xAxis->setRange(x_lo, x_hi + 0.01 * (x_hi - x_lo));
+  if (metric_ == Metric::accuracy) {
+    custom->yAxis->setRange(0, 1.02);  // the quantity's whole range, so runs and moments compare at a glance
+  } else if (log) {
+    if (!(y_lo > 0)) y_lo = y_hi > 0 ? y_hi / 10 : 0.1;
+    if (!(y_hi > 0)) y_hi = 1;
+    const double pad = std::pow(y_hi / y_lo, 0.05);
+    custom->yAxis->setRange(y_lo / (pad > 1 ? pad : 1.5), y_hi * (pad > 1 ? pad : 1.5));
+  } else {
+    double pad = 0.05 * (y_hi - y_lo);
+    if (!(pad > 0)) pad = std::max(1e-12, 0.05 * std::abs(y_hi));
+    custom->yAxis->setRange(y_lo - pad, y_hi + pad);
+  }
+}
+
+// Hides the labels that would overlap the one before them (the line stays): dense markers read as lines only.
+void TrainingCurvesPlot::updateMarkerLabels() {
+  if (marker_labels_.empty()) return;
+  QCPAxis* axis = plot()->xAxis;
+  const QRect rect = plot()->axisRect()->rect();
+  const double gap = QFontMetricsF(marker_labels_.front().second->font()).height() + 2;
+  double last_shown = -std::numeric_limits<double>::infinity();
+  for (auto& [x, label] : marker_labels_) {
+    const double pixel = axis->coordToPixel(x);
+    const bool inside = pixel >= rect.left() && pixel + gap <= rect.right() + 1;
+    const bool shown = inside && pixel - last_shown >= gap;
+    label->setVisible(shown);
+    if (shown) last_shown = pixel;
+  }
+}
+
+DataTable TrainingCurvesPlot::shownData() const {
+  DataTable table;
+  if (has_overlay_) table.columns << QStringLiteral("series");
+  table.columns << QStringLiteral("step") << QStringLiteral("epoch") << QStringLiteral("wall_seconds")
+                << QStringLiteral("raw") << QStringLiteral("smoothed");
+  const auto all = drawnSeries();
+  bool any_value = false;
+  for (const auto& drawn : all)
+    for (double v : drawn.raw) any_value = any_value || std::isfinite(v);
+  if (!any_value) return table;
+  for (std::size_t s = 0; s < all.size(); ++s) {
+    const Drawn& drawn = all[s];
+    const Series& series = s == 0 ? run_ : overlay_;
+    for (std::size_t i = 0; i < drawn.points.size(); ++i) {
+      const bool raw = drawnValue(drawn.raw[i], drawn.raw_out[i]);
+      const bool smooth = drawnValue(drawn.smoothed[i], drawn.smoothed_out[i]);
+      if (!raw && !smooth) continue;
+      const Point& p = drawn.points[i];
+      QVariantList row;
+      if (has_overlay_) row << drawn.name;
+      row << QVariant::fromValue<qint64>(p.step) << series.fractionalEpoch(p.step, p.epoch) << p.wall_seconds
+          << (raw ? QVariant(drawn.raw[i]) : QVariant()) << (smooth ? QVariant(drawn.smoothed[i]) : QVariant());
+      table.rows.push_back(row);
+    }
+  }
+  return table;
+}
+
+}  // namespace marginlab::widgets
