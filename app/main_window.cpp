@@ -540,8 +540,15 @@ QStringList MainWindow::exportAll(const QString& folder, const QString& format, 
     return written;
   }
   const widgets::FigureSize size = widgets::FigureExportDialog::savedSize();
+  QStringList stems;
+  const auto uniqueStem = [&stems](QString stem) {
+    const QString base = stem;
+    for (int n = 2; stems.contains(stem); ++n) stem = base + QStringLiteral("-%1").arg(n);
+    stems << stem;
+    return stem;
+  };
   for (widgets::PlotWidget* plot : board_->plots()) {
-    const QString stem = QDir(folder).filePath(fileStem(plot->title()));
+    const QString stem = QDir(folder).filePath(uniqueStem(fileStem(plot->title())));
     QString problem = widgets::exportFigure(*plot, stem + QLatin1Char('.') + format, figureFormat, size);
     if (problem.isEmpty()) problem = widgets::exportCsv(plot->shownData(), stem + QStringLiteral(".csv"));
     if (!problem.isEmpty()) {
@@ -551,7 +558,7 @@ QStringList MainWindow::exportAll(const QString& folder, const QString& format, 
     written << stem + QLatin1Char('.') + format << stem + QStringLiteral(".csv");
   }
   for (const auto& [title, table] : board_->tables()) {
-    const QString path = QDir(folder).filePath(fileStem(title) + QStringLiteral(".csv"));
+    const QString path = QDir(folder).filePath(uniqueStem(fileStem(title)) + QStringLiteral(".csv"));
     if (const QString problem = widgets::exportCsv(table, path); !problem.isEmpty()) {
       *error = problem;
       return written;

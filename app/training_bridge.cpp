@@ -11,7 +11,7 @@
 namespace marginlab::app {
 
 TrainingBridge::TrainingBridge(QObject* parent) : QObject(parent) {
-  timer_.setInterval(33);
+  timer_.setInterval(100);
   connect(&timer_, &QTimer::timeout, this, &TrainingBridge::poll);
 }
 

@@ -39,6 +39,8 @@ class PlotWidget : public QWidget {
   virtual void redraw() = 0;
   // After a data change: draws now when visible, else marks the plot stale for its next showEvent.
   void refresh();
+  // For plots whose subject changes (a metric chosen in a combo box): the title names what is shown.
+  void setTitle(const QString& title) { title_ = title; }
   // Controls above the plot (smoothing sliders, mode boxes) go into this layout.
   QVBoxLayout* layout() const { return layout_; }
 

@@ -190,7 +190,7 @@ double TrainingCurvesPlot::Series::fractionalEpoch(std::int64_t step, std::int64
 // Widget
 
 TrainingCurvesPlot::TrainingCurvesPlot(Metric metric, QWidget* parent)
-    : PlotWidget(tr("Training curve"), parent), metric_(metric) {
+    : PlotWidget(tr("Training curve: %1").arg(metricName(metric)), parent), metric_(metric) {
   auto* controls = new QHBoxLayout;
   controls->setContentsMargins(4, 2, 4, 0);
   metric_box_ = new QComboBox(this);
@@ -319,6 +319,7 @@ void TrainingCurvesPlot::setMarginUnit(const QString& unit) {
 void TrainingCurvesPlot::setMetric(Metric metric) {
   if (metric == metric_) return;
   metric_ = metric;
+  setTitle(tr("Training curve: %1").arg(metricName(metric)));
   auto_range_ = true;
   updateControls();
   refresh();

@@ -1,0 +1,84 @@
+#include <qcustomplot.h>
+
+#include <QtTest>
+
+#include "tests/widgets/snapshot_fixture.h"
+#include "widgets/margin_norm_plot.h"
+#include "widgets/plot_style.h"
+
+using namespace marginlab::widgets;
+namespace fx = marginlab::widgets::fixture;
+
+class TestMarginNormPlot : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void emptyStates() {
+    MarginNormPlot plot;
+    plot.redrawNow();
+    QVERIFY(fx::visibleTexts(plot.plot()).join(' ').contains(QStringLiteral("No samples yet")));
+    auto s = fx::makeSnapshot();
+    std::fill(s.samples.labelled.begin(), s.samples.labelled.end(), 0);
+    plot.setSnapshot(s);
+    plot.redrawNow();
+    QVERIFY(fx::visibleTexts(plot.plot()).join(' ').contains(QStringLiteral("No labelled samples")));
+    QCOMPARE(fx::visibleWithData(plot.plot()), 0);
+    QVERIFY(plot.shownData().rows.empty());
+  }
+
+  void onePointPerLabelledSample() {
+    const auto s = fx::makeSnapshot();
+    MarginNormPlot plot;
+    plot.setSnapshot(s);
+    plot.redrawNow();
+    QVERIFY(fx::visibleTexts(plot.plot()).isEmpty());
+    QCOMPARE(plot.plot()->yAxis->label(), QStringLiteral("margin (cos)"));
+    int easy = 0, hard = 0;
+    double hardMargin = 0;
+    for (std::size_t i = 0; i < s.samples.norm.size(); ++i) {
+      if (!s.samples.labelled[i]) continue;
+      if (s.samples.hard[i]) {
+        ++hard;
+        hardMargin += s.samples.margin[i];
+      } else {
+        ++easy;
+      }
+    }
+    auto* easyGraph = fx::plottableNamed<QCPGraph>(plot.plot(), QStringLiteral("easy"));
+    auto* hardGraph = fx::plottableNamed<QCPGraph>(plot.plot(), QStringLiteral("hard"));
+    QCOMPARE(easyGraph->dataCount(), easy);
+    QCOMPARE(hardGraph->dataCount(), hard);
+    QCOMPARE(easyGraph->name(), QStringLiteral("easy (%1)").arg(easy));
+    QCOMPARE(hardGraph->name(), QStringLiteral("hard (%1)").arg(hard));
+    double drawn = 0;
+    for (auto it = hardGraph->data()->constBegin(); it != hardGraph->data()->constEnd(); ++it) drawn += it->value;
+    QVERIFY(std::abs(drawn - hardMargin) < 1e-3);
+    QCOMPARE(hardGraph->scatterStyle().pen().color().rgb(), role::hard().rgb());
+    // Every point is in view.
+    for (auto* g : {easyGraph, hardGraph}) {
+      for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) {
+        QVERIFY(plot.plot()->xAxis->range().contains(it->key));
+        QVERIFY(plot.plot()->yAxis->range().contains(it->value));
+      }
+    }
+    const DataTable shown = plot.shownData();
+    QCOMPARE(shown.columns, (QStringList{"series", "norm", "margin (cos)"}));
+    QCOMPARE(static_cast<int>(shown.rows.size()), easy + hard);
+  }
+
+  void constantMarginIsALineInASensibleRange() {
+    MarginNormPlot plot;
+    plot.setSnapshot(fx::makeSnapshot({.head = "arcface"}));
+    plot.redrawNow();
+    QCOMPARE(plot.plot()->yAxis->label(), QStringLiteral("margin (rad)"));
+    auto* easyGraph = fx::plottableNamed<QCPGraph>(plot.plot(), QStringLiteral("easy"));
+    for (auto it = easyGraph->data()->constBegin(); it != easyGraph->data()->constEnd(); ++it)
+      QCOMPARE(it->value, 0.5);
+    const QCPRange y = plot.plot()->yAxis->range();
+    QVERIFY(y.lower < 0.5 && y.upper > 0.5);
+    QVERIFY(y.size() > 0.05 && y.size() < 1.0);
+    QCOMPARE(plot.shownData().columns[2], QStringLiteral("margin (rad)"));
+  }
+};
+
+QTEST_MAIN(TestMarginNormPlot)
+#include "test_margin_norm_plot.moc"
