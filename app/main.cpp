@@ -1,44 +1,22 @@
 // marginlab: the desktop workbench.
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QLibraryInfo>
-#include <QLocale>
-#include <QSettings>
 #include <QTabWidget>
 #include <QTimer>
-#include <QTranslator>
 
 #include <cstdio>
 
 #include "app/main_window.h"
+#include "app/translations.h"
 #include "engine/core/memory.h"
 #include "widgets/plot_board.h"
-
-namespace {
-
-// The language chosen in Settings ("system" follows the locale); the translations are compiled into the program.
-void installTranslations(QApplication& app) {
-  const QString chosen = QSettings().value(QStringLiteral("ui/language"), QStringLiteral("system")).toString();
-  const QLocale locale = chosen == QLatin1String("system") ? QLocale::system() : QLocale(chosen);
-  auto* ours = new QTranslator(&app);
-  if (ours->load(locale, QStringLiteral("marginlab"), QStringLiteral("_"), QStringLiteral(":/translations"))) {
-    QApplication::installTranslator(ours);
-  }
-  auto* qt = new QTranslator(&app);
-  if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
-               QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
-    QApplication::installTranslator(qt);
-  }
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("MarginLab"));
   QApplication::setApplicationName(QStringLiteral("MarginLab"));
   QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
-  installTranslations(app);
+  marginlab::app::installTranslations(app, marginlab::app::savedLanguage());
 
   QCommandLineParser parser;
   parser.setApplicationDescription(QApplication::translate("main", "MarginLab: watch margin losses learn."));

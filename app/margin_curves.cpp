@@ -12,7 +12,9 @@
 namespace marginlab::app {
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("MarginCurves", text); }
+struct MarginCurves {
+  Q_DECLARE_TR_FUNCTIONS(MarginCurves)
+};
 
 // Every row is one angle: column 0 is the target (cos θ), column 1 an orthogonal non-target class.
 struct Sweep {
@@ -44,11 +46,11 @@ std::vector<widgets::LogitCurve> default_margin_curves(int points) {
   std::vector<widgets::LogitCurve> curves;
 
   heads::NormFaceHeadImpl normface(2, 2);
-  curves.push_back(run(normface, sweep, ones, tr("NormFace (no margin)")));
+  curves.push_back(run(normface, sweep, ones, MarginCurves::tr("NormFace (no margin)")));
   heads::CosFaceHeadImpl cosface(2, 2);
-  curves.push_back(run(cosface, sweep, ones, tr("CosFace m = 0.4")));
+  curves.push_back(run(cosface, sweep, ones, MarginCurves::tr("CosFace m = 0.4")));
   heads::ArcFaceHeadImpl arcface(2, 2);
-  curves.push_back(run(arcface, sweep, ones, tr("ArcFace m = 0.5")));
+  curves.push_back(run(arcface, sweep, ones, MarginCurves::tr("ArcFace m = 0.5")));
 
   // AdaFace at fixed statistics (t_alpha = 0 keeps them): norm a gives ẑ = h·(a − μ)/(σ + ε).
   heads::AdaFaceParams p;

@@ -33,11 +33,8 @@ template <class Plot>
 Plot* PlotBoard::track(Plot* plot) {
   plots_ << plot;
   plot->setContextMenuPolicy(Qt::CustomContextMenu);
-  connect(plot, &QWidget::customContextMenuRequested, this, [this, plot](const QPoint& at) {
-    QMenu menu;
-    menu.addAction(tr("Export “%1”…").arg(plot->title()), this, [this, plot] { Q_EMIT exportRequested(plot); });
-    menu.exec(plot->mapToGlobal(at));
-  });
+  connect(plot, &QWidget::customContextMenuRequested, this,
+          [this, plot](const QPoint& at) { showExportMenu(plot, plot->mapToGlobal(at)); });
   return plot;
 }
 
@@ -108,6 +105,12 @@ PlotBoard::PlotBoard(QWidget* parent)
 
   connect(kappaSize_, &KappaSizePlot::classClicked, this, &PlotBoard::selectClass);
   connect(classTable_, &ClassTable::classSelected, this, &PlotBoard::selectClass);
+}
+
+void PlotBoard::showExportMenu(PlotWidget* plot, const QPoint& at) {
+  QMenu menu;
+  menu.addAction(tr("Export “%1”…").arg(plot->title()), this, [this, plot] { Q_EMIT exportRequested(plot); });
+  menu.exec(at);
 }
 
 void PlotBoard::selectClass(qint64 classId) {

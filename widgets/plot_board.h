@@ -79,6 +79,7 @@ class PlotBoard : public QTabWidget {
   Plot* track(Plot* plot);
   QWidget* page(const QList<QWidget*>& widgets, int columns);
   void selectClass(qint64 classId);
+  void showExportMenu(PlotWidget* plot, const QPoint& at);
 
   QList<PlotWidget*> plots_;
   QList<TrainingCurvesPlot*> curves_;
