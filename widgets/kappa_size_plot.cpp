@@ -231,7 +231,7 @@ void KappaSizePlot::redraw() {
 
   note_item_->setVisible(omitted_ > 0 && !points_.empty());
   note_item_->setColor(faded(text, 170));
-  note_item_->setText(tr("%n class(es) with fewer than 2 images not shown (κ not estimable)", "", omitted_));
+  note_item_->setText(tr("not shown: classes with fewer than 2 images (κ not estimable): %1").arg(omitted_));
 }
 
 }  // namespace marginlab::widgets
