@@ -53,7 +53,7 @@ KappaSizePlot::KappaSizePlot(QWidget* parent) : PlotWidget(tr("Per-class κ̂ ag
   color_scale_->setType(QCPAxis::atRight);
   color_scale_->setBarWidth(12);
   color_scale_->setLabel(tr("margin m₀·ψ (rad)"));
-  color_scale_->setGradient(sequentialGradient(kLevels));
+  color_scale_->setGradient(sequentialGradient(kLevels, palette()));
   color_scale_->setRangeDrag(false);
   color_scale_->setRangeZoom(false);
   auto* margins = new QCPMarginGroup(p);
@@ -171,7 +171,7 @@ void KappaSizePlot::redraw() {
     m_hi = centre + 0.01;
   }
   const QCPRange margin_range(m_lo, m_hi);
-  QCPColorGradient gradient = sequentialGradient(kLevels);
+  QCPColorGradient gradient = sequentialGradient(kLevels, palette());
   color_scale_->setGradient(gradient);
   color_scale_->setDataRange(margin_range);
 

@@ -69,15 +69,24 @@ void setEmptyText(QCPItemText* item, const QString& text, const QPalette& palett
   item->setVisible(!text.isEmpty());
 }
 
-QCPColorGradient sequentialGradient(int levels) {
+QCPColorGradient sequentialGradient(int levels, const QPalette& palette) {
   QCPColorGradient gradient;
   gradient.clearColorStops();
-  // viridis at 0.1, 0.3, 0.5, 0.7, 0.9
-  gradient.setColorStopAt(0.0, QColor(0x48, 0x28, 0x78));
-  gradient.setColorStopAt(0.25, QColor(0x35, 0x5f, 0x8d));
-  gradient.setColorStopAt(0.5, QColor(0x21, 0x91, 0x8c));
-  gradient.setColorStopAt(0.75, QColor(0x44, 0xbf, 0x70));
-  gradient.setColorStopAt(1.0, QColor(0xbd, 0xdf, 0x26));
+  if (palette.color(QPalette::Base).lightnessF() < 0.5) {
+    // viridis from 0.3 to 1.0
+    gradient.setColorStopAt(0.0, QColor(0x31, 0x68, 0x8e));
+    gradient.setColorStopAt(0.25, QColor(0x23, 0x8a, 0x8d));
+    gradient.setColorStopAt(0.5, QColor(0x2a, 0xb0, 0x7f));
+    gradient.setColorStopAt(0.75, QColor(0x86, 0xd5, 0x49));
+    gradient.setColorStopAt(1.0, QColor(0xfd, 0xe7, 0x25));
+  } else {
+    // viridis from 0.1 to 0.9
+    gradient.setColorStopAt(0.0, QColor(0x48, 0x28, 0x78));
+    gradient.setColorStopAt(0.25, QColor(0x35, 0x5f, 0x8d));
+    gradient.setColorStopAt(0.5, QColor(0x21, 0x91, 0x8c));
+    gradient.setColorStopAt(0.75, QColor(0x44, 0xbf, 0x70));
+    gradient.setColorStopAt(1.0, QColor(0xbd, 0xdf, 0x26));
+  }
   gradient.setColorInterpolation(QCPColorGradient::ciRGB);
   gradient.setLevelCount(levels);
   return gradient;

@@ -27,9 +27,10 @@ QCPItemText* addEmptyStateText(QCustomPlot* plot);
 // Shows `text` in the palette's text colour, or hides the item when `text` is empty.
 void setEmptyText(QCPItemText* item, const QString& text, const QPalette& palette);
 
-// A sequential gradient that stays visible on light and dark backgrounds (viridis without its darkest and lightest
-// ends), quantised to `levels` steps so that the colour bar shows exactly the colours the points are drawn in.
-QCPColorGradient sequentialGradient(int levels);
+// A sequential gradient (viridis) that stays visible on the palette's background: without its lightest end on a
+// light background and without its darkest end on a dark one. Quantised to `levels` steps so that the colour bar
+// shows exactly the colours the points are drawn in.
+QCPColorGradient sequentialGradient(int levels, const QPalette& palette);
 // The colour bar's axis in the palette's colours (applyPlotStyle styles only the plot's axis rects).
 void styleColorScale(QCPColorScale* scale, const QPalette& palette);
 
