@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QString>
 #include <QWidget>
@@ -135,6 +136,7 @@ inline void saveLook(QWidget& widget, const QString& name) {
   const QString dir = qEnvironmentVariable("MARGINLAB_LOOK_DIR");
   if (dir.isEmpty()) return;
   QDir().mkpath(dir);
+  QCoreApplication::processEvents();  // pending layout requests (a label's new text) first
   widget.grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"));
 }
 // A dark palette like a dark desktop theme's, for looking at plots in both.
