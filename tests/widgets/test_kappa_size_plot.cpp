@@ -136,6 +136,23 @@ class TestKappaSizePlot : public QObject {
     QCOMPARE(plot.plot()->graph(plot.plot()->graphCount() - 1)->dataCount(), 0);
   }
 
+  void drawsMs1mv2SizedRuns() {
+    testing::ClassSnapshotOptions big;
+    big.classes = 85000;
+    big.max_size = 600;
+    const train::Snapshot s = testing::makeClassSnapshot(big);
+    KappaSizePlot plot;
+    plot.resize(700, 450);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.setSnapshot(s);
+    plot.redrawNow();
+    plot.plot()->replot();
+    QCOMPARE(drawnPoints(plot, plot.plot()->graph(plot.plot()->graphCount() - 1)), 85000);
+    QCOMPARE(plot.shownData().rows.size(), std::size_t(85000));
+    testing::saveLook(plot, QStringLiteral("kappa_size_plot_85k"));
+  }
+
   void emptyStatesSayWhy() {
     KappaSizePlot plot;
     plot.redrawNow();
