@@ -327,6 +327,7 @@ void ClassTable::restoreSelection() {
 }
 
 void ClassTable::selectClass(qint64 classId) {
+  updateNow();  // a hidden table's stored snapshot decides which rows exist
   const int row = model_->rowOf(classId);
   if (row < 0) {
     view_->selectionModel()->clearSelection();

@@ -213,7 +213,7 @@ void KappaSizePlot::redraw() {
                                   .arg(static_cast<qint64>(selected->n))
                                   .arg(selected->kappa, 0, 'f', 1)
                                   .arg(selected->margin, 0, 'f', 3)
-                                  .arg(selected->margin * 180.0 / M_PI, 0, 'f', 1));
+                                  .arg(selected->margin * (180.0 / 3.14159265358979323846), 0, 'f', 1));
     selection_label_->setColor(text);
     selection_label_->setBrush(QBrush(faded(pal.color(QPalette::Base), 225)));
     selection_label_->setPen(QPen(faded(text, 110)));

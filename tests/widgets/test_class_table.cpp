@@ -153,6 +153,9 @@ class TestClassTable : public QObject {
     QCOMPARE(table.classCount(), 0);  // hidden: stored, not sorted
     table.updateNow();
     QCOMPARE(table.classCount(), 500);
+    table.setSnapshot(testing::makeClassSnapshot());
+    table.selectClass(5);  // selecting in a hidden table applies its stored snapshot first
+    QCOMPARE(table.selectedClass(), 5);
     table.clear();
     QCOMPARE(table.classCount(), 0);
     QCOMPARE(table.shownData().rows.size(), std::size_t(0));
