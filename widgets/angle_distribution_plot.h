@@ -1,0 +1,91 @@
+#pragma once
+// AdaFace's argument in one picture: how far samples lie from their own class centre (θ, degrees), split into four
+// groups, easy/hard × low/high quality, each drawn as a density (a Gaussian kernel density estimate with Silverman's
+// bandwidth, so that a group of thirty hard samples still reads as a shape and not as noise) that integrates to one,
+// so that groups of different sizes compare. Difficulty is "misclassified by the plain cosine classifier" or "θ above a threshold"; quality is the
+// data source's true quality q below a threshold, or, where the source does not know it, the feature norm below a
+// percentile of the window's norms. Memory: the latest snapshot's sample window (~2048 samples), nothing older.
+#include <array>
+#include <vector>
+
+#include "engine/train/telemetry.h"
+#include "widgets/plot_widget.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QSpinBox;
+class QCPGraph;
+class QCPItemText;
+
+namespace marginlab::widgets {
+
+class PlotInteraction;
+
+class AngleDistributionPlot : public PlotWidget {
+  Q_OBJECT
+ public:
+  enum class Difficulty { misclassified, theta_above };
+  // Group order everywhere (graphs, counts, shownData): easy·low, easy·high, hard·low, hard·high quality.
+  enum Group { easy_low = 0, easy_high = 1, hard_low = 2, hard_high = 3 };
+
+  explicit AngleDistributionPlot(QWidget* parent = nullptr);
+
+  void setSnapshot(const train::Snapshot& snapshot);
+  void clear();
+
+  // The controls above the plot call these; so can the app (e.g. to restore settings).
+  void setDifficulty(Difficulty difficulty);
+  void setThetaThreshold(double degrees);   // hard = θ above this, in θ mode
+  void setQualityThreshold(double q);       // low quality = q below this, when quality is known
+  void setNormPercentile(double percent);   // low quality = ‖z‖ below this percentile, when it is not
+  Difficulty difficulty() const { return difficulty_; }
+
+  // Samples per group under the current split.
+  std::array<int, 4> groupCounts() const { return counts_; }
+  bool qualityKnown() const { return quality_known_; }
+  // A group's kernel bandwidth in degrees (0 for an empty group).
+  double bandwidth(int group) const { return bandwidth_[group]; }
+  // The spacing of the θ grid the densities are evaluated on, in degrees.
+  static constexpr double kGridStep = 0.5;
+  QString emptyText() const { return empty_text_; }
+  // Columns: series, theta (degrees), density (per degree), samples (of the group), bandwidth (degrees).
+  DataTable shownData() const override;
+
+ protected:
+  void redraw() override;
+
+ private:
+  void regroup();
+  static QString groupName(int group);
+
+  // The window, labelled samples with a finite θ only.
+  std::vector<double> theta_deg_;
+  std::vector<unsigned char> misclassified_;
+  std::vector<float> quality_, norm_;
+  bool quality_known_ = false;
+  bool has_snapshot_ = false;
+
+  Difficulty difficulty_ = Difficulty::misclassified;
+  double theta_threshold_ = 60.0, quality_threshold_ = 0.5, norm_percentile_ = 50.0;
+
+  // Derived by regroup().
+  std::array<int, 4> counts_{};
+  std::vector<double> grid_;                     // θ (degrees) where the densities are evaluated
+  std::array<std::vector<double>, 4> density_;   // per group, on grid_ (empty for an empty group)
+  std::array<double, 4> bandwidth_{};
+  int unknown_quality_ = 0;
+  double norm_threshold_ = 0;
+  QString empty_text_;
+
+  QComboBox* difficulty_box_;
+  QDoubleSpinBox* theta_spin_;
+  QDoubleSpinBox* quality_spin_;
+  QSpinBox* percentile_spin_;
+  QLabel* quality_label_;
+  std::array<QCPGraph*, 4> graphs_{};
+  QCPItemText* empty_item_;
+  PlotInteraction* interaction_;
+};
+
+}  // namespace marginlab::widgets

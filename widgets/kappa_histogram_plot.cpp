@@ -1,0 +1,144 @@
+#include "widgets/kappa_histogram_plot.h"
+
+#include <qcustomplot.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "widgets/plot_style.h"
+#include "widgets/snapshot_plot_support.h"
+
+namespace marginlab::widgets {
+
+KappaHistogramPlot::KappaHistogramPlot(QWidget* parent) : PlotWidget(tr("Distribution of per-class κ"), parent) {
+  QCustomPlot* p = plot();
+  p->xAxis->setLabel(tr("estimated concentration κ (vMF)"));
+  p->yAxis->setLabel(tr("classes per bin"));
+  p->yAxis->setRange(0, 1);
+  bars_ = new QCPBars(p->xAxis, p->yAxis);
+  bars_->setSelectable(QCP::stNone);
+  bars_->setWidthType(QCPBars::wtPlotCoords);
+
+  median_line_ = new QCPItemStraightLine(p);
+  median_line_->point1->setCoords(0, 0);
+  median_line_->point2->setCoords(0, 1);
+  median_label_ = new QCPItemText(p);
+  median_label_->position->setTypeX(QCPItemPosition::ptPlotCoords);
+  median_label_->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+  median_label_->setPadding(QMargins(6, 2, 6, 2));
+
+  empty_item_ = addEmptyStateText(p);
+  interaction_ = new PlotInteraction(p);
+  connect(interaction_, &PlotInteraction::autoRangeRequested, this, [this] { redrawNow(); });
+  empty_text_ = kappaUnavailableText({});
+}
+
+void KappaHistogramPlot::setSnapshot(const train::Snapshot& snapshot) {
+  kappa_.clear();
+  omitted_ = 0;
+  empty_text_ = kappaUnavailableText(snapshot);
+  if (empty_text_.isEmpty()) {
+    const auto& k = snapshot.kappa;
+    const std::vector<std::int64_t>& counts = k.count.empty() ? snapshot.class_count : k.count;
+    kappa_.reserve(k.kappa.size());
+    for (std::size_t c = 0; c < k.kappa.size(); ++c) {
+      // One image gives r = 1 and a meaningless κ: left out, as the head leaves it out of its standardisation.
+      if ((c < counts.size() && counts[c] < 2) || !std::isfinite(k.kappa[c])) {
+        ++omitted_;
+        continue;
+      }
+      kappa_.push_back(k.kappa[c]);
+    }
+    if (kappa_.empty()) empty_text_ = tr("No class has the two images κ needs");
+  }
+  bin();
+  refresh();
+}
+
+void KappaHistogramPlot::clear() {
+  kappa_.clear();
+  omitted_ = 0;
+  empty_text_ = kappaUnavailableText({});
+  bin();
+  refresh();
+}
+
+void KappaHistogramPlot::bin() {
+  counts_.clear();
+  median_ = 0;
+  if (kappa_.empty()) return;
+  std::sort(kappa_.begin(), kappa_.end());
+  const std::size_t n = kappa_.size();
+  median_ = n % 2 ? kappa_[n / 2] : 0.5 * (kappa_[n / 2 - 1] + kappa_[n / 2]);
+  double lo = kappa_.front(), hi = kappa_.back();
+  if (!(hi > lo)) {  // all equal: one bin around the value
+    const double half = std::max(0.5, std::abs(lo) * 0.01);
+    lo -= half;
+    hi += half;
+  }
+  lo_ = lo;
+  width_ = (hi - lo) / kBins;
+  counts_.assign(kBins, 0);
+  for (double k : kappa_) ++counts_[std::clamp(static_cast<int>((k - lo_) / width_), 0, kBins - 1)];
+}
+
+DataTable KappaHistogramPlot::shownData() const {
+  DataTable table{{QStringLiteral("series"), QStringLiteral("kappa_lo"), QStringLiteral("kappa_hi"),
+                   QStringLiteral("classes")},
+                  {}};
+  for (int i = 0; i < static_cast<int>(counts_.size()); ++i)
+    table.rows.push_back({QStringLiteral("histogram"), lo_ + i * width_, lo_ + (i + 1) * width_,
+                          static_cast<qint64>(counts_[i])});
+  if (!counts_.empty()) table.rows.push_back({QStringLiteral("median"), median_, median_, QVariant()});
+  return table;
+}
+
+void KappaHistogramPlot::redraw() {
+  QCustomPlot* p = plot();
+  const QPalette pal = palette();
+  const QColor text = pal.color(QPalette::Text);
+  setEmptyText(empty_item_, empty_text_, pal);
+
+  QVector<double> keys, values;
+  int peak = 0;
+  for (int i = 0; i < static_cast<int>(counts_.size()); ++i) {
+    keys << lo_ + (i + 0.5) * width_;
+    values << counts_[i];
+    peak = std::max(peak, counts_[i]);
+  }
+  const QColor color = seriesColor(0);
+  bars_->setPen(QPen(pal.color(QPalette::Base), 1));  // a thin gap between bars in either palette
+  bars_->setBrush(faded(color, 215));
+  bars_->setWidth(width_);
+  bars_->setData(keys, values, true);
+
+  const bool has = !counts_.empty();
+  median_line_->setVisible(has);
+  median_label_->setVisible(has);
+  if (has) {
+    median_line_->setPen(QPen(text, 1.5, Qt::DashLine));
+    median_line_->point1->setCoords(median_, 0);
+    median_line_->point2->setCoords(median_, 1);
+    median_label_->setText(tr("median κ = %1").arg(median_, 0, 'f', 1));
+    median_label_->setColor(text);
+    median_label_->setBrush(QBrush(faded(pal.color(QPalette::Base), 220)));
+  }
+  if (interaction_->autoRange() && has) {
+    p->xAxis->setRange(lo_ - width_, lo_ + (kBins + 1) * width_);
+    p->yAxis->setRange(0, peak * 1.12 + 0.5);
+  }
+  if (has) {
+    // The label sits at the top beside the line, on the side with more room.
+    const QCPRange x = p->xAxis->range();
+    const bool right_half = median_ > x.center();
+    median_label_->setPositionAlignment((right_half ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+    median_label_->position->setCoords(median_, 0.02);
+  }
+  // How many classes the bars hold goes into the axis label, where it can never cover a bar.
+  QString label = tr("estimated concentration κ (vMF)");
+  if (has) label += tr("  ·  %1 classes").arg(kappa_.size());
+  if (omitted_ > 0) label += tr(", %1 with fewer than 2 images not shown").arg(omitted_);
+  p->xAxis->setLabel(label);
+}
+
+}  // namespace marginlab::widgets

@@ -1,0 +1,152 @@
+#include "widgets/target_gradient_plot.h"
+
+#include <qcustomplot.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "widgets/plot_style.h"
+#include "widgets/snapshot_plot_support.h"
+
+namespace marginlab::widgets {
+
+namespace {
+constexpr double kDegreesPerRadian = 180.0 / 3.14159265358979323846;
+}
+
+TargetGradientPlot::TargetGradientPlot(QWidget* parent)
+    : PlotWidget(tr("Target gradient against angle, by quality"), parent) {
+  QCustomPlot* p = plot();
+  p->xAxis->setLabel(tr("θ to own class centre (degrees)"));
+  p->yAxis->setLabel(tr("target gradient |∂L/∂cos θ_y|"));
+  p->xAxis->setRange(0, 180);
+  p->yAxis->setRange(0, 1);
+  // The unknown-colour graph first, so that coloured points draw over it.
+  QCPGraph* unknown = p->addGraph();
+  for (int level = 0; level < kLevels; ++level) graphs_ << p->addGraph();
+  graphs_ << unknown;
+  for (QCPGraph* graph : graphs_) {
+    graph->setLineStyle(QCPGraph::lsNone);
+    graph->setSelectable(QCP::stNone);
+    graph->setPen(Qt::NoPen);
+  }
+  color_scale_ = new QCPColorScale(p);
+  p->plotLayout()->addElement(0, 1, color_scale_);
+  color_scale_->setType(QCPAxis::atRight);
+  color_scale_->setBarWidth(12);
+  color_scale_->setGradient(sequentialGradient(kLevels, palette()));
+  color_scale_->setRangeDrag(false);
+  color_scale_->setRangeZoom(false);
+  auto* margins = new QCPMarginGroup(p);
+  p->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+  color_scale_->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+  empty_item_ = addEmptyStateText(p);
+  interaction_ = new PlotInteraction(p);
+  connect(interaction_, &PlotInteraction::autoRangeRequested, this, [this] { redrawNow(); });
+  empty_text_ = tr("Waiting for the first snapshot of the run");
+}
+
+void TargetGradientPlot::setSnapshot(const train::Snapshot& snapshot) {
+  has_snapshot_ = true;
+  points_.clear();
+  const auto& s = snapshot.samples;
+  int known = 0;
+  for (float q : snapshot.quality) known += std::isfinite(q);
+  by_quality_ = known > 0;
+  const std::size_t n = std::min(s.theta.size(), s.target_grad.size());
+  points_.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i < s.labelled.size() && !s.labelled[i]) continue;
+    if (!std::isfinite(s.theta[i]) || !std::isfinite(s.target_grad[i])) continue;
+    double colour = std::nan("");
+    if (by_quality_ && i < snapshot.quality.size()) colour = snapshot.quality[i];
+    if (!by_quality_ && i < s.norm.size()) colour = s.norm[i];
+    points_.push_back({s.theta[i] * kDegreesPerRadian, s.target_grad[i], std::isfinite(colour) ? colour : std::nan("")});
+  }
+  if (s.target_grad.empty() && !s.theta.empty())
+    empty_text_ = tr("This head reports no per-sample target gradient");
+  else if (points_.empty())
+    empty_text_ = tr("No labelled samples in the window yet");
+  else
+    empty_text_.clear();
+  refresh();
+}
+
+void TargetGradientPlot::clear() {
+  has_snapshot_ = false;
+  points_.clear();
+  by_quality_ = true;
+  empty_text_ = tr("Waiting for the first snapshot of the run");
+  refresh();
+}
+
+DataTable TargetGradientPlot::shownData() const {
+  DataTable table{{QStringLiteral("theta (degrees)"), QStringLiteral("target gradient"),
+                   by_quality_ ? QStringLiteral("quality q") : QStringLiteral("feature norm")},
+                  {}};
+  table.rows.reserve(points_.size());
+  for (const Point& p : points_) table.rows.push_back({p.theta_deg, p.grad, p.colour});
+  return table;
+}
+
+void TargetGradientPlot::redraw() {
+  QCustomPlot* p = plot();
+  const QPalette pal = palette();
+  setEmptyText(empty_item_, empty_text_, pal);
+  styleColorScale(color_scale_, pal);
+  color_scale_->setVisible(!points_.empty());
+
+  // Quality has its own scale [0, 1]; the norm's range is the window's.
+  double lo = 0.0, hi = 1.0;
+  if (!by_quality_) {
+    lo = std::numeric_limits<double>::infinity();
+    hi = -lo;
+    for (const Point& point : points_)
+      if (std::isfinite(point.colour)) {
+        lo = std::min(lo, point.colour);
+        hi = std::max(hi, point.colour);
+      }
+    if (!std::isfinite(lo)) lo = 0, hi = 1;
+    if (!(hi > lo)) lo -= 0.5, hi += 0.5;
+  }
+  const QCPRange range(lo, hi);
+  QCPColorGradient gradient = sequentialGradient(kLevels, palette());
+  color_scale_->setGradient(gradient);
+  color_scale_->setDataRange(range);
+  color_scale_->setLabel(by_quality_ ? tr("image quality q (data source)")
+                                     : tr("feature norm ‖z‖ (quality unknown)"));
+
+  QVector<QVector<double>> keys(kLevels + 1), values(kLevels + 1);
+  double x_lo = 180, x_hi = 0, y_hi = 0;
+  for (const Point& point : points_) {
+    const int level = std::isfinite(point.colour)
+                          ? std::clamp(static_cast<int>((point.colour - lo) / (hi - lo) * kLevels), 0, kLevels - 1)
+                          : kLevels;
+    keys[level] << point.theta_deg;
+    values[level] << point.grad;
+    x_lo = std::min(x_lo, point.theta_deg);
+    x_hi = std::max(x_hi, point.theta_deg);
+    y_hi = std::max(y_hi, point.grad);
+  }
+  for (int level = 0; level <= kLevels; ++level) {
+    const QColor color = level < kLevels ? gradient.color(lo + (level + 0.5) / kLevels * (hi - lo), range)
+                                         : faded(pal.color(QPalette::Text), 90);
+    graphs_[level]->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDisc, faded(color, 200), faded(color, 200), 4.5));
+    graphs_[level]->setData(keys[level], values[level]);
+    graphs_[level]->setName(level < kLevels ? QString() : tr("quality unknown"));
+  }
+  if (interaction_->autoRange()) {
+    if (!points_.empty()) {
+      const double pad = std::max(2.0, 0.04 * (x_hi - x_lo));
+      p->xAxis->setRange(std::max(0.0, x_lo - pad), std::min(180.0, x_hi + pad));
+      p->yAxis->setRange(0, y_hi > 0 ? y_hi * 1.06 : 1.0);
+    } else {
+      p->xAxis->setRange(0, 180);
+      p->yAxis->setRange(0, 1);
+    }
+  }
+}
+
+}  // namespace marginlab::widgets
