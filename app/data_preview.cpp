@@ -80,7 +80,7 @@ void DataPreview::preview(const train::Experiment& experiment, int classes, int 
         const auto indices = indicesOfClass(*source, classId, perClass);
         for (const auto index : indices) {
           const auto sample = source->load(index);
-          const QString caption = QObject::tr("class %1 · %2").arg(classId).arg(qualityText(sample.quality));
+          const QString caption = QObject::tr("#%1 %2").arg(classId).arg(qualityText(sample.quality));
           tiles.push_back({toImage(sample, order), caption,
                            QObject::tr("class %1 (%2 images), image %3").arg(classId).arg(counts[classId]).arg(index)});
         }
@@ -89,7 +89,7 @@ void DataPreview::preview(const train::Experiment& experiment, int classes, int 
           if (used[a] <= 0) continue;
           auto sample = source->load(indices.front());
           data::augment(sample, augmentations[a].second, rng, order);
-          tiles.push_back({toImage(sample, order), QObject::tr("class %1 · %2").arg(classId).arg(augmentations[a].first),
+          tiles.push_back({toImage(sample, order), QObject::tr("#%1 %2").arg(classId).arg(augmentations[a].first),
                            QObject::tr("%1 (the experiment applies it with probability %2)")
                                .arg(augmentations[a].first)
                                .arg(used[a])});

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "app/main_window.h"
+#include "app/responsiveness_probe.h"
 #include "app/translations.h"
 #include "engine/core/memory.h"
 #include "widgets/plot_board.h"
@@ -42,7 +43,11 @@ int main(int argc, char** argv) {
   const QCommandLineOption delay(QStringLiteral("screenshot-delay"),
                                  QApplication::translate("main", "Seconds before the screenshot (default 1)."),
                                  QStringLiteral("seconds"), QStringLiteral("1"));
-  parser.addOptions({preset, experiment, openRun, start, tab, screenshot, delay});
+  const QCommandLineOption benchmark(
+      QStringLiteral("benchmark"),
+      QApplication::translate("main", "Train the experiment with the plots live, then print the event loop's latency "
+                                      "(p50, p99, max) and the run directory, and quit (scripts/bench_gui.sh)."));
+  parser.addOptions({preset, experiment, openRun, start, tab, screenshot, delay, benchmark});
   parser.process(app);
 
   // Training sets its own threads on the training thread (the experiment's train.threads; 0: every core): the GUI
@@ -54,7 +59,28 @@ int main(int argc, char** argv) {
   if (parser.isSet(openRun) && !window.openRun(parser.value(openRun))) return 1;
   if (parser.isSet(tab)) window.board().setCurrentIndex(parser.value(tab).toInt());
   window.show();
-  if (parser.isSet(start)) QTimer::singleShot(0, &window, [&window] { window.startRun(); });
+  if (parser.isSet(start) || parser.isSet(benchmark)) {
+    QTimer::singleShot(0, &window, [&window] {
+      if (!window.startRun()) QApplication::exit(1);
+    });
+  }
+  marginlab::app::ResponsivenessProbe probe;
+  if (parser.isSet(benchmark)) {
+    window.setInteractive(false);
+    using marginlab::app::TrainingBridge;
+    QObject::connect(&window.bridge(), &TrainingBridge::started, &probe, &marginlab::app::ResponsivenessProbe::start);
+    QObject::connect(&window.bridge(), &TrainingBridge::finished, &probe, [&probe](const QString& directory) {
+      probe.stop();
+      std::printf("run_directory %s\nevent_loop_latency_ms p50 %.1f p99 %.1f max %.1f (%zu samples)\n",
+                  qPrintable(directory), probe.latenessPercentile(0.5), probe.latenessPercentile(0.99),
+                  probe.latenessPercentile(1.0), probe.samples());
+      QApplication::quit();
+    });
+    QObject::connect(&window.bridge(), &TrainingBridge::failed, &probe, [](const QString& message) {
+      std::fprintf(stderr, "marginlab: the run failed: %s\n", qPrintable(message));
+      QApplication::exit(1);
+    });
+  }
   if (parser.isSet(screenshot)) {
     const QString path = parser.value(screenshot);
     QTimer::singleShot(static_cast<int>(parser.value(delay).toDouble() * 1000), &window, [&window, path] {

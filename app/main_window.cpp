@@ -17,6 +17,7 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
 
@@ -102,8 +103,17 @@ MainWindow::MainWindow(QWidget* parent)
   });
 
   QSettings settings;
-  if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1480, 920);
-  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1600, 1000);
+  if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
+    // First start: the plots get the room; the experiment form and the live panel what their fields need.
+    // (After the first layout: before it, the docks have no size to change.)
+    QTimer::singleShot(0, this, [this] {
+      for (auto* dock : findChildren<QDockWidget*>()) {
+        if (dock->objectName() == QLatin1String("experimentDock")) resizeDocks({dock}, {420}, Qt::Horizontal);
+        if (dock->objectName() == QLatin1String("parameterDock")) resizeDocks({dock}, {340}, Qt::Horizontal);
+      }
+    });
+  }
   loadPreset(QStringLiteral("synthface-demo"));
   updateActions();
   updateStatus();

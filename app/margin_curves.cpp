@@ -60,10 +60,10 @@ std::vector<widgets::LogitCurve> default_margin_curves(int points) {
     heads::AdaFaceHeadImpl adaface(2, 2, p);
     adaface.set_norm_statistics(mu, sigma);
     const double norm = mu + z * (sigma + p.eps) / p.h;
-    const char* label = z < 0   ? "AdaFace m = 0.4, ẑ = −1 (low quality)"
-                        : z > 0 ? "AdaFace m = 0.4, ẑ = +1 (high quality)"
-                                : "AdaFace m = 0.4, ẑ = 0 (equals CosFace)";
-    auto curve = run(adaface, sweep, ones * norm, tr(label));
+    const char* label = z < 0   ? QT_TRANSLATE_NOOP("MarginCurves", "AdaFace m = 0.4, ẑ = −1 (low quality)")
+                        : z > 0 ? QT_TRANSLATE_NOOP("MarginCurves", "AdaFace m = 0.4, ẑ = +1 (high quality)")
+                                : QT_TRANSLATE_NOOP("MarginCurves", "AdaFace m = 0.4, ẑ = 0 (equals CosFace)");
+    auto curve = run(adaface, sweep, ones * norm, MarginCurves::tr(label));
     curve.dashed = true;
     curves.push_back(std::move(curve));
   }

@@ -48,6 +48,8 @@ QWidget* PlotBoard::page(const QList<QWidget*>& widgets, int columns) {
     const bool alone = i == widgets.size() - 1 && i % columns == 0;
     grid->addWidget(widgets[i], i / columns, i % columns, 1, alone ? columns : 1);
   }
+  for (int c = 0; c < columns; ++c) grid->setColumnStretch(c, 1);
+  for (int r = 0; r < (widgets.size() + columns - 1) / columns; ++r) grid->setRowStretch(r, 1);
   return page;
 }
 
@@ -76,6 +78,8 @@ PlotBoard::PlotBoard(QWidget* parent)
   for (auto metric : {TrainingCurvesPlot::Metric::loss, TrainingCurvesPlot::Metric::accuracy,
                       TrainingCurvesPlot::Metric::learning_rate, TrainingCurvesPlot::Metric::samples_per_second}) {
     curves_ << track(new TrainingCurvesPlot(metric));
+    // The schedule is exact: smoothing it would only draw it late. Noisy per-step metrics get a light smoothing.
+    curves_.back()->setSmoothing(metric == TrainingCurvesPlot::Metric::learning_rate ? 0.0 : 0.6);
     curvePlots << curves_.back();
   }
   addTab(page(curvePlots, 2), tr("Training"));

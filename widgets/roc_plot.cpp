@@ -164,8 +164,13 @@ void RocPlot::redraw() {
 
   std::int64_t most_impostors = 1;
   for (const auto& stratum : evaluation->strata) most_impostors = std::max(most_impostors, stratum.roc.impostors);
-  // From the decade of the finest FAR the largest curve can express (1/impostors) up to 1.
-  const double far_lo = std::pow(10.0, std::floor(std::log10(1.0 / static_cast<double>(most_impostors))));
+  // From the decade of the finest FAR the largest curve can express (1/impostors) up to 1; where the pair counts are
+  // unknown (a curve read back without them), from the decade of the smallest FAR drawn.
+  double finest_far = 1.0 / static_cast<double>(most_impostors);
+  for (const auto& curve : all) {
+    for (double far : curve.far) finest_far = std::min(finest_far, far);
+  }
+  const double far_lo = std::pow(10.0, std::floor(std::log10(finest_far)));
   double tar_lo = 1;
   for (const auto& curve : all) {
     auto* graph = new QCPCurve(custom->xAxis, custom->yAxis);

@@ -41,7 +41,7 @@ void TargetLogitPlot::redraw() {
 }
 
 DataTable TargetLogitPlot::shownData() const {
-  DataTable table{{tr("series"), tr("theta_degrees"), tr("target_logit_over_s")}, {}};
+  DataTable table{{QStringLiteral("series"), QStringLiteral("theta_degrees"), QStringLiteral("target_logit_over_s")}, {}};
   for (const auto& curve : curves_) {
     for (std::size_t i = 0; i < curve.theta_degrees.size(); ++i) {
       table.rows.push_back({curve.name, curve.theta_degrees[i], curve.target_logit[i]});

@@ -244,6 +244,9 @@ Evaluation evaluation_from_json(const json& line, const std::string& origin) {
           m.tar_at_far.push_back(tar);
         }
       }
+      // The pair counts behind the rates (the thinned points alone do not say them).
+      result.roc.genuine = m.genuine;
+      result.roc.impostors = m.pairs - m.genuine;
       if (const auto roc = s.find("roc_far_tar"); roc != s.end() && roc->is_array()) {
         for (const auto& p : *roc) {
           if (!p.is_array() || p.size() != 2) throw InvalidFile(origin + ": a ROC point is not [FAR, TAR]");

@@ -1,0 +1,38 @@
+#include "app/responsiveness_probe.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace marginlab::app {
+
+ResponsivenessProbe::ResponsivenessProbe(QObject* parent) : QObject(parent) {
+  timer_.setTimerType(Qt::PreciseTimer);
+  timer_.setInterval(kIntervalMs);
+  connect(&timer_, &QTimer::timeout, this, &ResponsivenessProbe::tick);
+}
+
+void ResponsivenessProbe::start() {
+  lateness_ms_.clear();
+  clock_.start();
+  last_ms_ = 0;
+  timer_.start();
+}
+
+void ResponsivenessProbe::stop() { timer_.stop(); }
+
+void ResponsivenessProbe::tick() {
+  const qint64 now = clock_.elapsed();
+  lateness_ms_.push_back(std::max<double>(0.0, static_cast<double>(now - last_ms_ - kIntervalMs)));
+  last_ms_ = now;
+}
+
+double ResponsivenessProbe::latenessPercentile(double q) const {
+  if (lateness_ms_.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> sorted = lateness_ms_;
+  std::sort(sorted.begin(), sorted.end());
+  const auto index = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size()))) ;
+  return sorted[std::min(sorted.size() - 1, index == 0 ? 0 : index - 1)];
+}
+
+}  // namespace marginlab::app

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The workbench's cost to training: trains the same experiment headless (marginlab-cli) and in the GUI with the
+# Training tab's plots live (under Xvfb when there is no display), then prints both throughputs (median samples/s
+# over the run's steps after the first 10%), their ratio (target >= 97%) and the event loop's latency while training
+# (target p99 < 50 ms).  Usage: scripts/bench_gui.sh [PRESET_OR_FILE] [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+config=${1:-synthface-demo}
+build=${2:-build}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+median_throughput() {  # metrics.csv -> median samples_per_second of the steps after the first 10%
+  python3 - "$1" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+rows = rows[len(rows) // 10:]
+print(statistics.median(float(r["samples_per_second"]) for r in rows))
+PY
+}
+
+# One experiment file for both: the preset (or file) with its own runs folder and no final evaluation.
+preset=$config
+[ -f "$preset" ] || preset=resources/presets/$config.json
+python3 - "$preset" "$work" <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))
+e.setdefault("eval", {})["at_end"] = False
+for name in ("cli", "gui"):
+    e["runs_dir"] = f"{sys.argv[2]}/{name}"
+    json.dump(e, open(f"{sys.argv[2]}/{name}.json", "w"))
+PY
+"$build/bin/marginlab-cli" train --config "$work/cli.json" > "$work/cli.log"
+cli_run=$(ls -d "$work"/cli/*/ | head -1)
+launcher=()
+if [ -z "${DISPLAY:-}" ]; then launcher=(xvfb-run -a -s "-screen 0 1600x1000x24"); fi
+"${launcher[@]}" "$build/bin/marginlab" --experiment "$work/gui.json" --tab "${MARGINLAB_BENCH_TAB:-0}" --benchmark | tee "$work/gui.log"
+gui_run=$(awk '/^run_directory/ {print $2}' "$work/gui.log")
+
+cli=$(median_throughput "$cli_run/metrics.csv")
+gui=$(median_throughput "$gui_run/metrics.csv")
+python3 - "$cli" "$gui" <<'PY'
+import sys
+cli, gui = map(float, sys.argv[1:])
+print(f"headless: {cli:.0f} samples/s   GUI: {gui:.0f} samples/s   ratio {100 * gui / cli:.1f}% (target >= 97%)")
+PY
