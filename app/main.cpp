@@ -8,6 +8,7 @@
 
 #include "app/main_window.h"
 #include "app/responsiveness_probe.h"
+#include "app/theme.h"
 #include "app/translations.h"
 #include "engine/core/memory.h"
 #include "widgets/plot_board.h"
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName(QStringLiteral("MarginLab"));
   QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
   marginlab::app::installTranslations(app, marginlab::app::savedLanguage());
+  marginlab::app::applyTheme(marginlab::app::savedTheme());
 
   QCommandLineParser parser;
   parser.setApplicationDescription(QApplication::translate("main", "MarginLab: watch margin losses learn."));
@@ -43,12 +45,16 @@ int main(int argc, char** argv) {
   const QCommandLineOption delay(QStringLiteral("screenshot-delay"),
                                  QApplication::translate("main", "Seconds before the screenshot (default 1)."),
                                  QStringLiteral("seconds"), QStringLiteral("1"));
+  const QCommandLineOption theme(QStringLiteral("theme"),
+                                 QApplication::translate("main", "Colours for this start: system, light or dark."),
+                                 QStringLiteral("name"));
   const QCommandLineOption benchmark(
       QStringLiteral("benchmark"),
       QApplication::translate("main", "Train the experiment with the plots live, then print the event loop's latency "
                                       "(p50, p99, max) and the run directory, and quit (scripts/bench_gui.sh)."));
-  parser.addOptions({preset, experiment, openRun, start, tab, screenshot, delay, benchmark});
+  parser.addOptions({preset, experiment, openRun, start, tab, screenshot, delay, benchmark, theme});
   parser.process(app);
+  if (parser.isSet(theme)) marginlab::app::applyTheme(parser.value(theme));
 
   // Training sets its own threads on the training thread (the experiment's train.threads; 0: every core): the GUI
   // thread does almost no work while a run goes, and leaving it a whole core would halve training on two cores.

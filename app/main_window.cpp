@@ -27,6 +27,7 @@
 #include "app/data_preview.h"
 #include "app/engine_catalog.h"
 #include "app/margin_curves.h"
+#include "app/theme.h"
 #include "engine/train/run_history.h"
 #include "widgets/experiment_panel.h"
 #include "widgets/figure_export_dialog.h"
@@ -227,6 +228,21 @@ void MainWindow::createMenus() {
     action->setCheckable(true);
     action->setChecked(code == current);
     group->addAction(action);
+  }
+
+  auto* theme = settings->addMenu(tr("&Theme"));
+  auto* themes = new QActionGroup(this);
+  const QString currentTheme = savedTheme();
+  for (const auto& [code, name] : std::vector<std::pair<QString, QString>>{
+           {QStringLiteral("system"), tr("System")}, {QStringLiteral("light"), tr("Light")},
+           {QStringLiteral("dark"), tr("Dark")}}) {
+    QAction* action = theme->addAction(name, this, [code = code] {
+      QSettings().setValue(QStringLiteral("ui/theme"), code);
+      applyTheme(code);
+    });
+    action->setCheckable(true);
+    action->setChecked(code == currentTheme);
+    themes->addAction(action);
   }
 
   auto* help = menuBar()->addMenu(tr("&Help"));

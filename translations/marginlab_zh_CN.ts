@@ -1610,6 +1610,22 @@ n = %2 张图像 · κ = %3
         <source>&lt;b&gt;MarginLab %1&lt;/b&gt;&lt;p&gt;A workbench for training face-recognition models with adaptive margin losses (AdaFace, KappaFace and their baselines) and watching them learn.&lt;/p&gt;</source>
         <translation>&lt;b&gt;MarginLab %1&lt;/b&gt;&lt;p&gt;一个用自适应间隔损失（AdaFace、KappaFace 及其基线方法）训练人脸识别模型并观察其学习过程的工作台。&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
 </context>
 <context>
     <name>MarginCurves</name>
@@ -2368,6 +2384,10 @@ it needs both genuine and impostor pairs</source>
     <message>
         <source>Train the experiment with the plots live, then print the event loop&apos;s latency (p50, p99, max) and the run directory, and quit (scripts/bench_gui.sh).</source>
         <translation>在图表实时更新的情况下训练该实验，然后打印事件循环的延迟（p50、p99、最大值）和运行目录，并退出（scripts/bench_gui.sh）。</translation>
+    </message>
+    <message>
+        <source>Colours for this start: system, light or dark.</source>
+        <translation>本次启动使用的配色：system（跟随系统）、light（浅色）或 dark（深色）。</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QMenuBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -13,6 +14,7 @@
 #include "app/engine_catalog.h"
 #include "app/main_window.h"
 #include "app/training_bridge.h"
+#include "app/translations.h"
 #include "engine/train/run_history.h"
 #include "widgets/experiment_panel.h"
 #include "widgets/plot_board.h"
@@ -176,6 +178,15 @@ class TestMainWindow : public QObject {
     window.bridge().stop();
     QVERIFY(waitForIdle(window.bridge(), 120));
     QVERIFY(QFile::exists(runDirectoryIn(runs.path()) + QStringLiteral("/checkpoints/latest.pt")));
+  }
+
+  // Last: the translators it installs stay for the rest of the process.
+  void theChineseCatalogueReachesTheWindow() {
+    QVERIFY(marginlab::app::installTranslations(*QCoreApplication::instance(), QStringLiteral("zh_CN")));
+    MainWindow window;
+    window.setInteractive(false);
+    QCOMPARE(window.menuBar()->actions().first()->text(), QString::fromUtf8("文件(&F)"));
+    QCOMPARE(window.board().tabText(0), QString::fromUtf8("训练"));
   }
 };
 
