@@ -7,21 +7,13 @@
 #include <exception>
 
 #include "engine/backbones/backbone.h"
+#include "engine/heads/head_catalog.h"
 #include "engine/heads/head_factory.h"
 
 namespace marginlab::app {
 namespace {
 
 constexpr auto kPresetPrefix = ":/presets/";
-
-std::vector<heads::ParamValue> parametersOf(const std::string& kind, const std::map<std::string, double>& values) {
-  heads::HeadSpec spec;
-  spec.kind = kind;
-  spec.embedding_dim = 8;  // the smallest head that exists: only its parameter table is read
-  spec.num_classes = 2;
-  spec.values = values;
-  return heads::make_head(spec)->parameter_values();
-}
 
 bool readExperiment(const QByteArray& bytes, const QString& origin, train::Experiment* experiment, QString* error) {
   try {
@@ -43,7 +35,7 @@ widgets::ExperimentChoices experimentChoices() {
   for (const auto& [kind, description] : heads::head_kinds()) {
     const QString name = QString::fromStdString(kind);
     choices.headKinds.emplace_back(name, QString::fromStdString(description));
-    choices.headParams[name] = parametersOf(kind, {});
+    choices.headParams[name] = heads::head_parameter_values(kind);
   }
   for (const auto& [kind, description] : backbones::backbone_kinds()) choices.backbones << QString::fromStdString(kind);
   choices.presets = presetNames();
@@ -51,7 +43,7 @@ widgets::ExperimentChoices experimentChoices() {
 }
 
 std::vector<heads::ParamValue> headParameters(const train::Experiment& experiment) {
-  return parametersOf(experiment.head.kind, experiment.head.params);
+  return heads::head_parameter_values(experiment.head.kind, experiment.head.params);
 }
 
 QString validateExperiment(const train::Experiment& experiment) {

@@ -14,10 +14,11 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStatusBar>
-#include <QTimer>
+#include <QThreadPool>
 #include <QToolBar>
 #include <QUndoStack>
 
@@ -76,8 +77,17 @@ MainWindow::MainWindow(QWidget* parent)
   setWindowTitle(tr("MarginLab"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/marginlab.svg")));
   setCentralWidget(board_);
-  board_->setLogitCurves(default_margin_curves());
+  // The head curves come from the real heads, i.e. from torch: computed off the GUI thread.
+  QThreadPool::globalInstance()->start([self = QPointer<MainWindow>(this)] {
+    const auto curves = default_margin_curves();
+    QMetaObject::invokeMethod(qApp, [self, curves] {
+      if (self) self->board_->setLogitCurves(curves);
+    });
+  });
   experimentPanel_->setChoices(experimentChoices());
+  // The plots get the room; the docks what their forms need to stay readable.
+  experimentPanel_->setMinimumWidth(400);
+  parameterPanel_->setMaximumWidth(420);
   log_->setReadOnly(true);
   log_->setMaximumBlockCount(5000);  // the run directory's events.jsonl keeps everything; the view needs the recent
   parameterPanel_->setEditable(false);
@@ -105,16 +115,7 @@ MainWindow::MainWindow(QWidget* parent)
 
   QSettings settings;
   if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1600, 1000);
-  if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
-    // First start: the plots get the room; the experiment form and the live panel what their fields need.
-    // (After the first layout: before it, the docks have no size to change.)
-    QTimer::singleShot(0, this, [this] {
-      for (auto* dock : findChildren<QDockWidget*>()) {
-        if (dock->objectName() == QLatin1String("experimentDock")) resizeDocks({dock}, {420}, Qt::Horizontal);
-        if (dock->objectName() == QLatin1String("parameterDock")) resizeDocks({dock}, {340}, Qt::Horizontal);
-      }
-    });
-  }
+  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
   loadPreset(QStringLiteral("synthface-demo"));
   updateActions();
   updateStatus();

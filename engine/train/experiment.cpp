@@ -10,7 +10,7 @@
 
 #include "engine/backbones/backbone.h"
 #include "engine/core/errors.h"
-#include "engine/heads/head_factory.h"
+#include "engine/heads/head_catalog.h"
 #include "engine/train/json_reader.h"
 #ifdef MARGINLAB_WITH_OPENCV
 #include "engine/train/data_setup.h"
@@ -177,14 +177,9 @@ void check_experiment(const Experiment& e, const std::string& origin) {
       throw InvalidParameter("model.backbone = \"" + e.model.backbone + "\": unknown backbone (known: " +
                              backbones::backbone_kind_names() + ")");
     }
-    // A head of two classes is cheap and validates the kind, the parameter names and their ranges exactly as
-    // the real one will.
-    heads::HeadSpec head;
-    head.kind = e.head.kind;
-    head.embedding_dim = 4;
-    head.num_classes = 2;
-    head.values = e.head.params;
-    heads::make_head(head);
+    // The kind, the parameter names and their ranges, as the head will check them, without building one (the
+    // workbench checks every edit on its GUI thread, which never touches torch).
+    heads::head_parameter_values(e.head.kind, e.head.params);
     if (e.head.kappa_statistics != heads::KappaStatisticsSource::memory_buffer && e.head.kind != "kappaface") {
       throw InvalidParameter("head.kappa_statistics = \"" + name_of(e.head.kappa_statistics, kKappaStatistics) +
                              "\": only KappaFace collects class statistics (head.kind = \"" + e.head.kind + "\")");
