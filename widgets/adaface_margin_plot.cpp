@@ -12,20 +12,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-QCPGraph* makeDots(QCustomPlot* plot, const QColor& color) {
-  auto* graph = plot->addGraph();
-  graph->setLineStyle(QCPGraph::lsNone);
-  graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, faded(color, 70), faded(color, 55), 3.5));
-  graph->setPen(QPen(color));
-  return graph;
-}
-
-QCPGraph* makeCurve(QCustomPlot* plot, const QColor& color) {
-  auto* graph = plot->addGraph();
-  graph->setPen(QPen(color, 2.5));
-  return graph;
-}
-
 // The smallest multiple of 0.25 (of 0.05 below 0.25) that is ≥ v: the y range follows m in steps, so a slider move
 // reshapes the curves instead of rescaling the axis under them.
 double stepCeil(double v) {
@@ -38,10 +24,10 @@ double stepCeil(double v) {
 AdaFaceMarginPlot::AdaFaceMarginPlot(QWidget* parent) : PlotWidget(tr("AdaFace margin functions"), parent) {
   QCustomPlot* p = plot();
   p->yAxis->setLabel(tr("margin term (g_angular: rad, g_additive: cos)"));
-  angularDots_ = makeDots(p, seriesColor(0));
-  additiveDots_ = makeDots(p, seriesColor(1));
-  angular_ = makeCurve(p, seriesColor(0));
-  additive_ = makeCurve(p, seriesColor(1));
+  angularDots_ = addScatterGraph(p, seriesColor(0), 3.5, 70, 55);
+  additiveDots_ = addScatterGraph(p, seriesColor(1), 3.5, 70, 55);
+  angular_ = addLineGraph(p, seriesColor(0), 2.5);
+  additive_ = addLineGraph(p, seriesColor(1), 2.5);
   angular_->setName(tr("g_angular = −m·ẑ (rad, added to θ)"));
   additive_->setName(tr("g_additive = m(1+ẑ) (subtracted from cos θ)"));
   angularDots_->setName(tr("recent samples: g_angular applied"));
@@ -67,11 +53,6 @@ AdaFaceMarginPlot::AdaFaceMarginPlot(QWidget* parent) : PlotWidget(tr("AdaFace m
   p->legend->setWrap(2);
   p->legend->setFillOrder(QCPLegend::foColumnsFirst, /*rearrange=*/true);
   p->legend->setMargins(QMargins(4, 2, 4, 2));
-
-  emptyText_ = new QCPItemText(p);
-  emptyText_->position->setType(QCPItemPosition::ptAxisRectRatio);
-  emptyText_->position->setCoords(0.5, 0.5);
-  emptyText_->setPositionAlignment(Qt::AlignCenter);
   applyPlotStyle(p, palette());
 }
 
@@ -187,11 +168,7 @@ void AdaFaceMarginPlot::redraw() {
   QCustomPlot* p = plot();
   const Model md = model();
   const QColor text = palette().color(QPalette::Text);
-  emptyText_->setColor(text);
-  emptyText_->setText(md.empty);
-  emptyText_->setVisible(!md.empty.isEmpty());
-  p->xAxis->setTickLabels(md.empty.isEmpty());
-  p->yAxis->setTickLabels(md.empty.isEmpty());
+  setEmptyText(md.empty);
   subtitle_->setTextColor(text);
   for (QCPGraph* g : {angular_, additive_, angularDots_, additiveDots_}) g->data()->clear();
   if (!md.empty.isEmpty()) {
@@ -204,8 +181,7 @@ void AdaFaceMarginPlot::redraw() {
     p->legend->setVisible(false);
     p->xAxis2->setVisible(false);
     p->xAxis->setLabel(tr("feature norm ‖z‖"));
-    p->xAxis->setRange(0, 1);
-    p->yAxis->setRange(0, 1);
+    fitAxes({0, 1}, {0, 1});
     return;
   }
   if (p->legend->layout() != p->plotLayout()) {
@@ -241,8 +217,7 @@ void AdaFaceMarginPlot::redraw() {
   additiveDots_->setData(sx, sd);
 
   const double top = stepCeil(extent);
-  p->yAxis->setRange(-1.15 * top, 2.15 * top);
-  p->xAxis->setRange(md.xLo, md.xHi);
+  fitAxes({md.xLo, md.xHi}, {-1.15 * top, 2.15 * top});
   if (md.byNorm) {
     p->xAxis->setLabel(tr("feature norm ‖z‖"));
     auto ticker = qSharedPointerCast<QCPAxisTickerText>(p->xAxis2->ticker());

@@ -14,7 +14,6 @@
 #include "widgets/plot_widget.h"
 
 class QCPGraph;
-class QCPItemText;
 class QCPTextElement;
 
 namespace marginlab::widgets {
@@ -86,7 +85,6 @@ class AdaFaceMarginPlot : public PlotWidget {
   QCPGraph* additive_;
   QCPGraph* angularDots_;
   QCPGraph* additiveDots_;
-  QCPItemText* emptyText_;
   QCPTextElement* subtitle_;
 };
 

@@ -14,7 +14,6 @@
 #include <cmath>
 
 #include "widgets/plot_style.h"
-#include "widgets/snapshot_plot_support.h"
 
 namespace marginlab::widgets {
 
@@ -125,9 +124,6 @@ AngleDistributionPlot::AngleDistributionPlot(QWidget* parent)
   p->legend->setFillOrder(QCPLegend::foColumnsFirst, /*rearrange=*/true);  // rows: easy, hard; columns: low, high
   p->legend->setVisible(true);
   applyPlotStyle(p, palette());
-  empty_item_ = addEmptyStateText(p);
-  interaction_ = new PlotInteraction(p);
-  connect(interaction_, &PlotInteraction::autoRangeRequested, this, [this] { redrawNow(); });
   regroup();
 }
 
@@ -217,9 +213,9 @@ void AngleDistributionPlot::regroup() {
   for (auto& d : density_) d.clear();
   bandwidth_ = {};
   unknown_quality_ = 0;
-  empty_text_.clear();
-  if (!has_snapshot_) empty_text_ = tr("Waiting for the first snapshot of the run");
-  else if (theta_deg_.empty()) empty_text_ = tr("No labelled samples in the window yet");
+  if (!has_snapshot_) setEmptyText(tr("Waiting for the first snapshot of the run"));
+  else if (theta_deg_.empty()) setEmptyText(tr("No labelled samples in the window yet"));
+  else setEmptyText(QString());
 
   quality_spin_->setVisible(quality_known_ || !has_snapshot_);
   percentile_spin_->setVisible(!quality_known_ && has_snapshot_);
@@ -297,8 +293,6 @@ DataTable AngleDistributionPlot::shownData() const {
 
 void AngleDistributionPlot::redraw() {
   QCustomPlot* p = plot();
-  const QPalette pal = palette();
-  setEmptyText(empty_item_, empty_text_, pal);
   double peak = 0;
   for (int g = 0; g < 4; ++g) {
     const bool hard = g >= 2, high = g % 2 == 1;
@@ -316,15 +310,8 @@ void AngleDistributionPlot::redraw() {
     graphs_[g]->setData(keys, values, true);
   }
   p->legend->setVisible(!theta_deg_.empty());
-  if (interaction_->autoRange()) {
-    if (!grid_.empty()) {
-      p->xAxis->setRange(grid_.front(), grid_.back());
-      p->yAxis->setRange(0, peak > 0 ? peak * 1.08 : 0.05);
-    } else {
-      p->xAxis->setRange(0, 180);
-      p->yAxis->setRange(0, 0.05);
-    }
-  }
+  if (!grid_.empty()) fitAxes({grid_.front(), grid_.back()}, {0, peak > 0 ? peak * 1.08 : 0.05});
+  else fitAxes({0, 180}, {0, 0.05});
 }
 
 }  // namespace marginlab::widgets

@@ -16,11 +16,8 @@ class QDoubleSpinBox;
 class QLabel;
 class QSpinBox;
 class QCPGraph;
-class QCPItemText;
 
 namespace marginlab::widgets {
-
-class PlotInteraction;
 
 class AngleDistributionPlot : public PlotWidget {
   Q_OBJECT
@@ -48,7 +45,6 @@ class AngleDistributionPlot : public PlotWidget {
   double bandwidth(int group) const { return bandwidth_[group]; }
   // The spacing of the θ grid the densities are evaluated on, in degrees.
   static constexpr double kGridStep = 0.5;
-  QString emptyText() const { return empty_text_; }
   // Columns: series, theta (degrees), density (per degree), samples (of the group), bandwidth (degrees).
   DataTable shownData() const override;
 
@@ -76,7 +72,6 @@ class AngleDistributionPlot : public PlotWidget {
   std::array<double, 4> bandwidth_{};
   int unknown_quality_ = 0;
   double norm_threshold_ = 0;
-  QString empty_text_;
 
   QComboBox* difficulty_box_;
   QDoubleSpinBox* theta_spin_;
@@ -84,8 +79,6 @@ class AngleDistributionPlot : public PlotWidget {
   QSpinBox* percentile_spin_;
   QLabel* quality_label_;
   std::array<QCPGraph*, 4> graphs_{};
-  QCPItemText* empty_item_;
-  PlotInteraction* interaction_;
 };
 
 }  // namespace marginlab::widgets

@@ -27,10 +27,7 @@ ClassSizePlot::ClassSizePlot(QWidget* parent) : PlotWidget(tr("Images per class"
   summary_ = new QCPTextElement(p, QString(), QFont(font().family(), qRound(font().pointSizeF() * 0.95)));
   p->plotLayout()->addElement(0, 0, summary_);
   applyPlotStyle(p, palette());
-  empty_item_ = addEmptyStateText(p);
-  interaction_ = new PlotInteraction(p);
-  connect(interaction_, &PlotInteraction::autoRangeRequested, this, [this] { redrawNow(); });
-  empty_text_ = tr("Waiting for the first snapshot of the run");
+  setEmptyText(tr("Waiting for the first snapshot of the run"));
 }
 
 void ClassSizePlot::setSnapshot(const train::Snapshot& snapshot) {
@@ -54,11 +51,11 @@ void ClassSizePlot::setClassCounts(const std::vector<std::int64_t>& counts) {
   if (sizes.empty()) {
     min_ = max_ = 0;
     median_ = 0;
-    empty_text_ = counts.empty() ? tr("The data source reported no class sizes") : tr("Every class is empty");
+    setEmptyText(counts.empty() ? tr("The data source reported no class sizes") : tr("Every class is empty"));
     refresh();
     return;
   }
-  empty_text_.clear();
+  setEmptyText(QString());
   std::sort(sizes.begin(), sizes.end());
   min_ = sizes.front();
   max_ = sizes.back();
@@ -89,7 +86,7 @@ void ClassSizePlot::clear() {
   bins_.clear();
   classes_ = empty_classes_ = min_ = max_ = 0;
   median_ = 0;
-  empty_text_ = tr("Waiting for the first snapshot of the run");
+  setEmptyText(tr("Waiting for the first snapshot of the run"));
   refresh();
 }
 
@@ -121,9 +118,7 @@ DataTable ClassSizePlot::shownData() const {
 }
 
 void ClassSizePlot::redraw() {
-  QCustomPlot* p = plot();
   const QPalette pal = palette();
-  setEmptyText(empty_item_, empty_text_, pal);
   summary_->setText(summary());
   summary_->setTextColor(pal.color(QPalette::Text));
   summary_->setVisible(!bins_.empty());
@@ -146,10 +141,7 @@ void ClassSizePlot::redraw() {
   graph_->setPen(QPen(color, 1.6));
   graph_->setBrush(faded(color, 110));
   graph_->setData(keys, values, true);
-  if (interaction_->autoRange() && !bins_.empty()) {
-    p->xAxis->setRange(edges_.front() / 1.25, edges_.back() * 1.25);
-    p->yAxis->setRange(0, peak * 1.1);
-  }
+  if (!bins_.empty()) fitAxes({edges_.front() / 1.25, edges_.back() * 1.25}, {0, peak * 1.1});
 }
 
 }  // namespace marginlab::widgets

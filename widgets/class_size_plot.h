@@ -11,12 +11,9 @@
 #include "widgets/plot_widget.h"
 
 class QCPGraph;
-class QCPItemText;
 class QCPTextElement;
 
 namespace marginlab::widgets {
-
-class PlotInteraction;
 
 class ClassSizePlot : public PlotWidget {
   Q_OBJECT
@@ -33,7 +30,6 @@ class ClassSizePlot : public PlotWidget {
   // Columns: images_lo, images_hi (both inclusive), classes, classes per decade (the height drawn: classes divided
   // by the bin's width in decades, log10(edge_hi / edge_lo), with edge_hi = images_hi + 1).
   DataTable shownData() const override;
-  QString emptyText() const { return empty_text_; }
   // The line above the plot: classes, size range, median, imbalance ratio.
   QString summary() const;
   double imbalance() const { return max_ > 0 && min_ > 0 ? static_cast<double>(max_) / min_ : 0.0; }
@@ -50,11 +46,8 @@ class ClassSizePlot : public PlotWidget {
   std::int64_t classes_ = 0, empty_classes_ = 0, min_ = 0, max_ = 0;
   double median_ = 0;
   bool has_data_ = false;
-  QString empty_text_;
   QCPGraph* graph_;
   QCPTextElement* summary_;
-  QCPItemText* empty_item_;
-  PlotInteraction* interaction_;
 };
 
 }  // namespace marginlab::widgets

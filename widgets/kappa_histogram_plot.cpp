@@ -27,17 +27,14 @@ KappaHistogramPlot::KappaHistogramPlot(QWidget* parent) : PlotWidget(tr("Distrib
   median_label_->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
   median_label_->setPadding(QMargins(6, 2, 6, 2));
 
-  empty_item_ = addEmptyStateText(p);
-  interaction_ = new PlotInteraction(p);
-  connect(interaction_, &PlotInteraction::autoRangeRequested, this, [this] { redrawNow(); });
-  empty_text_ = kappaUnavailableText({});
+  setEmptyText(kappaUnavailableText({}));
 }
 
 void KappaHistogramPlot::setSnapshot(const train::Snapshot& snapshot) {
   kappa_.clear();
   omitted_ = 0;
-  empty_text_ = kappaUnavailableText(snapshot);
-  if (empty_text_.isEmpty()) {
+  QString empty = kappaUnavailableText(snapshot);
+  if (empty.isEmpty()) {
     const auto& k = snapshot.kappa;
     const std::vector<std::int64_t>& counts = k.count.empty() ? snapshot.class_count : k.count;
     kappa_.reserve(k.kappa.size());
@@ -49,8 +46,9 @@ void KappaHistogramPlot::setSnapshot(const train::Snapshot& snapshot) {
       }
       kappa_.push_back(k.kappa[c]);
     }
-    if (kappa_.empty()) empty_text_ = tr("No class has the two images κ needs");
+    if (kappa_.empty()) empty = tr("No class has the two images κ needs");
   }
+  setEmptyText(empty);
   bin();
   refresh();
 }
@@ -58,7 +56,7 @@ void KappaHistogramPlot::setSnapshot(const train::Snapshot& snapshot) {
 void KappaHistogramPlot::clear() {
   kappa_.clear();
   omitted_ = 0;
-  empty_text_ = kappaUnavailableText({});
+  setEmptyText(kappaUnavailableText({}));
   bin();
   refresh();
 }
@@ -79,7 +77,7 @@ void KappaHistogramPlot::bin() {
   lo_ = lo;
   width_ = (hi - lo) / kBins;
   counts_.assign(kBins, 0);
-  for (double k : kappa_) ++counts_[std::clamp(static_cast<int>((k - lo_) / width_), 0, kBins - 1)];
+  for (double k : kappa_) ++counts_[histogramBin(k, lo_, width_, kBins)];
 }
 
 DataTable KappaHistogramPlot::shownData() const {
@@ -97,7 +95,6 @@ void KappaHistogramPlot::redraw() {
   QCustomPlot* p = plot();
   const QPalette pal = palette();
   const QColor text = pal.color(QPalette::Text);
-  setEmptyText(empty_item_, empty_text_, pal);
 
   QVector<double> keys, values;
   int peak = 0;
@@ -123,10 +120,7 @@ void KappaHistogramPlot::redraw() {
     median_label_->setColor(text);
     median_label_->setBrush(QBrush(faded(pal.color(QPalette::Base), 220)));
   }
-  if (interaction_->autoRange() && has) {
-    p->xAxis->setRange(lo_ - width_, lo_ + (kBins + 1) * width_);
-    p->yAxis->setRange(0, peak * 1.12 + 0.5);
-  }
+  if (has) fitAxes({lo_ - width_, lo_ + (kBins + 1) * width_}, {0, peak * 1.12 + 0.5});
   if (has) {
     // The label sits at the top beside the line, on the side with more room.
     const QCPRange x = p->xAxis->range();

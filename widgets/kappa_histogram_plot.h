@@ -13,8 +13,6 @@ class QCPItemText;
 
 namespace marginlab::widgets {
 
-class PlotInteraction;
-
 class KappaHistogramPlot : public PlotWidget {
   Q_OBJECT
  public:
@@ -26,7 +24,6 @@ class KappaHistogramPlot : public PlotWidget {
 
   // Columns: series ("histogram" per bin, one "median" row), kappa_lo, kappa_hi, classes.
   DataTable shownData() const override;
-  QString emptyText() const { return empty_text_; }
   double median() const { return median_; }
   int omittedClasses() const { return omitted_; }
 
@@ -40,12 +37,9 @@ class KappaHistogramPlot : public PlotWidget {
   std::vector<int> counts_;    // per bin
   double lo_ = 0, width_ = 1, median_ = 0;
   int omitted_ = 0;
-  QString empty_text_;
   QCPBars* bars_;
   QCPItemStraightLine* median_line_;
   QCPItemText* median_label_;
-  QCPItemText* empty_item_;
-  PlotInteraction* interaction_;
 };
 
 }  // namespace marginlab::widgets

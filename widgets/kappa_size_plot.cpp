@@ -46,37 +46,24 @@ KappaSizePlot::KappaSizePlot(QWidget* parent) : PlotWidget(tr("Per-class κ̂ ag
   note_item_->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
   note_item_->setVisible(false);
 
-  empty_item_ = addEmptyStateText(p);
-
-  color_scale_ = new QCPColorScale(p);
-  p->plotLayout()->addElement(0, 1, color_scale_);
-  color_scale_->setType(QCPAxis::atRight);
-  color_scale_->setBarWidth(12);
+  color_scale_ = addColorScale(p, sequentialGradient(kLevels, palette()));
   color_scale_->setLabel(tr("margin m₀·ψ (rad)"));
-  color_scale_->setGradient(sequentialGradient(kLevels, palette()));
-  color_scale_->setRangeDrag(false);
-  color_scale_->setRangeZoom(false);
-  auto* margins = new QCPMarginGroup(p);
-  p->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
-  color_scale_->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+  setEmptyText(kappaUnavailableText({}));
+}
 
-  interaction_ = new PlotInteraction(p);
-  connect(interaction_, &PlotInteraction::clicked, this, [this](QPointF pixel) {
-    const qint64 id = classAtPixel(pixel);
-    if (id < 0) return;
-    setSelectedClass(id);
-    Q_EMIT classClicked(id);
-  });
-  connect(interaction_, &PlotInteraction::autoRangeRequested, this, [this] { redrawNow(); });
-  empty_text_ = kappaUnavailableText({});
+void KappaSizePlot::plotClicked(QPointF pixel) {
+  const qint64 id = classAtPixel(pixel);
+  if (id < 0) return;
+  setSelectedClass(id);
+  Q_EMIT classClicked(id);
 }
 
 void KappaSizePlot::setSnapshot(const train::Snapshot& snapshot) {
   points_.clear();
   omitted_ = 0;
-  empty_text_ = kappaUnavailableText(snapshot);
+  QString empty = kappaUnavailableText(snapshot);
   const auto& k = snapshot.kappa;
-  if (empty_text_.isEmpty()) {
+  if (empty.isEmpty()) {
     const std::vector<std::int64_t>& counts = k.count.empty() ? snapshot.class_count : k.count;
     const std::size_t classes = std::min({counts.size(), k.kappa.size(), k.margin.size()});
     points_.reserve(classes);
@@ -88,15 +75,16 @@ void KappaSizePlot::setSnapshot(const train::Snapshot& snapshot) {
       }
       points_.push_back({static_cast<qint64>(c), static_cast<double>(counts[c]), k.kappa[c], k.margin[c]});
     }
-    if (points_.empty()) empty_text_ = tr("No class has the two images κ̂ needs");
+    if (points_.empty()) empty = tr("No class has the two images κ̂ needs");
   }
+  setEmptyText(empty);
   refresh();
 }
 
 void KappaSizePlot::clear() {
   points_.clear();
   omitted_ = 0;
-  empty_text_ = kappaUnavailableText({});
+  setEmptyText(kappaUnavailableText({}));
   refresh();
 }
 
@@ -142,7 +130,6 @@ void KappaSizePlot::redraw() {
   QCustomPlot* p = plot();
   const QPalette pal = palette();
   const QColor text = pal.color(QPalette::Text);
-  setEmptyText(empty_item_, empty_text_, pal);
   styleColorScale(color_scale_, pal);
   // Without points the colour bar would only take room from the message: out of the layout it goes.
   QCPLayoutGrid* grid = p->plotLayout();
@@ -200,10 +187,9 @@ void KappaSizePlot::redraw() {
   if (selected) highlight_->setData({selected->n}, {selected->kappa});
   else highlight_->data()->clear();
 
-  if (interaction_->autoRange() && !points_.empty()) {
-    p->xAxis->setRange(n_lo / 1.3, n_hi * 1.3);
+  if (!points_.empty()) {
     const double pad = std::max(0.06 * (k_hi - k_lo), 1e-3 * std::max(1.0, std::abs(k_hi)));
-    p->yAxis->setRange(k_lo - pad, k_hi + pad);
+    fitAxes({n_lo / 1.3, n_hi * 1.3}, {k_lo - pad, k_hi + pad});
   }
 
   selection_label_->setVisible(selected != nullptr);

@@ -18,8 +18,6 @@ class QCPItemTracer;
 
 namespace marginlab::widgets {
 
-class PlotInteraction;
-
 class KappaSizePlot : public PlotWidget {
   Q_OBJECT
  public:
@@ -37,8 +35,6 @@ class KappaSizePlot : public PlotWidget {
 
   // Columns: class, n (images), kappa, margin (rad): one row per drawn point, in class order.
   DataTable shownData() const override;
-  // The text shown instead of data, or empty when data is drawn.
-  QString emptyText() const { return empty_text_; }
   // How many classes were left out because κ̂ is not estimable there (n_c < 2 or κ̂ not finite).
   int omittedClasses() const { return omitted_; }
   // The colour bar (its data range is the margin range of the drawn points).
@@ -49,6 +45,7 @@ class KappaSizePlot : public PlotWidget {
 
  protected:
   void redraw() override;
+  void plotClicked(QPointF pixel) override;
 
  private:
   struct Point {
@@ -59,17 +56,14 @@ class KappaSizePlot : public PlotWidget {
 
   static constexpr int kLevels = 12;  // colour steps: one graph per step
   std::vector<Point> points_;         // sorted by class id
-  QString empty_text_;
   int omitted_ = 0;
   qint64 selected_ = -1;
   QVector<QCPGraph*> level_graphs_;
   QCPGraph* highlight_ = nullptr;
   QCPItemTracer* selection_anchor_ = nullptr;
   QCPItemText* selection_label_ = nullptr;
-  QCPItemText* empty_item_ = nullptr;
   QCPItemText* note_item_ = nullptr;
   QCPColorScale* color_scale_ = nullptr;
-  PlotInteraction* interaction_ = nullptr;
 };
 
 }  // namespace marginlab::widgets

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "widgets/plot_style.h"
+#include "widgets/snapshot_plot_support.h"
 
 namespace marginlab::widgets {
 namespace {
@@ -13,31 +14,17 @@ namespace {
 constexpr double kHeadroom = 1.35;  // y range above the tallest stack: room for the legend
 constexpr double kLineTop = 1.05;   // the mean line ends a little above the tallest stack, below the legend
 
-QCPBars* makeBars(QCustomPlot* plot, const QColor& color) {
-  auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
-  bars->setWidthType(QCPBars::wtPlotCoords);
-  bars->setPen(QPen(color.darker(115), 1));
-  bars->setBrush(faded(color, 170));
-  bars->setStackingGap(0);
-  return bars;
-}
-
 }  // namespace
 
 MarginHistogramPlot::MarginHistogramPlot(QWidget* parent) : PlotWidget(tr("Applied margin histogram"), parent) {
   QCustomPlot* p = plot();
   p->yAxis->setLabel(tr("samples per bin"));
-  easyBars_ = makeBars(p, role::easy());
-  hardBars_ = makeBars(p, role::hard());
+  easyBars_ = addHistogramBars(p, role::easy());
+  hardBars_ = addHistogramBars(p, role::hard());
   hardBars_->moveAbove(easyBars_);
-  meanLine_ = p->addGraph();
-  meanLine_->setPen(QPen(seriesColor(0), 2));
+  meanLine_ = addLineGraph(p, seriesColor(0), 2);
   p->legend->setVisible(true);
   p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-  emptyText_ = new QCPItemText(p);
-  emptyText_->position->setType(QCPItemPosition::ptAxisRectRatio);
-  emptyText_->position->setCoords(0.5, 0.5);
-  emptyText_->setPositionAlignment(Qt::AlignCenter);
   applyPlotStyle(p, palette());
 }
 
@@ -94,7 +81,7 @@ MarginHistogramPlot::Model MarginHistogramPlot::model() const {
   md.easy.assign(md.bins, 0.0);
   md.hard.assign(md.bins, 0.0);
   auto count = [&](const std::vector<float>& values, std::vector<double>& counts) {
-    for (float v : values) counts[std::clamp(static_cast<int>((v - md.lo) / md.width), 0, md.bins - 1)] += 1;
+    for (float v : values) counts[histogramBin(v, md.lo, md.width, md.bins)] += 1;
   };
   count(easy_, md.easy);
   count(hard_, md.hard);
@@ -105,11 +92,7 @@ void MarginHistogramPlot::redraw() {
   QCustomPlot* p = plot();
   const Model md = model();
   const QColor text = palette().color(QPalette::Text);
-  emptyText_->setColor(text);
-  emptyText_->setText(md.empty);
-  emptyText_->setVisible(!md.empty.isEmpty());
-  p->xAxis->setTickLabels(md.empty.isEmpty());
-  p->yAxis->setTickLabels(md.empty.isEmpty());
+  setEmptyText(md.empty);
   // The mean dashed in the text colour: distinct from the bars (also on top of a single bar) in both palettes.
   QPen meanPen(faded(text, 220), 2);
   meanPen.setStyle(Qt::DashLine);
@@ -120,8 +103,7 @@ void MarginHistogramPlot::redraw() {
   meanLine_->data()->clear();
   p->legend->setVisible(md.empty.isEmpty());
   if (!md.empty.isEmpty()) {
-    p->xAxis->setRange(0, 1);
-    p->yAxis->setRange(0, 1);
+    fitAxes({0, 1}, {0, 1});
     return;
   }
   QVector<double> keys, easy, hard;
@@ -141,8 +123,7 @@ void MarginHistogramPlot::redraw() {
   meanLine_->setData(QVector<double>{md.mean, md.mean}, QVector<double>{0, std::max(1.0, tallest) * kLineTop}, true);
   meanLine_->setName(unit_.isEmpty() ? tr("mean = %1").arg(md.mean, 0, 'g', 4)
                                      : tr("mean = %1 %2").arg(md.mean, 0, 'g', 4).arg(unit_));
-  p->xAxis->setRange(md.xLo, md.xHi);
-  p->yAxis->setRange(0, top);
+  fitAxes({md.xLo, md.xHi}, {0, top});
 }
 
 DataTable MarginHistogramPlot::shownData() const {

@@ -10,7 +10,6 @@
 
 class QCPBars;
 class QCPGraph;
-class QCPItemText;
 
 namespace marginlab::widgets {
 
@@ -48,7 +47,6 @@ class MarginHistogramPlot : public PlotWidget {
   QCPBars* easyBars_;
   QCPBars* hardBars_;
   QCPGraph* meanLine_;
-  QCPItemText* emptyText_;
 };
 
 }  // namespace marginlab::widgets

@@ -10,14 +10,6 @@
 namespace marginlab::widgets {
 namespace {
 
-QCPGraph* makeScatter(QCustomPlot* plot, const QColor& color) {
-  auto* graph = plot->addGraph();
-  graph->setLineStyle(QCPGraph::lsNone);
-  graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, faded(color, 150), faded(color, 110), 4));
-  graph->setPen(QPen(color));
-  return graph;
-}
-
 // [lo, hi] padded by 6% of the span; a (near) constant range gets ±10% of the value (at least ±0.05) around it.
 QCPRange padded(double lo, double hi, double minHalfWidth) {
   const double span = hi - lo;
@@ -34,14 +26,10 @@ MarginNormPlot::MarginNormPlot(QWidget* parent) : PlotWidget(tr("Applied margin 
   QCustomPlot* p = plot();
   p->xAxis->setLabel(tr("feature norm ‖z‖"));
   p->yAxis->setLabel(tr("margin"));
-  easyGraph_ = makeScatter(p, role::easy());
-  hardGraph_ = makeScatter(p, role::hard());
+  easyGraph_ = addScatterGraph(p, role::easy());
+  hardGraph_ = addScatterGraph(p, role::hard());
   p->legend->setVisible(true);
   p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-  emptyText_ = new QCPItemText(p);
-  emptyText_->position->setType(QCPItemPosition::ptAxisRectRatio);
-  emptyText_->position->setCoords(0.5, 0.5);
-  emptyText_->setPositionAlignment(Qt::AlignCenter);
   applyPlotStyle(p, palette());
 }
 
@@ -60,7 +48,7 @@ void MarginNormPlot::setSnapshot(const train::Snapshot& snapshot) {
   refresh();
 }
 
-QString MarginNormPlot::emptyText() const {
+QString MarginNormPlot::emptyReason() const {
   if (!hasSnapshot_) return tr("No samples yet: waiting for the first report");
   if (easy_.empty() && hard_.empty()) return tr("No labelled samples with a margin in this report");
   return {};
@@ -68,12 +56,8 @@ QString MarginNormPlot::emptyText() const {
 
 void MarginNormPlot::redraw() {
   QCustomPlot* p = plot();
-  const QString empty = emptyText();
-  emptyText_->setColor(palette().color(QPalette::Text));
-  emptyText_->setText(empty);
-  emptyText_->setVisible(!empty.isEmpty());
-  p->xAxis->setTickLabels(empty.isEmpty());
-  p->yAxis->setTickLabels(empty.isEmpty());
+  const QString empty = emptyReason();
+  setEmptyText(empty);
   p->yAxis->setLabel(unit_.isEmpty() ? tr("margin") : tr("margin (%1)").arg(unit_));
 
   double xLo = std::numeric_limits<double>::infinity(), xHi = -xLo, yLo = xLo, yHi = -xLo;
@@ -97,21 +81,19 @@ void MarginNormPlot::redraw() {
   hardGraph_->setName(tr("hard (%1)").arg(hard_.size()));
   p->legend->setVisible(empty.isEmpty());
   if (!empty.isEmpty()) {
-    p->xAxis->setRange(0, 1);
-    p->yAxis->setRange(0, 1);
+    fitAxes({0, 1}, {0, 1});
     return;
   }
-  p->xAxis->setRange(padded(xLo, xHi, 1.0));
   // The top fifth stays free for the legend.
   const QCPRange y = padded(yLo, yHi, 0.05);
-  p->yAxis->setRange(y.lower, y.upper + 0.2 * y.size());
+  fitAxes(padded(xLo, xHi, 1.0), {y.lower, y.upper + 0.2 * y.size()});
 }
 
 DataTable MarginNormPlot::shownData() const {
   DataTable table{{QStringLiteral("series"), QStringLiteral("norm"),
                    unit_.isEmpty() ? QStringLiteral("margin") : QStringLiteral("margin (%1)").arg(unit_)},
                   {}};
-  if (!emptyText().isEmpty()) return table;
+  if (!emptyReason().isEmpty()) return table;
   for (const auto& [series, points] : {std::pair{tr("easy"), &easy_}, std::pair{tr("hard"), &hard_}}) {
     for (const Point& pt : *points)
       table.rows.push_back({series, static_cast<double>(pt.norm), static_cast<double>(pt.margin)});

@@ -10,7 +10,6 @@
 #include "widgets/plot_widget.h"
 
 class QCPGraph;
-class QCPItemText;
 
 namespace marginlab::widgets {
 
@@ -34,7 +33,7 @@ class MarginNormPlot : public PlotWidget {
     float norm;
     float margin;
   };
-  QString emptyText() const;
+  QString emptyReason() const;
 
   bool hasSnapshot_ = false;
   QString unit_;
@@ -42,7 +41,6 @@ class MarginNormPlot : public PlotWidget {
 
   QCPGraph* easyGraph_;
   QCPGraph* hardGraph_;
-  QCPItemText* emptyText_;
 };
 
 }  // namespace marginlab::widgets

@@ -10,14 +10,6 @@
 namespace marginlab::widgets {
 namespace {
 
-QCPGraph* makeGraph(QCustomPlot* plot, const QColor& color, double width, Qt::PenStyle style = Qt::SolidLine) {
-  auto* graph = plot->addGraph();
-  QPen pen(color, width);
-  pen.setStyle(style);
-  graph->setPen(pen);
-  return graph;
-}
-
 double finiteOrNan(double v) { return std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN(); }
 
 }  // namespace
@@ -29,18 +21,18 @@ NormBandsPlot::NormBandsPlot(QWidget* parent) : PlotWidget(tr("Feature norm dist
   const QColor band = seriesColor(0);
   const QColor ema = seriesColor(1);
   // Bands: the upper bound graph fills down to the lower one; bound lines are faint, only the fills are named.
-  p05_ = makeGraph(p, faded(band, 90), 1);
-  p95_ = makeGraph(p, faded(band, 90), 1);
+  p05_ = addLineGraph(p, faded(band, 90), 1);
+  p95_ = addLineGraph(p, faded(band, 90), 1);
   p95_->setBrush(faded(band, 45));
   p95_->setChannelFillGraph(p05_);
-  p25_ = makeGraph(p, faded(band, 140), 1);
-  p75_ = makeGraph(p, faded(band, 140), 1);
+  p25_ = addLineGraph(p, faded(band, 140), 1);
+  p75_ = addLineGraph(p, faded(band, 140), 1);
   p75_->setBrush(faded(band, 110));
   p75_->setChannelFillGraph(p25_);
-  median_ = makeGraph(p, band.darker(120), 2);
-  emaMean_ = makeGraph(p, ema, 2);
-  emaLower_ = makeGraph(p, ema, 1.5, Qt::DashLine);
-  emaUpper_ = makeGraph(p, ema, 1.5, Qt::DashLine);
+  median_ = addLineGraph(p, band.darker(120), 2);
+  emaMean_ = addLineGraph(p, ema, 2);
+  emaLower_ = addLineGraph(p, ema, 1.5, Qt::DashLine);
+  emaUpper_ = addLineGraph(p, ema, 1.5, Qt::DashLine);
   p95_->setName(tr("5th–95th percentile"));
   p75_->setName(tr("25th–75th percentile"));
   median_->setName(tr("median"));
@@ -50,11 +42,6 @@ NormBandsPlot::NormBandsPlot(QWidget* parent) : PlotWidget(tr("Feature norm dist
   for (QCPGraph* graph : {p95_, p75_, median_}) graph->addToLegend();
   p->legend->setVisible(true);
   p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-
-  emptyText_ = new QCPItemText(p);
-  emptyText_->position->setType(QCPItemPosition::ptAxisRectRatio);
-  emptyText_->position->setCoords(0.5, 0.5);
-  emptyText_->setPositionAlignment(Qt::AlignCenter);
   applyPlotStyle(p, palette());
 }
 
@@ -82,11 +69,7 @@ void NormBandsPlot::redraw() {
   if (!hasSnapshot_) empty = tr("No feature norms yet: waiting for the first report");
   else if (bands_.empty()) empty = tr("No norm history in this report");
   const QColor text = palette().color(QPalette::Text);
-  emptyText_->setColor(text);
-  emptyText_->setText(empty);
-  emptyText_->setVisible(!empty.isEmpty());
-  p->xAxis->setTickLabels(empty.isEmpty());
-  p->yAxis->setTickLabels(empty.isEmpty());
+  setEmptyText(empty);
   // The median in the text colour: it stands out from the blue bands in light and dark palettes alike.
   median_->setPen(QPen(faded(text, 220), 2));
 
@@ -124,8 +107,7 @@ void NormBandsPlot::redraw() {
   }
   p->legend->setVisible(empty.isEmpty());
   if (!empty.isEmpty()) {
-    p->xAxis->setRange(0, 1);
-    p->yAxis->setRange(0, 1);
+    fitAxes({0, 1}, {0, 1});
     return;
   }
 
@@ -141,10 +123,9 @@ void NormBandsPlot::redraw() {
   // Norms are non-negative: start at 0 when the data come near it, and leave the top 25% for the legend.
   const double span = std::max(yHi - yLo, 1e-3 * std::max(1.0, std::abs(yHi)));
   const double bottom = yLo - 0.05 * span < 0.25 * span ? 0.0 : yLo - 0.05 * span;
-  p->yAxis->setRange(bottom, yHi + 0.3 * (yHi - bottom + span * 0.05));
   const double x0 = step.front(), x1 = step.back();
   const double xPad = x1 > x0 ? 0.01 * (x1 - x0) : 1.0;
-  p->xAxis->setRange(x0 - xPad, x1 + xPad);
+  fitAxes({x0 - xPad, x1 + xPad}, {bottom, yHi + 0.3 * (yHi - bottom + span * 0.05)});
 }
 
 DataTable NormBandsPlot::shownData() const {

@@ -10,7 +10,6 @@
 #include "widgets/plot_widget.h"
 
 class QCPGraph;
-class QCPItemText;
 
 namespace marginlab::widgets {
 
@@ -43,7 +42,6 @@ class NormBandsPlot : public PlotWidget {
   QCPGraph* emaMean_;
   QCPGraph* emaLower_;
   QCPGraph* emaUpper_;
-  QCPItemText* emptyText_;
 };
 
 }  // namespace marginlab::widgets

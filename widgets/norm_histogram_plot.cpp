@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "widgets/plot_style.h"
+#include "widgets/snapshot_plot_support.h"
 
 namespace marginlab::widgets {
 namespace {
@@ -22,23 +23,6 @@ constexpr std::size_t kMaxSamples = 65536;
 constexpr std::size_t kMaxBins = 512;
 constexpr double kHeadroom = 1.4;  // y range above the tallest bar: room for the legend in the top-right corner
 constexpr double kLineTop = 1.05;  // the EMA lines end a little above the tallest bar, below the legend
-
-QCPBars* makeBars(QCustomPlot* plot, const QColor& color) {
-  auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
-  bars->setWidthType(QCPBars::wtPlotCoords);
-  bars->setPen(QPen(color.darker(115), 1));
-  bars->setBrush(faded(color, 170));
-  bars->setStackingGap(0);
-  return bars;
-}
-
-QCPGraph* makeLine(QCustomPlot* plot, const QColor& color, Qt::PenStyle style) {
-  auto* graph = plot->addGraph();
-  QPen pen(color, 2);
-  pen.setStyle(style);
-  graph->setPen(pen);
-  return graph;
-}
 
 }  // namespace
 
@@ -68,24 +52,19 @@ NormHistogramPlot::NormHistogramPlot(QWidget* parent)
   QCustomPlot* p = plot();
   p->xAxis->setLabel(tr("feature norm ‖z‖"));
   p->yAxis->setLabel(tr("samples per bin"));
-  bars_ = {makeBars(p, seriesColor(0)), makeBars(p, role::lowQuality()), makeBars(p, role::highQuality()),
-           makeBars(p, role::marker())};
+  bars_ = {addHistogramBars(p, seriesColor(0)), addHistogramBars(p, role::lowQuality()),
+           addHistogramBars(p, role::highQuality()), addHistogramBars(p, role::marker())};
   bars_[0]->setName(tr("all samples"));
   bars_[1]->setName(tr("low quality"));
   bars_[2]->setName(tr("high quality"));
   bars_[3]->setName(tr("quality unknown"));
   bars_[2]->moveAbove(bars_[1]);
   bars_[3]->moveAbove(bars_[2]);
-  meanLine_ = makeLine(p, seriesColor(1), Qt::SolidLine);
-  lowerLine_ = makeLine(p, seriesColor(1), Qt::DashLine);
-  upperLine_ = makeLine(p, seriesColor(1), Qt::DashLine);
+  meanLine_ = addLineGraph(p, seriesColor(1), 2);
+  lowerLine_ = addLineGraph(p, seriesColor(1), 2, Qt::DashLine);
+  upperLine_ = addLineGraph(p, seriesColor(1), 2, Qt::DashLine);
   p->legend->setVisible(true);
   p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-
-  emptyText_ = new QCPItemText(p);
-  emptyText_->position->setType(QCPItemPosition::ptAxisRectRatio);
-  emptyText_->position->setCoords(0.5, 0.5);
-  emptyText_->setPositionAlignment(Qt::AlignCenter);
   applyPlotStyle(p, palette());
   updateControls();
 }
@@ -164,7 +143,7 @@ NormHistogramPlot::Model NormHistogramPlot::model() const {
     Series high{tr("high quality, q ≥ %1").arg(t, 0, 'f', 2), std::vector<double>(m.bins, 0.0)};
     Series unknown{tr("quality unknown"), std::vector<double>(m.bins, 0.0)};
     for (std::size_t i = 0; i < norm_.size(); ++i) {
-      const int bin = std::clamp(static_cast<int>(std::floor((norm_[i] - m.lo) / m.width)), 0, m.bins - 1);
+      const int bin = histogramBin(norm_[i], m.lo, m.width, m.bins);
       const float q = quality_[i];
       (!std::isfinite(q) ? unknown : q < t ? low : high).counts[bin] += 1;
     }
@@ -182,11 +161,7 @@ NormHistogramPlot::Model NormHistogramPlot::model() const {
 void NormHistogramPlot::redraw() {
   const Model m = model();
   QCustomPlot* p = plot();
-  emptyText_->setColor(palette().color(QPalette::Text));
-  emptyText_->setText(m.empty);
-  emptyText_->setVisible(!m.empty.isEmpty());
-  p->xAxis->setTickLabels(m.empty.isEmpty());
-  p->yAxis->setTickLabels(m.empty.isEmpty());
+  setEmptyText(m.empty);
   for (QCPBars* bars : bars_) {
     bars->data()->clear();
     bars->setVisible(false);
@@ -199,8 +174,7 @@ void NormHistogramPlot::redraw() {
   }
   if (!m.empty.isEmpty()) {
     p->legend->setVisible(false);
-    p->xAxis->setRange(0, 1);
-    p->yAxis->setRange(0, 1);
+    fitAxes({0, 1}, {0, 1});
     return;
   }
 
@@ -248,10 +222,9 @@ void NormHistogramPlot::redraw() {
       vertical(upperLine_, m.mean + m.std, QString());
     }
   }
-  const double pad = 0.03 * std::max(xHi - xLo, 1e-6);
-  p->xAxis->setRange(xLo - pad, xHi + pad);
-  p->yAxis->setRange(0, top);
   p->legend->setVisible(true);
+  const double pad = 0.03 * std::max(xHi - xLo, 1e-6);
+  fitAxes({xLo - pad, xHi + pad}, {0, top});
 }
 
 DataTable NormHistogramPlot::shownData() const {

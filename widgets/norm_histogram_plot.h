@@ -15,7 +15,6 @@ class QCheckBox;
 class QDoubleSpinBox;
 class QCPBars;
 class QCPGraph;
-class QCPItemText;
 
 namespace marginlab::widgets {
 
@@ -75,7 +74,6 @@ class NormHistogramPlot : public PlotWidget {
   QCPGraph* meanLine_;
   QCPGraph* lowerLine_;
   QCPGraph* upperLine_;
-  QCPItemText* emptyText_;
 };
 
 }  // namespace marginlab::widgets

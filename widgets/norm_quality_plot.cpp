@@ -8,33 +8,18 @@
 #include "widgets/plot_style.h"
 
 namespace marginlab::widgets {
-namespace {
-
-QCPGraph* makeScatter(QCustomPlot* plot, const QColor& color) {
-  auto* graph = plot->addGraph();
-  graph->setLineStyle(QCPGraph::lsNone);
-  graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, faded(color, 150), faded(color, 110), 4));
-  graph->setPen(QPen(color));
-  return graph;
-}
-
-}  // namespace
 
 NormQualityPlot::NormQualityPlot(QWidget* parent) : PlotWidget(tr("Feature norm vs true quality"), parent) {
   QCustomPlot* p = plot();
   p->xAxis->setLabel(tr("true image quality q"));
   p->yAxis->setLabel(tr("feature norm ‖z‖"));
-  easyGraph_ = makeScatter(p, role::easy());
-  hardGraph_ = makeScatter(p, role::hard());
+  easyGraph_ = addScatterGraph(p, role::easy());
+  hardGraph_ = addScatterGraph(p, role::hard());
   trendGraph_ = p->addGraph();
   trendGraph_->setName(tr("median norm per quality bin"));
   p->legend->setVisible(true);
   p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
 
-  emptyText_ = new QCPItemText(p);
-  emptyText_->position->setType(QCPItemPosition::ptAxisRectRatio);
-  emptyText_->position->setCoords(0.5, 0.5);
-  emptyText_->setPositionAlignment(Qt::AlignCenter);
   summary_ = new QCPItemText(p);
   summary_->position->setType(QCPItemPosition::ptAxisRectRatio);
   summary_->position->setCoords(0.98, 0.03);
@@ -62,7 +47,7 @@ void NormQualityPlot::setSnapshot(const train::Snapshot& snapshot) {
   refresh();
 }
 
-QString NormQualityPlot::emptyText() const {
+QString NormQualityPlot::emptyReason() const {
   if (!hasSnapshot_) return tr("No samples yet: waiting for the first report");
   if (qualityCount_ == 0) return tr("True quality is known only for SynthFace data");
   if (easy_.empty() && hard_.empty()) return tr("No labelled samples with a known quality in this report");
@@ -70,7 +55,7 @@ QString NormQualityPlot::emptyText() const {
 }
 
 QString NormQualityPlot::summaryText() const {
-  if (!emptyText().isEmpty()) return {};
+  if (!emptyReason().isEmpty()) return {};
   const QString rho = std::isfinite(spearman_) ? tr("Spearman ρ = %1").arg(spearman_, 0, 'f', 2)
                                                : tr("Spearman ρ: not available");
   return tr("%1, %n samples", nullptr, static_cast<int>(qualityCount_)).arg(rho);
@@ -99,13 +84,9 @@ std::vector<NormQualityPlot::Point> NormQualityPlot::trend() const {
 
 void NormQualityPlot::redraw() {
   QCustomPlot* p = plot();
-  const QString empty = emptyText();
+  const QString empty = emptyReason();
   const QColor text = palette().color(QPalette::Text);
-  emptyText_->setColor(text);
-  emptyText_->setText(empty);
-  emptyText_->setVisible(!empty.isEmpty());
-  p->xAxis->setTickLabels(empty.isEmpty());
-  p->yAxis->setTickLabels(empty.isEmpty());
+  setEmptyText(empty);
   // The trend in the text colour: it stands out from the green and orange dots in light and dark palettes.
   trendGraph_->setPen(QPen(text, 2.5));
   trendGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, text, palette().color(QPalette::Base), 7));
@@ -133,19 +114,19 @@ void NormQualityPlot::redraw() {
   easyGraph_->setName(tr("easy (%1)").arg(easy_.size()));
   hardGraph_->setName(tr("hard (%1)").arg(hard_.size()));
   p->legend->setVisible(empty.isEmpty());
-  p->xAxis->setRange(-0.02, 1.02);  // quality lives in [0, 1]
+  const QCPRange quality(-0.02, 1.02);  // quality lives in [0, 1]
   if (!std::isfinite(yLo)) {
-    p->yAxis->setRange(0, 1);
+    fitAxes(quality, {0, 1});
     return;
   }
   // The top quarter stays free for the legend (top left) and the ρ label (top right).
   const double span = std::max(yHi - yLo, 1e-3);
-  p->yAxis->setRange(yLo - 0.05 * span, yHi + 0.4 * span);
+  fitAxes(quality, {yLo - 0.05 * span, yHi + 0.4 * span});
 }
 
 DataTable NormQualityPlot::shownData() const {
   DataTable table{{QStringLiteral("series"), QStringLiteral("quality"), QStringLiteral("norm")}, {}};
-  if (!emptyText().isEmpty()) return table;
+  if (!emptyReason().isEmpty()) return table;
   auto add = [&](const QString& series, const std::vector<Point>& points) {
     for (const Point& pt : points)
       table.rows.push_back({series, pt.quality, pt.norm});

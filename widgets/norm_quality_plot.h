@@ -41,7 +41,7 @@ class NormQualityPlot : public PlotWidget {
     double quality;
     double norm;
   };
-  QString emptyText() const;
+  QString emptyReason() const;
   std::vector<Point> trend() const;
 
   bool hasSnapshot_ = false;
@@ -52,7 +52,6 @@ class NormQualityPlot : public PlotWidget {
   QCPGraph* easyGraph_;
   QCPGraph* hardGraph_;
   QCPGraph* trendGraph_;
-  QCPItemText* emptyText_;
   QCPItemText* summary_;
 };
 

@@ -60,4 +60,30 @@ QColor faded(QColor color, int alpha) {
   return color;
 }
 
+QCPGraph* addLineGraph(QCustomPlot* plot, const QColor& color, double width, Qt::PenStyle style) {
+  auto* graph = plot->addGraph();
+  QPen pen(color, width);
+  pen.setStyle(style);
+  graph->setPen(pen);
+  return graph;
+}
+
+QCPGraph* addScatterGraph(QCustomPlot* plot, const QColor& color, double size, int outlineAlpha, int fillAlpha) {
+  auto* graph = plot->addGraph();
+  graph->setLineStyle(QCPGraph::lsNone);
+  graph->setScatterStyle(
+      QCPScatterStyle(QCPScatterStyle::ssDisc, faded(color, outlineAlpha), faded(color, fillAlpha), size));
+  graph->setPen(QPen(color));
+  return graph;
+}
+
+QCPBars* addHistogramBars(QCustomPlot* plot, const QColor& color) {
+  auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
+  bars->setWidthType(QCPBars::wtPlotCoords);
+  bars->setPen(QPen(color.darker(115), 1));
+  bars->setBrush(faded(color, 170));
+  bars->setStackingGap(0);
+  return bars;
+}
+
 }  // namespace marginlab::widgets

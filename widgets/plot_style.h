@@ -6,6 +6,8 @@
 
 class QCustomPlot;
 class QCPAxis;
+class QCPBars;
+class QCPGraph;
 
 namespace marginlab::widgets {
 
@@ -26,5 +28,14 @@ QColor marker();  // vertical lines for applied parameter changes
 
 // `color` with the given alpha (0–255), e.g. for a raw line drawn faint under its smoothed version.
 QColor faded(QColor color, int alpha);
+
+// Series every plot draws the same way, added to the plot's default axes:
+// a line of the given width and style;
+QCPGraph* addLineGraph(QCustomPlot* plot, const QColor& color, double width, Qt::PenStyle style = Qt::SolidLine);
+// dots without a line (discs of `size` pixels, outline and fill `color` at the given alphas);
+QCPGraph* addScatterGraph(QCustomPlot* plot, const QColor& color, double size = 4, int outlineAlpha = 150,
+                          int fillAlpha = 110);
+// histogram bars (width in plot coordinates, no gap when stacked).
+QCPBars* addHistogramBars(QCustomPlot* plot, const QColor& color);
 
 }  // namespace marginlab::widgets

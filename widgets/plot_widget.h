@@ -2,7 +2,10 @@
 // The base of every plot in the workbench: one QCustomPlot, a title, the table of exactly the data it draws (the CSV
 // export writes it), and drawing only when it can be seen. Data setters store the numbers and call refresh(); a
 // hidden plot just remembers it is stale and draws once when it is shown, so a busy training run costs nothing for
-// the tabs nobody looks at.
+// the tabs nobody looks at. The base also owns what every plot shares: the centred empty-state message and the
+// user's zoom (a drag or a wheel turn holds the view while data streams in; a double click follows the data again).
+#include <QPointF>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <QVariant>
@@ -11,6 +14,8 @@
 #include <vector>
 
 class QCustomPlot;
+class QCPItemText;
+class QCPRange;
 class QVBoxLayout;
 
 namespace marginlab::widgets {
@@ -33,6 +38,11 @@ class PlotWidget : public QWidget {
   virtual DataTable shownData() const = 0;
   // Draws now (also when hidden): exports and tests call it to get the current picture.
   void redrawNow();
+  // The message shown instead of data (why there is nothing to draw), or an empty string when data is drawn.
+  QString emptyText() const { return empty_text_; }
+  // True until the user drags or wheel-zooms the plot; then redraw() leaves the axis ranges alone, so a chosen view
+  // stays while new data arrives, until a double click hands the ranges back to the data (and redraws).
+  bool followsData() const { return follows_data_; }
 
  protected:
   // Subclasses put their stored numbers into the QCustomPlot here and leave the replot to the caller.
@@ -43,6 +53,16 @@ class PlotWidget : public QWidget {
   void setTitle(const QString& title) { title_ = title; }
   // Controls above the plot (smoothing sliders, mode boxes) go into this layout.
   QVBoxLayout* layout() const { return layout_; }
+  // Shows `text` centred in the axis rect, in the palette's text colour, with the x and y tick labels hidden (there
+  // is nothing to read off them); an empty string hides it and brings the tick labels back. The item is made on
+  // first use and made again if the plot's items were cleared.
+  void setEmptyText(const QString& text);
+  // The axis ranges that show the data: set while followsData(), else the user's view stays.
+  void fitAxes(const QCPRange& x, const QCPRange& y);
+  // Back to following the data (no redraw: the caller refreshes), e.g. when what the axes mean changes.
+  void resumeFollowingData() { follows_data_ = true; }
+  // A left click on the plot (press and release within a few pixels, not a drag), in the plot's pixels.
+  virtual void plotClicked(QPointF pixel) { Q_UNUSED(pixel); }
 
   void showEvent(QShowEvent* event) override;
   void changeEvent(QEvent* event) override;
@@ -52,6 +72,11 @@ class PlotWidget : public QWidget {
   QVBoxLayout* layout_;
   QCustomPlot* plot_;
   bool stale_ = true;
+  QString empty_text_;
+  QPointer<QCPItemText> empty_item_;
+  bool follows_data_ = true;
+  bool pressed_ = false;
+  QPointF press_pixel_;
 };
 
 }  // namespace marginlab::widgets

@@ -53,7 +53,6 @@ RocPlot::RocPlot(QWidget* parent) : PlotWidget(tr("ROC"), parent) {
   // Curves rise from the lower left to the upper right: the lower right stays free.
   custom->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignRight | Qt::AlignBottom);
   applyPlotStyle(custom, palette());
-  connect(custom, &QCustomPlot::mouseDoubleClick, this, [this] { redrawNow(); });
 }
 
 void RocPlot::setEvaluations(const std::vector<train::Evaluation>& evaluations) {
@@ -66,6 +65,7 @@ void RocPlot::clear() {
   evaluations_.clear();
   current_set_.clear();
   updateSetBox();
+  resumeFollowingData();
   refresh();
 }
 
@@ -73,6 +73,7 @@ void RocPlot::setCurrentSet(const QString& set) {
   if (set == current_set_ || set_box_->findText(set) < 0) return;
   current_set_ = set;
   updateSetBox();
+  resumeFollowingData();  // another set's curves: the view chosen for the last one may not show them
   refresh();
 }
 
@@ -130,7 +131,6 @@ std::vector<RocPlot::Curve> RocPlot::curves() const {
 void RocPlot::redraw() {
   QCustomPlot* custom = plot();
   custom->clearPlottables();
-  custom->clearItems();
   custom->legend->setVisible(false);
   const QColor text = palette().color(QPalette::Text);
   const train::Evaluation* evaluation = current();
@@ -141,24 +141,12 @@ void RocPlot::redraw() {
   subtitle_->setText(basis);
   subtitle_->setVisible(!basis.isEmpty());
 
-  auto centredText = [&](const QString& message) {
-    auto* item = new QCPItemText(custom);
-    item->position->setType(QCPItemPosition::ptAxisRectRatio);
-    item->position->setCoords(0.5, 0.5);
-    item->setPositionAlignment(Qt::AlignCenter);
-    item->setTextAlignment(Qt::AlignCenter);
-    item->setColor(faded(text, 200));
-    item->setText(message);
-    custom->xAxis->setRange(1e-4, 1);
-    custom->yAxis->setRange(0, 1.02);
-  };
-  if (!evaluation) {
-    centredText(tr("No validation results yet"));
-    return;
-  }
   const auto all = curves();
+  if (!evaluation) setEmptyText(tr("No validation results yet"));
+  else if (all.empty()) setEmptyText(tr("No ROC for %1:\nit needs both genuine and impostor pairs").arg(current_set_));
+  else setEmptyText(QString());
   if (all.empty()) {
-    centredText(tr("No ROC for %1:\nit needs both genuine and impostor pairs").arg(current_set_));
+    fitAxes({1e-4, 1}, {0, 1.02});
     return;
   }
 
@@ -187,10 +175,9 @@ void RocPlot::redraw() {
       if (curve.far[i] >= far_lo) tar_lo = std::min(tar_lo, curve.tar[i]);
   }
   custom->legend->setVisible(true);
-  custom->xAxis->setRange(far_lo, 1.05);
   // TAR from a little below the lowest drawn point, in steps of 0.05, so good models are not squeezed to the top.
   const double y_lo = std::max(0.0, std::floor((tar_lo - 0.02) * 20.0) / 20.0);
-  custom->yAxis->setRange(y_lo, 1.0 + 0.02 * (1.0 - y_lo));
+  fitAxes({far_lo, 1.05}, {y_lo, 1.0 + 0.02 * (1.0 - y_lo)});
 }
 
 DataTable RocPlot::shownData() const {

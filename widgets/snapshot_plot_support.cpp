@@ -2,6 +2,7 @@
 
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/train/telemetry.h"
@@ -48,27 +49,6 @@ class LogTicker125 : public QCPAxisTicker {
 
 QSharedPointer<QCPAxisTicker> logTicker125() { return QSharedPointer<QCPAxisTicker>(new LogTicker125); }
 
-QCPItemText* addEmptyStateText(QCustomPlot* plot) {
-  auto* item = new QCPItemText(plot);
-  item->setClipToAxisRect(false);
-  item->position->setType(QCPItemPosition::ptAxisRectRatio);
-  item->position->setCoords(0.5, 0.5);
-  item->setPositionAlignment(Qt::AlignCenter);
-  item->setTextAlignment(Qt::AlignCenter);
-  QFont font = item->font();
-  font.setPointSizeF(font.pointSizeF() * 1.1);
-  item->setFont(font);
-  item->setPadding(QMargins(8, 6, 8, 6));
-  item->setVisible(false);
-  return item;
-}
-
-void setEmptyText(QCPItemText* item, const QString& text, const QPalette& palette) {
-  item->setText(text);
-  item->setColor(palette.color(QPalette::Text));
-  item->setVisible(!text.isEmpty());
-}
-
 QCPColorGradient sequentialGradient(int levels, const QPalette& palette) {
   QCPColorGradient gradient;
   gradient.clearColorStops();
@@ -102,34 +82,30 @@ void styleColorScale(QCPColorScale* scale, const QPalette& palette) {
   axis->setLabelColor(text);
 }
 
+QCPColorScale* addColorScale(QCustomPlot* plot, const QCPColorGradient& gradient) {
+  auto* scale = new QCPColorScale(plot);
+  plot->plotLayout()->addElement(0, 1, scale);
+  scale->setType(QCPAxis::atRight);
+  scale->setBarWidth(12);
+  scale->setGradient(gradient);
+  scale->setRangeDrag(false);
+  scale->setRangeZoom(false);
+  auto* margins = new QCPMarginGroup(plot);
+  plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+  scale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+  return scale;
+}
+
+int histogramBin(double value, double lo, double width, int bins) {
+  return std::clamp(static_cast<int>(std::floor((value - lo) / width)), 0, bins - 1);
+}
+
 QString kappaUnavailableText(const train::Snapshot& snapshot) {
   if (!snapshot.kappa.kappa.empty()) return {};
   if (snapshot.head_kind == "kappaface" && snapshot.kappa.refreshes == 0)
     return QObject::tr("No κ yet: KappaFace computes it at the first refresh");
   if (snapshot.head_kind.empty()) return QObject::tr("Waiting for the first snapshot of the run");
   return QObject::tr("Per-class κ is KappaFace's: this run trains %1").arg(QString::fromStdString(snapshot.head_kind));
-}
-
-PlotInteraction::PlotInteraction(QCustomPlot* plot) : QObject(plot) {
-  connect(plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
-    pressed_ = event->button() == Qt::LeftButton;
-    press_pixel_ = event->position();
-  });
-  connect(plot, &QCustomPlot::mouseRelease, this, [this](QMouseEvent* event) {
-    if (!pressed_ || event->button() != Qt::LeftButton) return;
-    pressed_ = false;
-    const QPointF moved = event->position() - press_pixel_;
-    if (moved.manhattanLength() <= 4.0) {
-      Q_EMIT clicked(event->position());
-    } else {
-      auto_range_ = false;  // a drag: the user moved the range
-    }
-  });
-  connect(plot, &QCustomPlot::mouseWheel, this, [this](QWheelEvent*) { auto_range_ = false; });
-  connect(plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) {
-    auto_range_ = true;
-    Q_EMIT autoRangeRequested();
-  });
 }
 
 }  // namespace marginlab::widgets

@@ -31,20 +31,8 @@ TargetGradientPlot::TargetGradientPlot(QWidget* parent)
     graph->setSelectable(QCP::stNone);
     graph->setPen(Qt::NoPen);
   }
-  color_scale_ = new QCPColorScale(p);
-  p->plotLayout()->addElement(0, 1, color_scale_);
-  color_scale_->setType(QCPAxis::atRight);
-  color_scale_->setBarWidth(12);
-  color_scale_->setGradient(sequentialGradient(kLevels, palette()));
-  color_scale_->setRangeDrag(false);
-  color_scale_->setRangeZoom(false);
-  auto* margins = new QCPMarginGroup(p);
-  p->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
-  color_scale_->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
-  empty_item_ = addEmptyStateText(p);
-  interaction_ = new PlotInteraction(p);
-  connect(interaction_, &PlotInteraction::autoRangeRequested, this, [this] { redrawNow(); });
-  empty_text_ = tr("Waiting for the first snapshot of the run");
+  color_scale_ = addColorScale(p, sequentialGradient(kLevels, palette()));
+  setEmptyText(tr("Waiting for the first snapshot of the run"));
 }
 
 void TargetGradientPlot::setSnapshot(const train::Snapshot& snapshot) {
@@ -65,11 +53,11 @@ void TargetGradientPlot::setSnapshot(const train::Snapshot& snapshot) {
     points_.push_back({s.theta[i] * kDegreesPerRadian, s.target_grad[i], std::isfinite(colour) ? colour : std::nan("")});
   }
   if (s.target_grad.empty() && !s.theta.empty())
-    empty_text_ = tr("This head reports no per-sample target gradient");
+    setEmptyText(tr("This head reports no per-sample target gradient"));
   else if (points_.empty())
-    empty_text_ = tr("No labelled samples in the window yet");
+    setEmptyText(tr("No labelled samples in the window yet"));
   else
-    empty_text_.clear();
+    setEmptyText(QString());
   refresh();
 }
 
@@ -77,7 +65,7 @@ void TargetGradientPlot::clear() {
   has_snapshot_ = false;
   points_.clear();
   by_quality_ = true;
-  empty_text_ = tr("Waiting for the first snapshot of the run");
+  setEmptyText(tr("Waiting for the first snapshot of the run"));
   refresh();
 }
 
@@ -91,9 +79,7 @@ DataTable TargetGradientPlot::shownData() const {
 }
 
 void TargetGradientPlot::redraw() {
-  QCustomPlot* p = plot();
   const QPalette pal = palette();
-  setEmptyText(empty_item_, empty_text_, pal);
   styleColorScale(color_scale_, pal);
   color_scale_->setVisible(!points_.empty());
 
@@ -137,15 +123,11 @@ void TargetGradientPlot::redraw() {
     graphs_[level]->setData(keys[level], values[level]);
     graphs_[level]->setName(level < kLevels ? QString() : tr("quality unknown"));
   }
-  if (interaction_->autoRange()) {
-    if (!points_.empty()) {
-      const double pad = std::max(2.0, 0.04 * (x_hi - x_lo));
-      p->xAxis->setRange(std::max(0.0, x_lo - pad), std::min(180.0, x_hi + pad));
-      p->yAxis->setRange(0, y_hi > 0 ? y_hi * 1.06 : 1.0);
-    } else {
-      p->xAxis->setRange(0, 180);
-      p->yAxis->setRange(0, 1);
-    }
+  if (!points_.empty()) {
+    const double pad = std::max(2.0, 0.04 * (x_hi - x_lo));
+    fitAxes({std::max(0.0, x_lo - pad), std::min(180.0, x_hi + pad)}, {0, y_hi > 0 ? y_hi * 1.06 : 1.0});
+  } else {
+    fitAxes({0, 180}, {0, 1});
   }
 }
 

@@ -13,11 +13,8 @@
 
 class QCPColorScale;
 class QCPGraph;
-class QCPItemText;
 
 namespace marginlab::widgets {
-
-class PlotInteraction;
 
 class TargetGradientPlot : public PlotWidget {
   Q_OBJECT
@@ -30,7 +27,6 @@ class TargetGradientPlot : public PlotWidget {
 
   // True when the colour is the data source's quality; false when it is the feature norm.
   bool colouredByQuality() const { return by_quality_; }
-  QString emptyText() const { return empty_text_; }
   QCPColorScale* colorScale() const { return color_scale_; }
   // The graph of a colour step (0 … kLevels−1), or of the samples without a colour value (kLevels).
   QCPGraph* levelGraph(int level) const { return graphs_[level]; }
@@ -47,11 +43,8 @@ class TargetGradientPlot : public PlotWidget {
   std::vector<Point> points_;
   bool by_quality_ = true;
   bool has_snapshot_ = false;
-  QString empty_text_;
   QVector<QCPGraph*> graphs_;
   QCPColorScale* color_scale_;
-  QCPItemText* empty_item_;
-  PlotInteraction* interaction_;
 };
 
 }  // namespace marginlab::widgets

@@ -237,13 +237,6 @@ TrainingCurvesPlot::TrainingCurvesPlot(Metric metric, QWidget* parent)
   legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
   custom->legend->setFont(legendFont);
   applyPlotStyle(custom, palette());
-  // A zoom or drag by the user holds the view while new steps arrive; a double click goes back to following the run.
-  connect(custom, &QCustomPlot::mousePress, this, [this] { auto_range_ = false; });
-  connect(custom, &QCustomPlot::mouseWheel, this, [this] { auto_range_ = false; });
-  connect(custom, &QCustomPlot::mouseDoubleClick, this, [this] {
-    auto_range_ = true;
-    refresh();
-  });
   // Marker labels are thinned where they would overlap, which needs the laid-out axis rect (also on export).
   connect(custom, &QCustomPlot::afterLayout, this, &TrainingCurvesPlot::updateMarkerLabels);
   connect(custom->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
@@ -287,7 +280,7 @@ void TrainingCurvesPlot::addEvents(const std::vector<train::RunEvent>& events) {
 void TrainingCurvesPlot::clear() {
   run_.clear();
   markers_.clear();
-  auto_range_ = true;
+  resumeFollowingData();
   refresh();
 }
 
@@ -320,7 +313,7 @@ void TrainingCurvesPlot::setMetric(Metric metric) {
   if (metric == metric_) return;
   metric_ = metric;
   setTitle(tr("Training curve: %1").arg(metricName(metric)));
-  auto_range_ = true;
+  resumeFollowingData();
   updateControls();
   refresh();
   Q_EMIT metricChanged(metric);
@@ -329,7 +322,7 @@ void TrainingCurvesPlot::setMetric(Metric metric) {
 void TrainingCurvesPlot::setXAxis(XAxis axis) {
   if (axis == x_axis_) return;
   x_axis_ = axis;
-  auto_range_ = true;
+  resumeFollowingData();
   updateControls();
   refresh();
 }
@@ -337,7 +330,7 @@ void TrainingCurvesPlot::setXAxis(XAxis axis) {
 void TrainingCurvesPlot::setLogY(bool on) {
   if (on == log_y_) return;
   log_y_ = on;
-  auto_range_ = true;
+  resumeFollowingData();
   updateControls();
   refresh();
 }
@@ -483,7 +476,7 @@ double TrainingCurvesPlot::markerX(std::int64_t step, const std::vector<Point>& 
 void TrainingCurvesPlot::redraw() {
   QCustomPlot* custom = plot();
   custom->clearGraphs();
-  custom->clearItems();
+  custom->clearItems();  // markers and notes are made anew below; setEmptyText() remakes its item when needed
   marker_labels_.clear();
   const QColor text = palette().color(QPalette::Text);
 
@@ -515,16 +508,6 @@ void TrainingCurvesPlot::redraw() {
     case XAxis::wall_time: custom->xAxis->setLabel(tr("wall time (%1)").arg(wallUnit())); break;
   }
 
-  auto centredText = [&](const QString& message) {
-    auto* item = new QCPItemText(custom);
-    item->position->setType(QCPItemPosition::ptAxisRectRatio);
-    item->position->setCoords(0.5, 0.5);
-    item->setPositionAlignment(Qt::AlignCenter);
-    item->setTextAlignment(Qt::AlignCenter);
-    item->setColor(faded(text, 200));
-    item->setText(message);
-  };
-
   bool any_point = false, any_value = false;
   for (const auto& drawn : all) {
     any_point = any_point || !drawn.points.empty();
@@ -532,19 +515,17 @@ void TrainingCurvesPlot::redraw() {
   }
   custom->legend->setVisible(false);
   if (!any_point) {
-    centredText(run_.skipped() > 0
-                    ? tr("Nothing to draw yet: %1 skipped\n(non-finite loss or gradients)").arg(run_.skipped())
-                    : tr("No training steps yet"));
-    if (auto_range_) {
-      custom->xAxis->setRange(0, 1);
-      custom->yAxis->setRange(log ? QCPRange(0.1, 10) : QCPRange(0, 1));
-    }
+    setEmptyText(run_.skipped() > 0
+                     ? tr("Nothing to draw yet: %1 skipped\n(non-finite loss or gradients)").arg(run_.skipped())
+                     : tr("No training steps yet"));
+    fitAxes({0, 1}, log ? QCPRange(0.1, 10) : QCPRange(0, 1));
     return;
   }
   if (!any_value) {
-    centredText(tr("This run does not report the %1").arg(metricName(metric_)));
+    setEmptyText(tr("This run does not report the %1").arg(metricName(metric_)));
     return;
   }
+  setEmptyText(QString());
 
   double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo;
   double y_lo = x_lo, y_hi = -x_lo;
@@ -648,24 +629,24 @@ void TrainingCurvesPlot::redraw() {
   std::stable_sort(marker_labels_.begin(), marker_labels_.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
 
-  if (!auto_range_) return;
   if (x_lo == x_hi) {
     x_lo -= 1;
     x_hi += 1;
   }
-  custom->xAxis->setRange(x_lo, x_hi + 0.01 * (x_hi - x_lo));
+  QCPRange y;
   if (metric_ == Metric::accuracy) {
-    custom->yAxis->setRange(0, 1.02);  // the quantity's whole range, so runs and moments compare at a glance
+    y = QCPRange(0, 1.02);  // the quantity's whole range, so runs and moments compare at a glance
   } else if (log) {
     if (!(y_lo > 0)) y_lo = y_hi > 0 ? y_hi / 10 : 0.1;
     if (!(y_hi > 0)) y_hi = 1;
     const double pad = std::pow(y_hi / y_lo, 0.05);
-    custom->yAxis->setRange(y_lo / (pad > 1 ? pad : 1.5), y_hi * (pad > 1 ? pad : 1.5));
+    y = QCPRange(y_lo / (pad > 1 ? pad : 1.5), y_hi * (pad > 1 ? pad : 1.5));
   } else {
     double pad = 0.05 * (y_hi - y_lo);
     if (!(pad > 0)) pad = std::max(1e-12, 0.05 * std::abs(y_hi));
-    custom->yAxis->setRange(y_lo - pad, y_hi + pad);
+    y = QCPRange(y_lo - pad, y_hi + pad);
   }
+  fitAxes({x_lo, x_hi + 0.01 * (x_hi - x_lo)}, y);
 }
 
 // Hides the labels that would overlap the one before them (the line stays): dense markers read as lines only.

@@ -149,7 +149,6 @@ class TrainingCurvesPlot : public PlotWidget {
   XAxis x_axis_ = XAxis::step;
   bool log_y_ = false;
   double smoothing_ = 0.9;  // per-step values are noisy: a clear trend by default
-  bool auto_range_ = true;
   QString run_name_, overlay_name_, margin_unit_;
   Series run_, overlay_;
   bool has_overlay_ = false;

@@ -78,6 +78,33 @@ class TestMarginNormPlot : public QObject {
     QVERIFY(y.size() > 0.05 && y.size() < 1.0);
     QCOMPARE(plot.shownData().columns[2], QStringLiteral("margin (rad)"));
   }
+
+  // PlotWidget's zoom tracking: a wheel turn holds the view while new snapshots arrive; a double click follows the
+  // data again.
+  void userZoomHoldsUntilDoubleClick() {
+    MarginNormPlot plot;
+    plot.resize(640, 420);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.setSnapshot(fx::makeSnapshot());
+    plot.plot()->replot(QCustomPlot::rpImmediateRefresh);
+    QVERIFY(plot.followsData());
+    const QCPRange fitted = plot.plot()->yAxis->range();
+    const QPointF centre = plot.plot()->axisRect()->rect().center();
+    QWheelEvent wheel(centre, plot.plot()->mapToGlobal(centre), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
+    QApplication::sendEvent(plot.plot(), &wheel);
+    QVERIFY(!plot.followsData());
+    const QCPRange zoomed = plot.plot()->yAxis->range();
+    QVERIFY(zoomed.size() < fitted.size());
+    plot.setSnapshot(fx::makeSnapshot({.head = "arcface"}));
+    plot.redrawNow();
+    QCOMPARE(plot.plot()->yAxis->range(), zoomed);
+    QTest::mouseDClick(plot.plot(), Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+    QVERIFY(plot.followsData());
+    QVERIFY(plot.plot()->yAxis->range().contains(0.5));  // the arcface snapshot's constant margin
+    QVERIFY(plot.plot()->yAxis->range().size() < 1.0);
+  }
 };
 
 QTEST_MAIN(TestMarginNormPlot)
