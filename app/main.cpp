@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
         QApplication::exit(1);
         return;
       }
-      window.close();
+      window.setInteractive(false);  // an active run is stopped (with its checkpoint) without asking
       QApplication::quit();
     });
   }

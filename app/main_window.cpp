@@ -635,7 +635,7 @@ void MainWindow::chooseLanguage(const QString& code) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-  if (bridge_->isActive()) {
+  if (bridge_->isActive() && interactive_) {
     const auto answer = QMessageBox::question(
         this, tr("Quit"), tr("A run is active. Stop it (it writes a checkpoint you can resume from) and quit?"));
     if (answer != QMessageBox::Yes) {

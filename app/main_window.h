@@ -48,7 +48,8 @@ class MainWindow : public QMainWindow {
   bool overlayRun(const QString& directory);
   // Writes every plot as <folder>/<name>.<format> with its CSV; returns the files written, errors in `error`.
   QStringList exportAll(const QString& folder, const QString& format, QString* error);
-  // Scripted use and tests: problems go to the run log and lastMessage() instead of message boxes.
+  // Scripted use and tests: problems go to the run log and lastMessage() instead of message boxes, and closing
+  // with an active run stops it without asking.
   void setInteractive(bool interactive) { interactive_ = interactive; }
   QString lastMessage() const { return lastMessage_; }
 

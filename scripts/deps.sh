@@ -15,6 +15,8 @@ MARGINLAB_PACKAGES=(
   # GUI
   qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6
   libgl-dev
+  # a CJK font, so the Chinese translation renders on a machine that has none
+  fonts-wqy-microhei
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth
   # libFuzzer targets for the file parsers (clang's fuzzer runtime is only recommended by clang, so named here)

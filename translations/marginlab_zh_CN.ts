@@ -12,22 +12,6 @@
         <translation>间隔项（g_angular：rad，g_additive：cos）</translation>
     </message>
     <message>
-        <source>g_angular = −m·ẑ (rad, added to θ)</source>
-        <translation>g_angular = −m·ẑ（rad，加到 θ 上）</translation>
-    </message>
-    <message>
-        <source>g_additive = m(1+ẑ) (subtracted from cos θ)</source>
-        <translation>g_additive = m(1+ẑ)（从 cos θ 中减去）</translation>
-    </message>
-    <message>
-        <source>recent samples: g_angular applied</source>
-        <translation>近期样本：实际施加的 g_angular</translation>
-    </message>
-    <message>
-        <source>recent samples: g_additive applied</source>
-        <translation>近期样本：实际施加的 g_additive</translation>
-    </message>
-    <message>
         <source>normalised norm ẑ</source>
         <translation>归一化范数 ẑ</translation>
     </message>
@@ -78,6 +62,22 @@
     <message>
         <source>samples g_additive</source>
         <translation>样本 g_additive</translation>
+    </message>
+    <message>
+        <source>g_angular = −m·ẑ (rad, on θ)</source>
+        <translation>g_angular = −m·ẑ（rad，加在 θ 上）</translation>
+    </message>
+    <message>
+        <source>g_additive = m(1+ẑ) (on cos)</source>
+        <translation>g_additive = m(1+ẑ)（从 cos 中减去）</translation>
+    </message>
+    <message>
+        <source>samples: g_angular</source>
+        <translation>样本：g_angular</translation>
+    </message>
+    <message>
+        <source>samples: g_additive</source>
+        <translation>样本：g_additive</translation>
     </message>
 </context>
 <context>

@@ -28,10 +28,10 @@ AdaFaceMarginPlot::AdaFaceMarginPlot(QWidget* parent) : PlotWidget(tr("AdaFace m
   additiveDots_ = addScatterGraph(p, seriesColor(1), 3.5, 70, 55);
   angular_ = addLineGraph(p, seriesColor(0), 2.5);
   additive_ = addLineGraph(p, seriesColor(1), 2.5);
-  angular_->setName(tr("g_angular = −m·ẑ (rad, added to θ)"));
-  additive_->setName(tr("g_additive = m(1+ẑ) (subtracted from cos θ)"));
-  angularDots_->setName(tr("recent samples: g_angular applied"));
-  additiveDots_->setName(tr("recent samples: g_additive applied"));
+  angular_->setName(tr("g_angular = −m·ẑ (rad, on θ)"));
+  additive_->setName(tr("g_additive = m(1+ẑ) (on cos)"));
+  angularDots_->setName(tr("samples: g_angular"));
+  additiveDots_->setName(tr("samples: g_additive"));
   p->legend->clearItems();
   for (QCPGraph* g : {angular_, additive_, angularDots_, additiveDots_}) g->addToLegend();
   p->legend->setVisible(true);

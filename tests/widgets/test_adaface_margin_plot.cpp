@@ -72,7 +72,7 @@ class TestAdaFaceMarginPlot : public QObject {
       QVERIFY(std::abs(plot.gAngularAt(x) - (-0.4 * z)) < 1e-12);
     }
     // The samples' applied values lie on the curves when m and h are the ones the engine used.
-    auto* dots = curve(plot.plot(), QStringLiteral("recent samples: g_angular"));
+    auto* dots = curve(plot.plot(), QStringLiteral("samples: g_angular"));
     const auto labelled = std::count(s.samples.labelled.begin(), s.samples.labelled.end(), 1);
     QCOMPARE(dots->dataCount(), static_cast<int>(labelled));
     QCOMPARE(dots->lineStyle(), QCPGraph::lsNone);
@@ -185,7 +185,7 @@ class TestAdaFaceMarginPlot : public QObject {
     QCOMPARE(angular->data()->at(0)->key, -1.0);
     QCOMPARE(angular->data()->at(0)->value, 0.4);
     QCOMPARE(angular->data()->at(1)->value, -0.4);
-    auto* dots = curve(plot.plot(), QStringLiteral("recent samples: g_additive"));
+    auto* dots = curve(plot.plot(), QStringLiteral("samples: g_additive"));
     for (auto it = dots->data()->constBegin(); it != dots->data()->constEnd(); ++it) {
       QVERIFY(it->key >= -1 && it->key <= 1);
       QVERIFY(std::abs(it->value - 0.4 * (1 + it->key)) < 1e-5);
