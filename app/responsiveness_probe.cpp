@@ -1,10 +1,21 @@
 #include "app/responsiveness_probe.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace marginlab::app {
+namespace {
+
+double threadCpuSeconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
+}
+
+}  // namespace
 
 ResponsivenessProbe::ResponsivenessProbe(QObject* parent) : QObject(parent) {
   timer_.setTimerType(Qt::PreciseTimer);
@@ -16,10 +27,20 @@ void ResponsivenessProbe::start() {
   lateness_ms_.clear();
   clock_.start();
   last_ms_ = 0;
+  cpu_start_s_ = threadCpuSeconds();
   timer_.start();
 }
 
-void ResponsivenessProbe::stop() { timer_.stop(); }
+void ResponsivenessProbe::stop() {
+  timer_.stop();
+  cpu_stop_s_ = threadCpuSeconds();
+  wall_stop_ms_ = clock_.elapsed();
+}
+
+double ResponsivenessProbe::threadCpuPercent() const {
+  if (wall_stop_ms_ <= 0) return std::numeric_limits<double>::quiet_NaN();
+  return 100.0 * (cpu_stop_s_ - cpu_start_s_) / (static_cast<double>(wall_stop_ms_) / 1000.0);
+}
 
 void ResponsivenessProbe::tick() {
   const qint64 now = clock_.elapsed();
