@@ -126,7 +126,6 @@ void PlotBoard::selectClass(qint64 classId) {
 
 void PlotBoard::clear() {
   for (auto* curves : curves_) curves->clear();
-  evaluations_.clear();
   roc_->clear();
   evaluationTable_->clear();
   kappaSize_->clear();
@@ -174,17 +173,9 @@ void PlotBoard::setSnapshot(const train::Snapshot& snapshot) {
 }
 
 void PlotBoard::addEvaluations(const std::vector<train::Evaluation>& evaluations) {
-  for (const auto& evaluation : evaluations) {
-    const auto same = std::find_if(evaluations_.begin(), evaluations_.end(),
-                                   [&](const auto& known) { return known.set == evaluation.set; });
-    if (same == evaluations_.end()) {
-      evaluations_.push_back(evaluation);
-    } else if (same->step <= evaluation.step) {
-      *same = evaluation;
-    }
-  }
-  roc_->setEvaluations(evaluations_);
-  evaluationTable_->setEvaluations(evaluations_);
+  // Both keep the newest result per set themselves (latest_evaluations.h).
+  roc_->setEvaluations(evaluations);
+  evaluationTable_->setEvaluations(evaluations);
 }
 
 void PlotBoard::setOverlay(const QString& runName, const std::vector<train::StepRecord>& steps) {

@@ -101,7 +101,6 @@ class PlotBoard : public QTabWidget {
   SampleGrid* sampleGrid_;
   ClassSizePlot* classSizes_;
   QLabel* dataDescription_;
-  std::vector<train::Evaluation> evaluations_;  // newest per set (an evaluation is small: strata + a thinned ROC)
   train::Snapshot lastSnapshot_;                // for the class details panel
 };
 
