@@ -8,6 +8,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QtTest>
 
 #include <algorithm>
 #include <cmath>
@@ -209,6 +210,21 @@ inline int visibleWithData(QCustomPlot* plot) {
     if (auto* b = qobject_cast<QCPBars*>(p); b && b->dataCount() > 0) ++count;
   }
   return count;
+}
+
+// The empty states every per-sample plot shares: before any snapshot, and with no labelled sample in it.
+template <class Plot>
+void checkSampleEmptyStates() {
+  Plot plot;
+  plot.redrawNow();
+  QVERIFY(visibleTexts(plot.plot()).join(' ').contains(QStringLiteral("No samples yet")));
+  auto s = makeSnapshot();
+  std::fill(s.samples.labelled.begin(), s.samples.labelled.end(), 0);
+  plot.setSnapshot(s);
+  plot.redrawNow();
+  QVERIFY(visibleTexts(plot.plot()).join(' ').contains(QStringLiteral("No labelled samples")));
+  QCOMPARE(visibleWithData(plot.plot()), 0);
+  QVERIFY(plot.shownData().rows.empty());
 }
 
 }  // namespace marginlab::widgets::fixture

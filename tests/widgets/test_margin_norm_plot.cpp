@@ -12,18 +12,7 @@ namespace fx = marginlab::widgets::fixture;
 class TestMarginNormPlot : public QObject {
   Q_OBJECT
  private Q_SLOTS:
-  void emptyStates() {
-    MarginNormPlot plot;
-    plot.redrawNow();
-    QVERIFY(fx::visibleTexts(plot.plot()).join(' ').contains(QStringLiteral("No samples yet")));
-    auto s = fx::makeSnapshot();
-    std::fill(s.samples.labelled.begin(), s.samples.labelled.end(), 0);
-    plot.setSnapshot(s);
-    plot.redrawNow();
-    QVERIFY(fx::visibleTexts(plot.plot()).join(' ').contains(QStringLiteral("No labelled samples")));
-    QCOMPARE(fx::visibleWithData(plot.plot()), 0);
-    QVERIFY(plot.shownData().rows.empty());
-  }
+  void emptyStates() { fx::checkSampleEmptyStates<MarginNormPlot>(); }
 
   void onePointPerLabelledSample() {
     const auto s = fx::makeSnapshot();
