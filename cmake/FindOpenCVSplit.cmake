@@ -1,6 +1,7 @@
 # Finds OpenCV's core, imgproc and imgcodecs from Debian's split -dev packages, which (unlike the heavy
 # libopencv-dev meta package) ship no OpenCVConfig.cmake. Defines OpenCVSplit_FOUND and the imported targets
-# OpenCVSplit::core, OpenCVSplit::imgproc and OpenCVSplit::imgcodecs.
+# OpenCVSplit::core, OpenCVSplit::imgproc and OpenCVSplit::imgcodecs; OpenCVSplit::dnn too where libopencv-dnn-dev is
+# installed (OpenCVSplit_dnn_FOUND), as the ONNX export's parity check needs it.
 find_path(OpenCVSplit_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4)
 # Debian keeps the architecture-specific cvconfig.h apart from the other headers.
 find_path(OpenCVSplit_ARCH_INCLUDE_DIR opencv2/cvconfig.h
@@ -23,4 +24,15 @@ if(OpenCVSplit_FOUND)
         INTERFACE_INCLUDE_DIRECTORIES "${OpenCVSplit_INCLUDE_DIR};${OpenCVSplit_ARCH_INCLUDE_DIR}")
     endif()
   endforeach()
+endif()
+
+find_library(OpenCVSplit_dnn_LIBRARY opencv_dnn)
+if(OpenCVSplit_FOUND AND OpenCVSplit_dnn_LIBRARY)
+  set(OpenCVSplit_dnn_FOUND TRUE)
+  if(NOT TARGET OpenCVSplit::dnn)
+    add_library(OpenCVSplit::dnn UNKNOWN IMPORTED)
+    set_target_properties(OpenCVSplit::dnn PROPERTIES
+      IMPORTED_LOCATION "${OpenCVSplit_dnn_LIBRARY}"
+      INTERFACE_INCLUDE_DIRECTORIES "${OpenCVSplit_INCLUDE_DIR};${OpenCVSplit_ARCH_INCLUDE_DIR}")
+  endif()
 endif()

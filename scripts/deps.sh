@@ -10,6 +10,8 @@ MARGINLAB_PACKAGES=(
   libtorch-dev libopenblas0-pthread
   # engine image I/O (optional part of the engine build)
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-dnn-dev
+  # model export: ONNX files written with the ONNX library (checked with OpenCV DNN, above)
+  libonnx-dev
   # small libraries instead of hand-written code
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   # GUI

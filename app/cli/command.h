@@ -24,6 +24,7 @@ void add_synth_commands(CLI::App& app, CLI::App& bench_group, Commands& commands
 void add_rec_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // rec pack, rec info, bench rec
 void add_eval_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);   // eval
 void add_data_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);   // data inspect
+void add_export_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // export, embed
 #endif
 
 }  // namespace marginlab::cli

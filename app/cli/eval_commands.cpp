@@ -59,7 +59,7 @@ void save_pair_embeddings(const data::VerificationSet& set, const eval::ImageEmb
     ++pairs;
   }
   const auto base = (std::filesystem::path(folder) / set.name).string();
-  formats::write_npy(base + "_pairs.npy", 2 * pairs, dim, rows);
+  formats::write_npy(base + "_pairs.npy", {2 * pairs, dim}, std::span<const float>(rows));
   std::ofstream flags(base + "_issame.txt");
   if (!(flags << issame)) throw InvalidFile(base + "_issame.txt: cannot write");
   fmt::print("embeddings → {}_pairs.npy, {}_issame.txt\n", base, base);

@@ -36,8 +36,9 @@ class BackboneImpl : public torch::nn::Module {
 
   // The spec the network was built from.
   const BackboneSpec& spec() const { return spec_; }
-  // Records every layer's cost for one image of `input`, in forward order; returns the embedding's shape.
-  virtual FeatureShape trace_cost(CostTrace& trace, const FeatureShape& input) const = 0;
+  // Walks the evaluation-mode graph from `input` (the images) in forward order (layer_walker.h); returns the raw
+  // embedding, before the unit/norm split.
+  virtual Activation walk(LayerWalker& walker, const Activation& input) const = 0;
   // A deep copy (KappaFace's momentum encoder clones the backbone): rebuilt from spec(), then every parameter and
   // buffer copied, requires_grad flags and the training mode included.
   std::shared_ptr<torch::nn::Module> clone(

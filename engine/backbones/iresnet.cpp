@@ -38,18 +38,19 @@ torch::Tensor IBasicBlockImpl::forward(const torch::Tensor& x) {
   return out + (downsample_ ? downsample_->forward(x) : x);
 }
 
-FeatureShape IBasicBlockImpl::trace_cost(CostTrace& trace, const std::string& prefix, const FeatureShape& input) const {
-  auto x = trace.batch_norm(prefix + "bn1", *bn1_, input);
-  x = trace.convolution(prefix + "conv1", *conv1_, x);
-  x = trace.batch_norm(prefix + "bn2", *bn2_, x);
-  x = trace.prelu(prefix + "prelu", *prelu_, x);
-  x = trace.convolution(prefix + "conv2", *conv2_, x);
-  x = trace.batch_norm(prefix + "bn3", *bn3_, x);
+Activation IBasicBlockImpl::walk(LayerWalker& walker, const std::string& prefix, const Activation& input) const {
+  auto x = walker.batch_norm(prefix + "bn1", *bn1_, input);
+  x = walker.convolution(prefix + "conv1", *conv1_, x);
+  x = walker.batch_norm(prefix + "bn2", *bn2_, x);
+  x = walker.prelu(prefix + "prelu", *prelu_, x);
+  x = walker.convolution(prefix + "conv2", *conv2_, x);
+  x = walker.batch_norm(prefix + "bn3", *bn3_, x);
+  auto shortcut = input;
   if (downsample_) {
-    const auto shortcut = trace.convolution(prefix + "downsample.0", *downsample_conv_, input);
-    trace.batch_norm(prefix + "downsample.1", *downsample_bn_, shortcut);
+    shortcut = walker.convolution(prefix + "downsample.0", *downsample_conv_, input);
+    shortcut = walker.batch_norm(prefix + "downsample.1", *downsample_bn_, shortcut);
   }
-  return x;
+  return walker.add(prefix + "add", x, shortcut);
 }
 
 IResNetLayout iresnet_layout(std::int64_t depth) {
@@ -104,19 +105,20 @@ BackboneOutput IResNetImpl::forward(const torch::Tensor& images) {
   return unit_and_norm(features_(fc_(x)));
 }
 
-FeatureShape IResNetImpl::trace_cost(CostTrace& trace, const FeatureShape& input) const {
-  auto x = trace.convolution("conv1", *conv1_, input);
-  x = trace.batch_norm("bn1", *bn1_, x);
-  x = trace.prelu("prelu", *prelu_, x);
+Activation IResNetImpl::walk(LayerWalker& walker, const Activation& input) const {
+  auto x = walker.convolution("conv1", *conv1_, input);
+  x = walker.batch_norm("bn1", *bn1_, x);
+  x = walker.prelu("prelu", *prelu_, x);
   for (std::size_t stage = 0; stage < stages_.size(); ++stage) {
     for (std::size_t block = 0; block < stages_[stage]->size(); ++block) {
       const auto prefix = "layer" + std::to_string(stage + 1) + "." + std::to_string(block) + ".";
-      x = stages_[stage]->ptr<IBasicBlockImpl>(block)->trace_cost(trace, prefix, x);
+      x = stages_[stage]->ptr<IBasicBlockImpl>(block)->walk(walker, prefix, x);
     }
   }
-  x = trace.batch_norm("bn2", *bn2_, x);
-  x = trace.linear("fc", *fc_, x);
-  return trace.batch_norm("features", *features_, x);
+  x = walker.batch_norm("bn2", *bn2_, x);
+  x = walker.flatten("flatten", x);
+  x = walker.linear("fc", *fc_, x);
+  return walker.batch_norm("features", *features_, x);
 }
 
 }  // namespace marginlab::backbones

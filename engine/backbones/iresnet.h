@@ -18,7 +18,7 @@ class IBasicBlockImpl : public torch::nn::Module {
  public:
   IBasicBlockImpl(std::int64_t in_channels, std::int64_t channels, std::int64_t stride);
   torch::Tensor forward(const torch::Tensor& x);
-  FeatureShape trace_cost(CostTrace& trace, const std::string& prefix, const FeatureShape& input) const;
+  Activation walk(LayerWalker& walker, const std::string& prefix, const Activation& input) const;
 
  private:
   torch::nn::BatchNorm2d bn1_{nullptr};
@@ -52,7 +52,7 @@ class IResNetImpl : public BackboneImpl {
  public:
   IResNetImpl(const BackboneSpec& spec, const IResNetLayout& layout);
   BackboneOutput forward(const torch::Tensor& images) override;
-  FeatureShape trace_cost(CostTrace& trace, const FeatureShape& input) const override;
+  Activation walk(LayerWalker& walker, const Activation& input) const override;
 
  private:
   torch::nn::Conv2d conv1_{nullptr};

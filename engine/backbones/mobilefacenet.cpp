@@ -29,10 +29,10 @@ ConvBlockImpl::ConvBlockImpl(std::int64_t in_channels, std::int64_t out_channels
 
 torch::Tensor ConvBlockImpl::forward(const torch::Tensor& x) { return layers_->forward(x); }
 
-FeatureShape ConvBlockImpl::trace_cost(CostTrace& trace, const std::string& prefix, const FeatureShape& input) const {
-  auto x = trace.convolution(prefix + "layers.0", *conv_, input);
-  x = trace.batch_norm(prefix + "layers.1", *bn_, x);
-  return prelu_ ? trace.prelu(prefix + "layers.2", *prelu_, x) : x;
+Activation ConvBlockImpl::walk(LayerWalker& walker, const std::string& prefix, const Activation& input) const {
+  auto x = walker.convolution(prefix + "layers.0", *conv_, input);
+  x = walker.batch_norm(prefix + "layers.1", *bn_, x);
+  return prelu_ ? walker.prelu(prefix + "layers.2", *prelu_, x) : x;
 }
 
 DepthWiseImpl::DepthWiseImpl(std::int64_t in_channels, std::int64_t out_channels, std::int64_t inner_channels,
@@ -56,12 +56,12 @@ torch::Tensor DepthWiseImpl::forward(const torch::Tensor& x) {
   return residual_ ? out + x : out;
 }
 
-FeatureShape DepthWiseImpl::trace_cost(CostTrace& trace, const std::string& prefix, const FeatureShape& input) const {
+Activation DepthWiseImpl::walk(LayerWalker& walker, const std::string& prefix, const Activation& input) const {
   auto x = input;
   for (std::size_t i = 0; i < parts_.size(); ++i) {
-    x = parts_[i]->trace_cost(trace, prefix + "layers." + std::to_string(i) + ".", x);
+    x = parts_[i]->walk(walker, prefix + "layers." + std::to_string(i) + ".", x);
   }
-  return x;
+  return residual_ ? walker.add(prefix + "add", x, input) : x;
 }
 
 ResidualImpl::ResidualImpl(std::int64_t channels, std::int64_t count, std::int64_t inner_channels) {
@@ -75,10 +75,10 @@ ResidualImpl::ResidualImpl(std::int64_t channels, std::int64_t count, std::int64
 
 torch::Tensor ResidualImpl::forward(const torch::Tensor& x) { return layers_->forward(x); }
 
-FeatureShape ResidualImpl::trace_cost(CostTrace& trace, const std::string& prefix, const FeatureShape& input) const {
+Activation ResidualImpl::walk(LayerWalker& walker, const std::string& prefix, const Activation& input) const {
   auto x = input;
   for (std::size_t i = 0; i < blocks_.size(); ++i) {
-    x = blocks_[i]->trace_cost(trace, prefix + "layers." + std::to_string(i) + ".", x);
+    x = blocks_[i]->walk(walker, prefix + "layers." + std::to_string(i) + ".", x);
   }
   return x;
 }
@@ -93,11 +93,12 @@ GlobalDepthwiseHeadImpl::GlobalDepthwiseHeadImpl(std::int64_t channels, std::int
 
 torch::Tensor GlobalDepthwiseHeadImpl::forward(const torch::Tensor& x) { return layers_->forward(x); }
 
-FeatureShape GlobalDepthwiseHeadImpl::trace_cost(CostTrace& trace, const std::string& prefix,
-                                                 const FeatureShape& input) const {
-  auto x = depthwise_->trace_cost(trace, prefix + "layers.0.", input);
-  x = trace.linear(prefix + "layers.2", *linear_, x);
-  return trace.batch_norm(prefix + "layers.3", *norm_, x);
+Activation GlobalDepthwiseHeadImpl::walk(LayerWalker& walker, const std::string& prefix,
+                                                 const Activation& input) const {
+  auto x = depthwise_->walk(walker, prefix + "layers.0.", input);
+  x = walker.flatten(prefix + "layers.1", x);
+  x = walker.linear(prefix + "layers.2", *linear_, x);
+  return walker.batch_norm(prefix + "layers.3", *norm_, x);
 }
 
 MobileFaceNetImpl::MobileFaceNetImpl(const BackboneSpec& spec, std::int64_t width_scale) : BackboneImpl(spec) {
@@ -149,13 +150,13 @@ BackboneOutput MobileFaceNetImpl::forward(const torch::Tensor& images) {
   return unit_and_norm(features_(conv_sep_(x)));
 }
 
-FeatureShape MobileFaceNetImpl::trace_cost(CostTrace& trace, const FeatureShape& input) const {
+Activation MobileFaceNetImpl::walk(LayerWalker& walker, const Activation& input) const {
   auto x = input;
   for (std::size_t i = 0; i < units_.size(); ++i) {
-    x = units_[i]->trace_cost(trace, "layers." + std::to_string(i) + ".", x);
+    x = units_[i]->walk(walker, "layers." + std::to_string(i) + ".", x);
   }
-  x = conv_sep_->trace_cost(trace, "conv_sep.", x);
-  return features_->trace_cost(trace, "features.", x);
+  x = conv_sep_->walk(walker, "conv_sep.", x);
+  return features_->walk(walker, "features.", x);
 }
 
 }  // namespace marginlab::backbones

@@ -19,7 +19,7 @@ namespace marginlab::backbones {
 class MobileUnitImpl : public torch::nn::Module {
  public:
   virtual torch::Tensor forward(const torch::Tensor& x) = 0;
-  virtual FeatureShape trace_cost(CostTrace& trace, const std::string& prefix, const FeatureShape& input) const = 0;
+  virtual Activation walk(LayerWalker& walker, const std::string& prefix, const Activation& input) const = 0;
 };
 
 // conv (no bias) → BN → PReLU, or without the PReLU (arcface_torch's LinearBlock); the parts are layers.0, .1, .2.
@@ -33,7 +33,7 @@ class ConvBlockImpl : public MobileUnitImpl {
   };
   ConvBlockImpl(std::int64_t in_channels, std::int64_t out_channels, const Shape& shape, bool with_prelu);
   torch::Tensor forward(const torch::Tensor& x) override;
-  FeatureShape trace_cost(CostTrace& trace, const std::string& prefix, const FeatureShape& input) const override;
+  Activation walk(LayerWalker& walker, const std::string& prefix, const Activation& input) const override;
 
  private:
   torch::nn::Sequential layers_{nullptr};
@@ -50,7 +50,7 @@ class DepthWiseImpl : public MobileUnitImpl {
   DepthWiseImpl(std::int64_t in_channels, std::int64_t out_channels, std::int64_t inner_channels, std::int64_t stride,
                 bool residual);
   torch::Tensor forward(const torch::Tensor& x) override;
-  FeatureShape trace_cost(CostTrace& trace, const std::string& prefix, const FeatureShape& input) const override;
+  Activation walk(LayerWalker& walker, const std::string& prefix, const Activation& input) const override;
 
  private:
   bool residual_;
@@ -64,7 +64,7 @@ class ResidualImpl : public MobileUnitImpl {
  public:
   ResidualImpl(std::int64_t channels, std::int64_t count, std::int64_t inner_channels);
   torch::Tensor forward(const torch::Tensor& x) override;
-  FeatureShape trace_cost(CostTrace& trace, const std::string& prefix, const FeatureShape& input) const override;
+  Activation walk(LayerWalker& walker, const std::string& prefix, const Activation& input) const override;
 
  private:
   torch::nn::Sequential layers_{nullptr};
@@ -77,7 +77,7 @@ class GlobalDepthwiseHeadImpl : public torch::nn::Module {
  public:
   GlobalDepthwiseHeadImpl(std::int64_t channels, std::int64_t map_side, std::int64_t embedding_dim);
   torch::Tensor forward(const torch::Tensor& x);
-  FeatureShape trace_cost(CostTrace& trace, const std::string& prefix, const FeatureShape& input) const;
+  Activation walk(LayerWalker& walker, const std::string& prefix, const Activation& input) const;
 
  private:
   torch::nn::Sequential layers_{nullptr};
@@ -92,7 +92,7 @@ class MobileFaceNetImpl : public BackboneImpl {
   // width_scale: get_mbf's `scale` (channels 64·scale and 128·scale in the stages).
   MobileFaceNetImpl(const BackboneSpec& spec, std::int64_t width_scale);
   BackboneOutput forward(const torch::Tensor& images) override;
-  FeatureShape trace_cost(CostTrace& trace, const FeatureShape& input) const override;
+  Activation walk(LayerWalker& walker, const Activation& input) const override;
 
  private:
   torch::nn::ModuleList layers_{nullptr};

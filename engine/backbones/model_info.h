@@ -1,7 +1,7 @@
 #pragma once
-// What a backbone costs: parameters, and multiply-adds per image computed analytically. Every backbone walks its own
-// layers through a CostTrace in the order its forward() runs them, so the spatial size is propagated through the
-// real structure (kernel sizes, strides, groups read from the modules themselves) instead of coming from a table.
+// What a backbone costs: parameters, and multiply-adds per image computed analytically. The backbone walks its own
+// layers through a CostTrace (a LayerWalker), so the spatial size is propagated through the real structure (kernel
+// sizes, strides, groups read from the modules themselves) instead of coming from a table.
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -9,18 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/backbones/layer_walker.h"
+
 namespace marginlab::backbones {
 
 struct BackboneSpec;
-
-// The shape of one image's activations: (C, H, W), or (C, 1, 1) for a vector.
-struct FeatureShape {
-  std::int64_t channels = 0;
-  std::int64_t height = 1;
-  std::int64_t width = 1;
-  std::int64_t elements() const { return channels * height * width; }
-  bool operator==(const FeatureShape&) const = default;
-};
 
 enum class LayerType { convolution, linear, batch_norm, prelu };
 std::string_view layer_type_name(LayerType type);
@@ -39,20 +32,24 @@ struct LayerInfo {
 //   batch norm   one per element: at inference the normalisation and the affine map fold into x·a + b
 //   PReLU        one per element
 // Residual additions, flatten and dropout are not multiply-adds and are left out, as in insightface's counts.
-class CostTrace {
+class CostTrace : public LayerWalker {
  public:
-  FeatureShape convolution(const std::string& name, const torch::nn::Conv2dImpl& conv, const FeatureShape& input);
-  FeatureShape linear(const std::string& name, const torch::nn::LinearImpl& linear, const FeatureShape& input);
-  FeatureShape batch_norm(const std::string& name, const torch::nn::BatchNorm2dImpl& norm, const FeatureShape& input);
-  FeatureShape batch_norm(const std::string& name, const torch::nn::BatchNorm1dImpl& norm, const FeatureShape& input);
-  FeatureShape prelu(const std::string& name, const torch::nn::PReLUImpl& prelu, const FeatureShape& input);
-
   const std::vector<LayerInfo>& layers() const { return layers_; }
   double multiply_adds() const;
 
+ protected:
+  std::string on_convolution(const std::string& name, const torch::nn::Conv2dImpl& conv, const Activation& input,
+                             const FeatureShape& output) override;
+  std::string on_linear(const std::string& name, const torch::nn::LinearImpl& linear, const Activation& input,
+                        const FeatureShape& output) override;
+  std::string on_batch_norm(const std::string& name, const BatchNormView& norm, const Activation& input) override;
+  std::string on_prelu(const std::string& name, const torch::nn::PReLUImpl& prelu, const Activation& input) override;
+  std::string on_add(const std::string& name, const Activation& branch, const Activation& shortcut) override;
+  std::string on_flatten(const std::string& name, const Activation& input, const FeatureShape& output) override;
+
  private:
-  FeatureShape record(const std::string& name, LayerType type, const torch::nn::Module& module,
-                      const FeatureShape& output, double multiply_adds);
+  std::string record(const std::string& name, LayerType type, const torch::nn::Module& module,
+                     const FeatureShape& output, double multiply_adds);
   std::vector<LayerInfo> layers_;
 };
 

@@ -295,16 +295,32 @@ NpyArray parse_npy(std::span<const std::uint8_t> bytes, const std::string& origi
 
 NpyArray read_npy(const std::string& path) { return parse_npy(read_whole_file(path), path); }
 
-std::vector<std::uint8_t> npy_bytes(std::int64_t rows, std::int64_t cols, std::span<const float> values) {
-  if (rows < 0 || cols < 0 || values.size() != static_cast<std::uint64_t>(rows) * static_cast<std::uint64_t>(cols)) {
-    throw InvalidParameter("npy_bytes: " + std::to_string(values.size()) + " values for a " + std::to_string(rows) +
-                           " x " + std::to_string(cols) + " array");
+namespace {
+
+void expect_element_count(const std::vector<std::int64_t>& shape, std::size_t values, std::string_view dtype) {
+  std::uint64_t count = 1;
+  bool negative = false;
+  std::string repr;
+  for (const auto side : shape) {
+    negative = negative || side < 0;
+    count *= static_cast<std::uint64_t>(std::max<std::int64_t>(side, 0));
+    repr += (repr.empty() ? "" : ", ") + std::to_string(side);
   }
-  // numpy 1.24's format.write_array, byte for byte: the dict, room for the first axis to grow, then spaces and a
-  // newline up to a multiple of 64 bytes with the 10-byte prefix.
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
-                       std::to_string(cols) + "), }";
-  header.append(kGrowthAxisDigits - std::to_string(rows).size(), ' ');
+  if (negative || count != values) {
+    throw InvalidParameter("npy_bytes: " + std::to_string(values) + " " + std::string(dtype) +
+                           " values for an array of shape (" + repr + ")");
+  }
+}
+
+// numpy 1.24's format.write_array, byte for byte: the dict with the shape as Python prints a tuple, room for the
+// first axis to grow, then spaces and a newline up to a multiple of 64 bytes with the 10-byte prefix.
+std::vector<std::uint8_t> npy_file_bytes(std::string_view descr, const std::vector<std::int64_t>& shape,
+                                         std::span<const std::byte> data) {
+  std::string tuple;
+  for (const auto side : shape) tuple += (tuple.empty() ? "" : ", ") + std::to_string(side);
+  if (shape.size() == 1) tuple += ",";
+  std::string header = "{'descr': '" + std::string(descr) + "', 'fortran_order': False, 'shape': (" + tuple + "), }";
+  if (!shape.empty()) header.append(kGrowthAxisDigits - std::to_string(shape.front()).size(), ' ');
   const std::size_t prefix = kMagic.size() + 2 + 2;
   const std::size_t padding = kHeaderAlignment - (prefix + header.size() + 1) % kHeaderAlignment;
   header.append(padding, ' ');
@@ -316,19 +332,39 @@ std::vector<std::uint8_t> npy_bytes(std::int64_t rows, std::int64_t cols, std::s
   bytes.push_back(static_cast<std::uint8_t>(header.size() & 0xff));
   bytes.push_back(static_cast<std::uint8_t>(header.size() >> 8));
   bytes.insert(bytes.end(), header.begin(), header.end());
-  static_assert(std::endian::native == std::endian::little, "the .npy data is written as '<f4'");
-  const auto* data = reinterpret_cast<const std::uint8_t*>(values.data());
-  bytes.insert(bytes.end(), data, data + values.size_bytes());
+  static_assert(std::endian::native == std::endian::little, "the .npy data is written little-endian");
+  const auto* first = reinterpret_cast<const std::uint8_t*>(data.data());
+  bytes.insert(bytes.end(), first, first + data.size());
   return bytes;
 }
 
-void write_npy(const std::string& path, std::int64_t rows, std::int64_t cols, std::span<const float> values) {
-  const std::vector<std::uint8_t> bytes = npy_bytes(rows, cols, values);
+void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw InvalidFile(path + ": cannot open for writing");
   out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   out.close();
   if (!out) throw InvalidFile(path + ": write failed (disk full?)");
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> npy_bytes(const std::vector<std::int64_t>& shape, std::span<const float> values) {
+  expect_element_count(shape, values.size(), "float32");
+  return npy_file_bytes("<f4", shape, std::as_bytes(values));
+}
+
+std::vector<std::uint8_t> npy_bytes(const std::vector<std::int64_t>& shape, std::span<const std::int64_t> values) {
+  expect_element_count(shape, values.size(), "int64");
+  return npy_file_bytes("<i8", shape, std::as_bytes(values));
+}
+
+void write_npy(const std::string& path, const std::vector<std::int64_t>& shape, std::span<const float> values) {
+  write_bytes(path, npy_bytes(shape, values));
+}
+
+void write_npy(const std::string& path, const std::vector<std::int64_t>& shape,
+               std::span<const std::int64_t> values) {
+  write_bytes(path, npy_bytes(shape, values));
 }
 
 }  // namespace marginlab::formats

@@ -1,7 +1,8 @@
 #pragma once
 // NumPy's .npy files (format versions 1.0, 2.0 and 3.0): embeddings, features and flags exchanged with Python.
 // Read: little-endian '<f4', '<f8', '<f2', '<i4', '<i8' and '|b1', '|u1', in C order or Fortran order (transposed
-// to C order on reading). Written: 2-D float32 arrays, exactly as numpy.save writes them.
+// to C order on reading). Written: float32 and int64 arrays of any shape, exactly as numpy.save
+// writes them.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -25,11 +26,13 @@ NpyArray parse_npy(std::span<const std::uint8_t> bytes, const std::string& origi
 // Reads `path` and parses it. Throws InvalidFile when it cannot be read.
 NpyArray read_npy(const std::string& path);
 
-// A rows × cols float32 array (values row by row) as numpy.save writes it: format 1.0, '<f4', C order.
-std::vector<std::uint8_t> npy_bytes(std::int64_t rows, std::int64_t cols, std::span<const float> values);
+// An array of `shape` (values in C order) as numpy.save writes it: format 1.0, '<f4' or '<i8', C order. Throws
+// InvalidParameter when the number of values does not match the shape.
+std::vector<std::uint8_t> npy_bytes(const std::vector<std::int64_t>& shape, std::span<const float> values);
+std::vector<std::uint8_t> npy_bytes(const std::vector<std::int64_t>& shape, std::span<const std::int64_t> values);
 
-// Writes npy_bytes() to `path`. Throws InvalidParameter when values.size() != rows·cols, InvalidFile when the file
-// cannot be written.
-void write_npy(const std::string& path, std::int64_t rows, std::int64_t cols, std::span<const float> values);
+// Writes npy_bytes() to `path`. Throws InvalidFile when the file cannot be written.
+void write_npy(const std::string& path, const std::vector<std::int64_t>& shape, std::span<const float> values);
+void write_npy(const std::string& path, const std::vector<std::int64_t>& shape, std::span<const std::int64_t> values);
 
 }  // namespace marginlab::formats

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "engine/core/errors.h"
 
 namespace marginlab::train {
@@ -55,6 +57,34 @@ TrainedModel load_trained_model(const fs::path& path, torch::Device device) {
   if (model.experiment.model.channels_last) backbones::use_channels_last(*model.backbone);
   model.backbone->eval();
   return model;
+}
+
+TrainedHead load_trained_head(const TrainedModel& model) {
+  TrainedHead head;
+  head.kind = model.experiment.head.kind;
+  try {
+    torch::serialize::InputArchive archive, session_archive, tensors;
+    archive.load_from(model.checkpoint.string(), torch::kCPU);
+    archive.read("session", session_archive);
+    session_archive.read("head", tensors);
+    for (const auto& key : tensors.keys()) {
+      torch::Tensor tensor;
+      if (tensors.try_read(key, tensor)) head.tensors.emplace_back(key, tensor);
+    }
+    c10::IValue session;
+    session_archive.read("session", session);
+    const auto state = nlohmann::json::parse(session.toStringRef());
+    head.learning_rate = state.at("base_lr").get<double>();
+    for (const auto& [name, value] : state.at("head_params").items()) head.parameters[name] = value.get<double>();
+  } catch (const c10::Error& error) {
+    throw InvalidFile(model.checkpoint.string() + ": cannot read the head (" + error.what_without_backtrace() + ")");
+  } catch (const nlohmann::json::exception& error) {
+    throw InvalidFile(model.checkpoint.string() + ": damaged head parameters (" + error.what() + ")");
+  }
+  const auto kernel = std::find_if(head.tensors.begin(), head.tensors.end(),
+                                   [](const auto& item) { return item.first == "kernel"; });
+  if (kernel == head.tensors.end()) throw InvalidFile(model.checkpoint.string() + ": the head has no kernel");
+  return head;
 }
 
 }  // namespace marginlab::train

@@ -5,6 +5,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/backbones/backbone.h"
 #include "engine/train/experiment.h"
@@ -21,5 +25,19 @@ struct TrainedModel {
 // `path` is a run directory or a checkpoint file inside one (<run>/checkpoints/*.pt); the experiment comes from the
 // run's experiment.json. Throws InvalidFile naming the file when either is missing or does not match.
 TrainedModel load_trained_model(const std::filesystem::path& path, torch::Device device);
+
+// The margin head as the checkpoint holds it: what an export hands on beside the backbone.
+struct TrainedHead {
+  std::string kind;
+  // The values in force at the checkpoint: the experiment's, changed by any live tuning during the run.
+  std::map<std::string, double> parameters;
+  double learning_rate = 0;
+  // "kernel" (D, C: a column per class centre) and the head's buffers, by the names the head registers.
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;
+};
+
+// Reads the head part of `model`'s checkpoint on the CPU. Throws InvalidFile naming the checkpoint when it is missing
+// or damaged.
+TrainedHead load_trained_head(const TrainedModel& model);
 
 }  // namespace marginlab::train

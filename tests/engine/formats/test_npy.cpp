@@ -65,8 +65,29 @@ TEST(Npy, WritesWhatNumpySaveWrites) {
     expected.push_back(byte);
   }
   const std::vector<float> values{1.5f, -2.0f, 0.25f, 1e-3f, 7.0f, 8.0f};
-  EXPECT_EQ(npy_bytes(3, 2, values), expected);
-  EXPECT_THROW(npy_bytes(3, 3, values), InvalidParameter);
+  EXPECT_EQ(npy_bytes({3, 2}, std::span<const float>(values)), expected);
+  EXPECT_THROW(npy_bytes({3, 3}, std::span<const float>(values)), InvalidParameter);
+  EXPECT_THROW(npy_bytes({-1, -6}, std::span<const float>(values)), InvalidParameter);
+}
+
+TEST(Npy, WritesOneDimensionalInt64AsNumpySaveDoes) {
+  // np.save(f, np.array([3, -1, 70000], dtype=np.int64)): a one-element tuple keeps its comma, then 21 - len('3')
+  // spaces and the padding to 128 bytes.
+  std::string header = "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }";
+  header.append(118 - 1 - header.size(), ' ');
+  header += '\n';
+  const std::string prefix("\x93NUMPY\x01\x00\x76\x00", 10);
+  Bytes expected(prefix.begin(), prefix.end());
+  for (const char c : header) expected.push_back(static_cast<std::uint8_t>(c));
+  const Bytes data = raw<std::int64_t>({3, -1, 70000});
+  expected.insert(expected.end(), data.begin(), data.end());
+  const std::vector<std::int64_t> labels{3, -1, 70000};
+  EXPECT_EQ(npy_bytes({3}, std::span<const std::int64_t>(labels)), expected);
+
+  const NpyArray read = parse_npy(expected, "labels.npy");
+  EXPECT_EQ(read.dtype, "<i8");
+  EXPECT_EQ(read.shape, (std::vector<std::int64_t>{3}));
+  EXPECT_EQ(read.values, (std::vector<float>{3.0f, -1.0f, 70000.0f}));
 }
 
 TEST(Npy, WriteThenReadGivesTheSameEmbeddings) {
@@ -76,14 +97,14 @@ TEST(Npy, WriteThenReadGivesTheSameEmbeddings) {
   std::mt19937 random(3);
   std::normal_distribution<float> normal;
   for (auto& value : values) value = normal(random);
-  write_npy(path, 12000, 4, values);
+  write_npy(path, {12000, 4}, std::span<const float>(values));
   const NpyArray array = read_npy(path);
   std::filesystem::remove(path);
   EXPECT_EQ(array.dtype, "<f4");
   EXPECT_EQ(array.shape, (std::vector<std::int64_t>{12000, 4}));
   EXPECT_EQ(array.values, values);
   // An empty set of embeddings is a valid file too.
-  const NpyArray empty = parse_npy(npy_bytes(0, 512, {}), "empty.npy");
+  const NpyArray empty = parse_npy(npy_bytes({0, 512}, std::span<const float>{}), "empty.npy");
   EXPECT_EQ(empty.shape, (std::vector<std::int64_t>{0, 512}));
   EXPECT_TRUE(empty.values.empty());
   EXPECT_THROW(read_npy(path), InvalidFile);  // gone
