@@ -28,11 +28,13 @@
 #include "app/data_preview.h"
 #include "app/engine_catalog.h"
 #include "app/margin_curves.h"
+#include "app/model_exporter.h"
 #include "app/theme.h"
 #include "engine/train/run_history.h"
 #include "widgets/experiment_panel.h"
 #include "widgets/figure_export_dialog.h"
 #include "widgets/live_parameter_panel.h"
+#include "widgets/model_export_dialog.h"
 #include "widgets/plot_board.h"
 #include "widgets/plot_export.h"
 #include "widgets/plot_widget.h"
@@ -65,6 +67,7 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       bridge_(std::make_unique<TrainingBridge>()),
       preview_(new DataPreview(this)),
+      modelExporter_(new ModelExporter(this)),
       board_(new widgets::PlotBoard),
       experimentPanel_(new widgets::ExperimentPanel),
       parameterPanel_(new widgets::LiveParameterPanel),
@@ -161,6 +164,20 @@ void MainWindow::createActions() {
   exportAllAction_ = new QAction(QIcon::fromTheme(QStringLiteral("document-export")), tr("Export &all plots…"), this);
   exportAllAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
   connect(exportAllAction_, &QAction::triggered, this, &MainWindow::exportAllDialog);
+  exportModelAction_ = new QAction(tr("Export &model…"), this);
+  exportModelAction_->setToolTip(tr("The run's trained model as ONNX and PyTorch weights, with a model card"));
+  connect(exportModelAction_, &QAction::triggered, this, &MainWindow::exportModelDialog);
+  connect(modelExporter_, &ModelExporter::progress, this, [this](const QString& line) { log(line); });
+  connect(modelExporter_, &ModelExporter::finished, this, [this](const QStringList& files, const QString& summary) {
+    log(summary);
+    for (const QString& file : files) log(QStringLiteral("  ") + file);
+    statusBar()->showMessage(summary, 8000);
+    updateActions();
+  });
+  connect(modelExporter_, &ModelExporter::failed, this, [this](const QString& message) {
+    report(tr("Export model"), message);
+    updateActions();
+  });
 
   auto* toolbar = addToolBar(tr("Run"));
   toolbar->setObjectName(QStringLiteral("runToolbar"));
@@ -201,6 +218,7 @@ void MainWindow::createMenus() {
   file->addAction(tr("Export the current plot…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                   [this] { exportPlotDialog(board_->currentPlot()); });
   file->addAction(exportAllAction_);
+  file->addAction(exportModelAction_);
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -354,6 +372,8 @@ void MainWindow::onRunStarted(const QString& directory, const QString& device, q
   step_ = startStep;
   deviceLabel_->setText(device);
   board_->setRunName(QFileInfo(directory).fileName());
+  runDirectory_ = directory;
+  updateActions();
   parameterPanel_->setParameters(QString::fromStdString(experiment_.head.kind), headParameters(experiment_),
                                  experiment_.optimizer.lr);
   parameterPanel_->setEditable(true);
@@ -420,6 +440,7 @@ void MainWindow::updateActions() {
   stopAction_->setEnabled(!idle && state != TrainingBridge::State::stopping);
   checkpointAction_->setEnabled(live);
   openRunAction_->setEnabled(idle);
+  exportModelAction_->setEnabled(!runDirectory_.isEmpty() && !modelExporter_->isBusy());
 }
 
 void MainWindow::updateStatus() {
@@ -483,6 +504,8 @@ bool MainWindow::openRun(const QString& directory) {
   totalSteps_ = 0;
   samplesPerSecond_ = 0;
   rememberRecentRun(directory);
+  runDirectory_ = directory;
+  updateActions();
   statusBar()->showMessage(tr("Opened %1: %2 steps, %3 evaluations").arg(directory).arg(history.steps.size()).arg(history.evaluations.size()), 8000);
   updateStatus();
   return true;
@@ -497,6 +520,25 @@ bool MainWindow::overlayRun(const QString& directory) {
     report(tr("Overlay a run"), QString::fromUtf8(e.what()));
     return false;
   }
+}
+
+bool MainWindow::exportModel(const QString& folder, const QString& format) {
+  if (runDirectory_.isEmpty()) {
+    report(tr("Export model"), tr("Start or open a run first: the model comes from its checkpoint."));
+    return false;
+  }
+  if (!modelExporter_->start(runDirectory_, format, folder)) {
+    report(tr("Export model"), tr("An export is already running."));
+    return false;
+  }
+  log(tr("Exporting the model of %1 (%2) to %3").arg(runDirectory_, format, folder));
+  updateActions();
+  return true;
+}
+
+void MainWindow::exportModelDialog() {
+  widgets::ModelExportDialog dialog(QFileInfo(runDirectory_).fileName(), ModelExporter::onnxAvailable(), this);
+  if (dialog.exec() == QDialog::Accepted) exportModel(dialog.folder(), dialog.format());
 }
 
 void MainWindow::chooseOpenRun() {

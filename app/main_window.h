@@ -26,6 +26,7 @@ class PlotWidget;
 namespace marginlab::app {
 
 class DataPreview;
+class ModelExporter;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -48,6 +49,13 @@ class MainWindow : public QMainWindow {
   bool overlayRun(const QString& directory);
   // Writes every plot as <folder>/<name>.<format> with its CSV; returns the files written, errors in `error`.
   QStringList exportAll(const QString& folder, const QString& format, QString* error);
+  // Exports the shown run's trained model (its latest checkpoint) into `folder` off the GUI thread; `format` is "all",
+  // "onnx" or "pytorch". False (and a message) when no run is shown or an export is already running; the outcome
+  // arrives through modelExporter()'s signals and goes to the run log.
+  bool exportModel(const QString& folder, const QString& format);
+  ModelExporter& modelExporter() const { return *modelExporter_; }
+  // The run directory the window shows (started or opened); empty before either.
+  const QString& runDirectory() const { return runDirectory_; }
   // Scripted use and tests: problems go to the run log and lastMessage() instead of message boxes, and closing
   // with an active run stops it without asking.
   void setInteractive(bool interactive) { interactive_ = interactive; }
@@ -75,6 +83,7 @@ class MainWindow : public QMainWindow {
   void refreshDataPreview();
   void exportPlotDialog(widgets::PlotWidget* plot);
   void exportAllDialog();
+  void exportModelDialog();
   void chooseOpenRun();
   void chooseOverlayRun();
   void chooseOpenExperiment();
@@ -86,6 +95,8 @@ class MainWindow : public QMainWindow {
 
   std::unique_ptr<TrainingBridge> bridge_;
   DataPreview* preview_;
+  ModelExporter* modelExporter_;
+  QString runDirectory_;
   train::Experiment experiment_;
   widgets::PlotBoard* board_;
   widgets::ExperimentPanel* experimentPanel_;
@@ -102,6 +113,7 @@ class MainWindow : public QMainWindow {
   QAction* overlayRunAction_ = nullptr;
   QAction* clearOverlayAction_ = nullptr;
   QAction* exportAllAction_ = nullptr;
+  QAction* exportModelAction_ = nullptr;
   QMenu* recentRunsMenu_ = nullptr;
 
   QLabel* stateLabel_;

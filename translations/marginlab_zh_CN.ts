@@ -1626,6 +1626,30 @@ n = %2 张图像 · κ = %3
         <source>Dark</source>
         <translation>深色</translation>
     </message>
+    <message>
+        <source>Export &amp;model…</source>
+        <translation>导出模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>The run&apos;s trained model as ONNX and PyTorch weights, with a model card</source>
+        <translation>将该运行训练好的模型导出为 ONNX 和 PyTorch 权重，并附模型卡</translation>
+    </message>
+    <message>
+        <source>Export model</source>
+        <translation>导出模型</translation>
+    </message>
+    <message>
+        <source>Start or open a run first: the model comes from its checkpoint.</source>
+        <translation>请先开始或打开一个运行：模型来自它的检查点。</translation>
+    </message>
+    <message>
+        <source>An export is already running.</source>
+        <translation>已有一个导出正在进行。</translation>
+    </message>
+    <message>
+        <source>Exporting the model of %1 (%2) to %3</source>
+        <translation>正在将 %1 的模型（%2）导出到 %3</translation>
+    </message>
 </context>
 <context>
     <name>MarginCurves</name>
@@ -1750,6 +1774,73 @@ n = %2 张图像 · κ = %3
     <message>
         <source>hard</source>
         <translation>困难</translation>
+    </message>
+</context>
+<context>
+    <name>ModelExportDialog</name>
+    <message>
+        <source>Export the model of %1</source>
+        <translation>导出 %1 的模型</translation>
+    </message>
+    <message>
+        <source>ONNX and PyTorch weights</source>
+        <translation>ONNX 和 PyTorch 权重</translation>
+    </message>
+    <message>
+        <source>ONNX</source>
+        <translation>ONNX</translation>
+    </message>
+    <message>
+        <source>PyTorch weights</source>
+        <translation>PyTorch 权重</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Checkpoint:</source>
+        <translation>检查点：</translation>
+    </message>
+    <message>
+        <source>the run&apos;s latest (checkpoints/latest.pt)</source>
+        <translation>该运行最新的检查点（checkpoints/latest.pt）</translation>
+    </message>
+    <message>
+        <source>Formats:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <source>Export the model into</source>
+        <translation>将模型导出到</translation>
+    </message>
+    <message>
+        <source>Choose a folder to export into.</source>
+        <translation>请选择要导出到的文件夹。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>the backbone: images → raw embedding (its length is the quality proxy), any batch size; checked through OpenCV DNN against LibTorch on the run&apos;s own images before it is kept</source>
+        <translation>骨干网络：图像 → 原始嵌入（其长度即质量代理），任意批大小；保留前先在该运行自己的图像上用 OpenCV DNN 与 LibTorch 对照检验</translation>
+    </message>
+    <message>
+        <source>the state dict under insightface arcface_torch&apos;s names: torch.load, then load_state_dict</source>
+        <translation>采用 insightface arcface_torch 命名的 state dict：torch.load 后 load_state_dict</translation>
+    </message>
+    <message>
+        <source>the head&apos;s class centres (kernel) and buffers</source>
+        <translation>分类头的类中心（kernel）和缓冲区</translation>
+    </message>
+    <message>
+        <source>training config, the head and its final hyperparameters, metrics, the exact preprocessing</source>
+        <translation>训练配置、分类头及其最终超参数、指标、精确的预处理</translation>
     </message>
 </context>
 <context>
@@ -2051,6 +2142,14 @@ n = %2 张图像 · κ = %3
     <message>
         <source>#%1 %2</source>
         <translation>#%1 %2</translation>
+    </message>
+    <message>
+        <source>Exported %1 (step %2) to %3</source>
+        <translation>已将 %1（第 %2 步）导出到 %3</translation>
+    </message>
+    <message>
+        <source>; ONNX checked on %1 images, smallest cosine %2</source>
+        <translation>；ONNX 已在 %1 张图像上检验，最小余弦 %2</translation>
     </message>
 </context>
 <context>

@@ -105,11 +105,8 @@ ExportResult export_model(const ExportRequest& request, const ExportProgress& pr
     extras.files.push_back({"backbone.pt", "pytorch-state-dict",
                             "the backbone's state dict, arcface_torch names (torch.load, then load_state_dict)",
                             backbone_bytes.size()});
-    // The per-sample memory of KappaFace is training state the size of the dataset; the checkpoint keeps it.
     NamedTensors head_tensors;
-    for (const auto& [name, tensor] : head.tensors) {
-      if (name != "memory") head_tensors.emplace_back(name, tensor.contiguous());
-    }
+    for (const auto& [name, tensor] : head.tensors) head_tensors.emplace_back(name, tensor.contiguous());
     say("writing head.pt");
     const auto head_bytes = state_dict_bytes(head_tensors);
     output.write("head.pt", {head_bytes.data(), head_bytes.size()});

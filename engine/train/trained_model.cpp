@@ -68,6 +68,9 @@ TrainedHead load_trained_head(const TrainedModel& model) {
     archive.read("session", session_archive);
     session_archive.read("head", tensors);
     for (const auto& key : tensors.keys()) {
+      // KappaFace's per-sample memory is training state the size of the dataset (gigabytes for MS1MV2), not part of
+      // the model; the checkpoint keeps it for resuming.
+      if (key == "memory") continue;
       torch::Tensor tensor;
       if (tensors.try_read(key, tensor)) head.tensors.emplace_back(key, tensor);
     }

@@ -32,7 +32,8 @@ struct TrainedHead {
   // The values in force at the checkpoint: the experiment's, changed by any live tuning during the run.
   std::map<std::string, double> parameters;
   double learning_rate = 0;
-  // "kernel" (D, C: a column per class centre) and the head's buffers, by the names the head registers.
+  // "kernel" (D, C: a column per class centre) and the head's buffers, by the names the head registers; not
+  // KappaFace's per-sample memory, which is training state.
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
 };
 

@@ -4,6 +4,8 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMenuBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -13,6 +15,7 @@
 
 #include "app/engine_catalog.h"
 #include "app/main_window.h"
+#include "app/model_exporter.h"
 #include "app/training_bridge.h"
 #include "app/translations.h"
 #include "engine/train/run_history.h"
@@ -153,6 +156,26 @@ class TestMainWindow : public QObject {
       QVERIFY2(!plot->shownData().rows.empty(), qPrintable(plot->title() + QStringLiteral(" is empty")));
     }
     QVERIFY(kappaPlots >= 2);
+
+    // File > Export model: the run's model leaves through the engine's exporter, off the GUI thread.
+    QTemporaryDir exportDir;
+    QSignalSpy exported(&window.modelExporter(), &app::ModelExporter::finished);
+    QSignalSpy failed(&window.modelExporter(), &app::ModelExporter::failed);
+    QVERIFY(window.exportModel(exportDir.path(), QStringLiteral("all")));
+    QVERIFY(!window.exportModel(exportDir.path(), QStringLiteral("all")));  // one export at a time
+    QVERIFY(QTest::qWaitFor([&] { return !exported.isEmpty() || !failed.isEmpty(); }, 120000));
+    QVERIFY2(failed.isEmpty(), qPrintable(failed.isEmpty() ? QString() : failed.first().first().toString()));
+    QCOMPARE(exported.first().first().toStringList().size(), 4);
+    QFile cardFile(QDir(exportDir.path()).filePath(QStringLiteral("model_card.json")));
+    QVERIFY(cardFile.open(QIODevice::ReadOnly));
+    const auto card = QJsonDocument::fromJson(cardFile.readAll()).object();
+    const auto head = card.value(QStringLiteral("head")).toObject();
+    QCOMPARE(head.value(QStringLiteral("kind")).toString(), QStringLiteral("kappaface"));
+    // The per-class κ state travels with the kernel; the per-sample training memory does not.
+    const auto tensors = head.value(QStringLiteral("tensors")).toObject();
+    QVERIFY(tensors.contains(QStringLiteral("kernel")) && tensors.contains(QStringLiteral("kappa")));
+    QVERIFY(!tensors.contains(QStringLiteral("memory")));
+    QVERIFY(card.value(QStringLiteral("export")).toObject().value(QStringLiteral("onnx_parity")).isObject());
   }
 
   void aMissingRunDirectoryIsReportedNotFatal() {
@@ -160,6 +183,9 @@ class TestMainWindow : public QObject {
     window.setInteractive(false);
     QVERIFY(!window.openRun(QStringLiteral("/nonexistent/run")));
     QVERIFY(window.lastMessage().contains(QStringLiteral("/nonexistent/run")));
+    // Nothing to export before a run is started or opened.
+    QVERIFY(!window.exportModel(QDir::tempPath(), QStringLiteral("all")));
+    QVERIFY(window.lastMessage().contains(QStringLiteral("run")));
   }
 
   void stoppingWritesACheckpoint() {
