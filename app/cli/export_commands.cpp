@@ -48,6 +48,11 @@ int run_embed(const exporting::EmbedRequest& request) {
   fmt::print("{} embeddings of dimension {} ({} unreadable) from {}\n", result.images, result.dim, result.skipped,
              result.data);
   for (const auto& file : result.files) fmt::print("  {}\n", file.string());
+  if (result.non_finite > 0) {
+    fmt::print("warning: {} of {} embeddings are not finite: the network overflows in evaluation mode (barely "
+               "trained, or diverged)\n",
+               result.non_finite, result.images);
+  }
   return 0;
 }
 

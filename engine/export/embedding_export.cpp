@@ -107,13 +107,18 @@ EmbedResult export_embeddings(const EmbedRequest& request, const ExportProgress&
   const auto unit = embeddings.embeddings.contiguous();
   std::vector<std::int64_t> labels(static_cast<std::size_t>(rows));
   for (std::int64_t i = 0; i < rows; ++i) labels[static_cast<std::size_t>(i)] = images->label(i);
+  std::int64_t non_finite = 0;
+  for (std::size_t i = 0; i < embeddings.norms.size(); ++i) {
+    if (embeddings.readable[i] && !std::isfinite(embeddings.norms[i])) ++non_finite;
+  }
   const bool quality_known = std::any_of(embeddings.quality.begin(), embeddings.quality.end(),
                                          [](float q) { return !std::isnan(q); });
 
   StagedOutput output(request.out.has_parent_path() ? request.out.parent_path() : fs::path("."));
   ModelCardExtras extras;
-  extras.data_read = fmt::format("{} ({} images, {} unreadable), flip test '{}'", images->describe(), rows,
-                                 embeddings.skipped, eval::to_string(request.flip_test));
+  extras.data_read = fmt::format("{} ({} images, {} unreadable, {} with a non-finite embedding), flip test '{}'",
+                                 images->describe(), rows, embeddings.skipped, non_finite,
+                                 eval::to_string(request.flip_test));
   const auto write = [&](const std::string& name, const std::vector<std::uint8_t>& bytes, const std::string& what) {
     output.write(name, {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
     extras.files.push_back({name, "npy", what, bytes.size()});
@@ -135,6 +140,7 @@ EmbedResult export_embeddings(const EmbedRequest& request, const ExportProgress&
   result.files = output.commit();
   result.images = rows;
   result.skipped = embeddings.skipped;
+  result.non_finite = non_finite;
   result.dim = dim;
   result.data = images->describe();
   return result;

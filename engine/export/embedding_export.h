@@ -34,6 +34,9 @@ struct EmbedResult {
   std::vector<std::filesystem::path> files;
   std::int64_t images = 0;
   std::int64_t skipped = 0;  // unreadable images (zero rows, NaN norms)
+  // Readable images whose embedding is not finite: the network overflows in evaluation mode (barely trained, or
+  // diverged). Written as they are; the caller should say so.
+  std::int64_t non_finite = 0;
   std::int64_t dim = 0;
   std::string data;          // the data as its source describes itself
 };

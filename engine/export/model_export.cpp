@@ -4,6 +4,7 @@
 
 #include "engine/core/errors.h"
 #include "engine/data/loader.h"
+#include "engine/export/export_error.h"
 #include "engine/export/staged_output.h"
 #include "engine/export/state_dict_export.h"
 #include "engine/train/data_setup.h"
@@ -131,10 +132,18 @@ ExportResult export_model(const ExportRequest& request, const ExportProgress& pr
       const auto out = model.backbone->forward(images);
       reference = out.embedding * out.norm;
     }
-    extras.parity = check_onnx_parity(output.staged("model.onnx"), images, reference);
+    if (!torch::isfinite(reference).all().item<bool>()) {
+      throw ExportError(fmt::format(
+          "{}: LibTorch's own embeddings of the run's images are not finite at step {}: the network overflows in "
+          "evaluation mode (barely trained, or diverged), so no ONNX file can be checked against it",
+          model.checkpoint.string(), model.step));
+    }
+    extras.parity = check_onnx_parity(output.staged("model.onnx"), images, reference,
+                                      (request.out_dir / "model.onnx").string());
     result.parity = extras.parity;
-    say(fmt::format("ONNX parity: {} images, smallest cosine {:.8f} (required {})", extras.parity->images,
-                    extras.parity->min_cosine, kParityMinCosine));
+    say(fmt::format("ONNX parity: {} images, smallest cosine {:.8f} (1 - cosine = {:.1e}; required >= {})",
+                    extras.parity->images, extras.parity->min_cosine, 1.0 - extras.parity->min_cosine,
+                    kParityMinCosine));
   }
 #endif
 

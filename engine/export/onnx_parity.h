@@ -20,9 +20,10 @@ struct ParityResult {
 };
 
 // Runs `onnx_file` through OpenCV DNN on `images` (N, 3, H, W float32, preprocessed) and compares each output row
-// with `reference` (N, D), LibTorch's raw embeddings of the same images. Throws ExportError naming the file, the
-// image and the cosine when an image falls below kParityMinCosine, or when OpenCV cannot run the file.
+// with `reference` (N, D), LibTorch's raw embeddings of the same images, which must be finite. Throws ExportError
+// naming the file (as `shown_as`, e.g. its final path while it is still staged), the image and the cosine when an
+// image falls below kParityMinCosine or OpenCV's output is not finite, or when OpenCV cannot run the file.
 ParityResult check_onnx_parity(const std::filesystem::path& onnx_file, const torch::Tensor& images,
-                               const torch::Tensor& reference);
+                               const torch::Tensor& reference, const std::string& shown_as = {});
 
 }  // namespace marginlab::exporting
