@@ -25,25 +25,47 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
-// The machine's practical matrix-multiply peak: the best of several n×n products in the training dtype.
-std::pair<double, std::int64_t> gemm_peak(const torch::Device& device, train::Precision precision) {
-  const auto dtype = precision == train::Precision::fp16   ? torch::kHalf
-                     : precision == train::Precision::bf16 ? torch::kBFloat16
-                                                           : torch::kFloat32;
-  const std::int64_t n = device.is_cuda() ? 8192 : 2048;
-  const auto options = torch::TensorOptions().device(device).dtype(dtype);
-  const auto a = torch::randn({n, n}, options), b = torch::randn({n, n}, options);
-  auto c = torch::mm(a, b);  // warm-up: library initialisation and thread start
+torch::ScalarType training_dtype(train::Precision precision) {
+  return precision == train::Precision::fp16   ? torch::kHalf
+         : precision == train::Precision::bf16 ? torch::kBFloat16
+                                               : torch::kFloat32;
+}
+
+// FLOP/s of the best of five runs of `kernel` (after one untimed run: library initialisation, thread start).
+template <typename Kernel>
+double best_rate(const torch::Device& device, double flops, Kernel kernel) {
+  kernel();
   synchronize(device);
   double best = 0;
   for (int i = 0; i < 5; ++i) {
     const auto start = Clock::now();
-    torch::mm_out(c, a, b);
+    kernel();
     synchronize(device);
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    best = std::max(best, 2.0 * n * n * n / seconds);
+    best = std::max(best, flops / std::chrono::duration<double>(Clock::now() - start).count());
   }
-  return {best, n};
+  return best;
+}
+
+// The BLAS library's practical matrix-multiply rate: n×n products in the training dtype.
+std::pair<double, std::int64_t> gemm_peak(const torch::Device& device, train::Precision precision) {
+  const std::int64_t n = device.is_cuda() ? 8192 : 2048;
+  const auto options = torch::TensorOptions().device(device).dtype(training_dtype(precision));
+  const auto a = torch::randn({n, n}, options), b = torch::randn({n, n}, options);
+  auto c = torch::mm(a, b);
+  const double flops = 2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n);
+  return {best_rate(device, flops, [&] { torch::mm_out(c, a, b); }), n};
+}
+
+// The convolution library's rate on an IResNet-shaped 3×3 convolution (256 → 256 channels on a 14×14 map, stage
+// three of ir50 at 112×112), in the memory format the training uses.
+double conv_peak(const torch::Device& device, train::Precision precision, bool channels_last) {
+  const std::int64_t batch = device.is_cuda() ? 256 : 16, channels = 256, side = 14;
+  const auto options = torch::TensorOptions().device(device).dtype(training_dtype(precision));
+  const auto format = channels_last ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
+  const auto x = torch::randn({batch, channels, side, side}, options).contiguous(format);
+  const auto w = torch::randn({channels, channels, 3, 3}, options).contiguous(format);
+  const double flops = 2.0 * batch * channels * side * side * channels * 9;
+  return best_rate(device, flops, [&] { torch::conv2d(x, w, {}, 1, 1); });
 }
 
 }  // namespace
@@ -65,6 +87,8 @@ TrainBenchResult bench_train(const TrainBenchConfig& config) {
   result.device = device.str();
   result.threads = at::get_num_threads();
   std::tie(result.gemm_peak_flops, result.gemm_size) = gemm_peak(device, config.precision);
+  result.conv_peak_flops = conv_peak(device, config.precision, config.channels_last);
+  result.peak_flops = std::max(result.gemm_peak_flops, result.conv_peak_flops);
 
   torch::manual_seed(0);
   train::DataShape shape{config.classes, {}, config.classes * 10};
@@ -112,7 +136,7 @@ TrainBenchResult bench_train(const TrainBenchConfig& config) {
   // Backward costs about twice the forward (gradients for inputs and for weights).
   result.flops_per_sample = 3.0 * 2.0 * forward_macs;
   result.achieved_flops = result.flops_per_sample * result.samples_per_second;
-  result.peak_fraction = result.achieved_flops / result.gemm_peak_flops;
+  result.peak_fraction = result.achieved_flops / result.peak_flops;
   return result;
 }
 
