@@ -31,9 +31,7 @@ struct EvalOptions {
 };
 
 eval::FlipTest parse_flip_test(const std::string& name) {
-  for (auto flip : {eval::FlipTest::none, eval::FlipTest::sum, eval::FlipTest::norm_weighted}) {
-    if (eval::to_string(flip) == name) return flip;
-  }
+  if (const auto flip = eval::flip_test_from_string(name)) return *flip;
   throw InvalidParameter("--flip " + name + ": must be none, sum or norm_weighted");
 }
 

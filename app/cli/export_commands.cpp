@@ -33,13 +33,6 @@ int run_export(const ExportOptions& options) {
   return 0;
 }
 
-eval::FlipTest parse_flip(const std::string& name) {
-  for (auto flip : {eval::FlipTest::none, eval::FlipTest::sum, eval::FlipTest::norm_weighted}) {
-    if (eval::to_string(flip) == name) return flip;
-  }
-  return eval::FlipTest::none;  // CLI11 has already refused anything else
-}
-
 int run_embed(const exporting::EmbedRequest& request) {
   const auto result = exporting::export_embeddings(request, [](const std::string& line) {
     fmt::print("{}\n", line);
@@ -96,7 +89,8 @@ void add_export_commands(CLI::App& app, CLI::App& /*bench_group*/, Commands& com
   embed_command->add_option("--device", request->device, "auto, cpu or cuda")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   commands.push_back({embed_command, [request, flip] {
-                        request->flip_test = parse_flip(*flip);
+                        // CLI11 has already refused any other name.
+                        request->flip_test = eval::flip_test_from_string(*flip).value_or(eval::FlipTest::none);
                         return run_embed(*request);
                       }});
 }

@@ -19,7 +19,9 @@ void expect_channels(const std::string& name, std::int64_t expected, const Activ
 }
 
 void expect_layout(const std::string& name, bool flat, const Activation& input) {
-  if (input.flat != flat) off_structure(name, flat ? "expects a vector, got a feature map" : "expects a feature map, got a vector");
+  if (input.flat != flat) {
+    off_structure(name, flat ? "expects a vector, got a feature map" : "expects a feature map, got a vector");
+  }
 }
 
 // Output side of a convolution along one axis (PyTorch's formula).

@@ -1,5 +1,6 @@
 #pragma once
 // How an image's embedding is combined with its horizontal mirror's at evaluation, as the papers report results.
+#include <optional>
 #include <string_view>
 
 namespace marginlab::eval {
@@ -18,6 +19,14 @@ constexpr std::string_view to_string(FlipTest flip) {
     case FlipTest::norm_weighted: return "norm_weighted";
   }
   return "?";
+}
+
+// The inverse of to_string; nullopt for any other name.
+constexpr std::optional<FlipTest> flip_test_from_string(std::string_view name) {
+  for (const auto flip : {FlipTest::none, FlipTest::sum, FlipTest::norm_weighted}) {
+    if (to_string(flip) == name) return flip;
+  }
+  return std::nullopt;
 }
 
 }  // namespace marginlab::eval
