@@ -184,7 +184,7 @@ void MainWindow::createActions() {
   toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
   toolbar->addActions({startAction_, pauseAction_, stopAction_, checkpointAction_});
   toolbar->addSeparator();
-  toolbar->addActions({openRunAction_, exportAllAction_});
+  toolbar->addActions({openRunAction_, exportAllAction_, exportModelAction_});
 }
 
 void MainWindow::createDocks() {
