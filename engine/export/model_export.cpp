@@ -15,11 +15,11 @@
 namespace marginlab::exporting {
 namespace {
 
+#ifdef MARGINLAB_WITH_ONNX
 std::string join(const std::array<float, 3>& values) {
   return fmt::format("{},{},{}", values[0], values[1], values[2]);
 }
 
-#ifdef MARGINLAB_WITH_ONNX
 OnnxMetadata onnx_metadata(const train::TrainedModel& model, const train::TrainedHead& head) {
   const auto& data = model.experiment.data;
   const auto& spec = model.backbone->spec();
