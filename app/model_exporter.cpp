@@ -20,7 +20,7 @@ bool ModelExporter::start(const QString& run, const QString& format, const QStri
   QPointer<ModelExporter> self(this);
   QThreadPool::globalInstance()->start([self, run, format, folder] {
     // Lines go to the GUI thread as they come; the export itself stays on this worker.
-    const auto post = [self](auto&& deliver) { QMetaObject::invokeMethod(qApp, std::forward<decltype(deliver)>(deliver)); };
+    const auto post = [](auto deliver) { QMetaObject::invokeMethod(qApp, std::move(deliver)); };
     QStringList files;
     QString summary, error;
     try {
