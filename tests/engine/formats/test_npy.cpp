@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <random>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::formats {
 namespace {
@@ -199,6 +199,21 @@ TEST(Npy, ErrorsSayWhatIsWrong) {
                  "x.npy: offset 10: needed 118 bytes for the header, 30 left");
   expect_invalid(make_npy(dict("<f4", "(4294967296, 4294967296, 4294967296)"), {}),
                  "x.npy: shape (4294967296, 4294967296, 4294967296) is too large for any file");
+}
+
+// Found by fuzz_npy (issue 13): a 0 among extents whose product overflows 64 bits is an empty array, read
+// without overflowing anywhere (this runs under UBSan in the fuzz build).
+TEST(Npy, AZeroExtentAmongHugeOnesIsAnEmptyArray) {
+  const auto array = parse_npy(make_npy("{'descr': '<f2', 'fortran_order': False, 'shape': (33, 33333333, 333443, "
+                                        "366, 6, 3, 333, 0, 3, 3, 33333, 333333, 32), }",
+                                        {}),
+                               "zero.npy");
+  EXPECT_TRUE(array.values.empty());
+  ASSERT_EQ(array.shape.size(), 13u);
+  EXPECT_EQ(array.shape[7], 0);
+  EXPECT_THROW(parse_npy(make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", {}),
+                         "huge.npy"),
+               InvalidFile);
 }
 
 TEST(Npy, CorruptedBytesGiveInvalidFileOnly) {
