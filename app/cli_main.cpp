@@ -3,12 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include "app/cli/command.h"
-#include "engine/core/memory.h"
-#include "engine/core/threads.h"
+#include "core/version.h"
+#include "engine/runtime/memory.h"
+#include "engine/runtime/threads.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"MarginLab: train and study face-recognition margin losses (headless)"};
-  app.set_version_flag("--version", "marginlab-cli 0.1.0");
+  app.set_version_flag("--version", std::string("marginlab-cli ") + marginlab::kVersion);
   app.require_subcommand(1);
   int threads = 0;
   app.add_option("--threads", threads, "intra-op threads (default: all cores)");
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   bench->require_subcommand(1);
 
   marginlab::cli::Commands commands;
+  marginlab::cli::add_experiment_commands(app, *bench, commands);
   marginlab::cli::add_head_commands(app, *bench, commands);
 #ifdef MARGINLAB_WITH_OPENCV
   marginlab::cli::add_synth_commands(app, *bench, commands);

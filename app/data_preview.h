@@ -11,7 +11,7 @@
 
 #include <memory>
 
-#include "engine/train/experiment.h"
+#include "core/experiment/experiment.h"
 #include "widgets/sample_grid.h"
 
 namespace marginlab::data {

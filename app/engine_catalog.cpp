@@ -6,8 +6,8 @@
 
 #include <exception>
 
-#include "engine/backbones/backbone.h"
-#include "engine/heads/head_catalog.h"
+#include "core/backbones/backbone_catalog.h"
+#include "core/heads/head_catalog.h"
 #include "engine/heads/head_factory.h"
 
 namespace marginlab::app {

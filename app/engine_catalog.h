@@ -5,7 +5,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "engine/train/experiment.h"
+#include "core/experiment/experiment.h"
 #include "widgets/experiment_panel.h"
 
 namespace marginlab::app {

@@ -9,15 +9,16 @@
 #include "app/main_window.h"
 #include "app/responsiveness_probe.h"
 #include "app/theme.h"
+#include "core/version.h"
 #include "app/translations.h"
-#include "engine/core/memory.h"
+#include "engine/runtime/memory.h"
 #include "widgets/plot_board.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("MarginLab"));
   QApplication::setApplicationName(QStringLiteral("MarginLab"));
-  QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+  QApplication::setApplicationVersion(QString::fromLatin1(marginlab::kVersion));
   marginlab::app::installTranslations(app, marginlab::app::savedLanguage());
   marginlab::app::applyTheme(marginlab::app::savedTheme());
 

@@ -30,7 +30,7 @@
 #include "app/margin_curves.h"
 #include "app/model_exporter.h"
 #include "app/theme.h"
-#include "engine/train/run_history.h"
+#include "core/run/run_history.h"
 #include "widgets/experiment_panel.h"
 #include "widgets/figure_export_dialog.h"
 #include "widgets/live_parameter_panel.h"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "app/training_bridge.h"
-#include "engine/train/experiment.h"
+#include "core/experiment/experiment.h"
 
 class QAction;
 class QLabel;

@@ -17,8 +17,8 @@
 #include <thread>
 #include <vector>
 
-#include "engine/train/experiment.h"
-#include "engine/train/telemetry.h"
+#include "core/experiment/experiment.h"
+#include "core/telemetry/telemetry.h"
 
 namespace marginlab::train {
 class Trainer;

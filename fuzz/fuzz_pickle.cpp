@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <span>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/formats/pickle.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

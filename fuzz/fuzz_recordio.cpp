@@ -7,7 +7,7 @@
 #include <span>
 #include <string_view>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/formats/recordio.h"
 
 namespace recordio = marginlab::formats::recordio;

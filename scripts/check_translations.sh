@@ -11,7 +11,9 @@ for ts in translations/marginlab_*.ts; do
   copy="$work/$(basename "$ts")"
   cp "$ts" "$copy"
   # lupdate warns about C++17 nested namespaces it cannot follow; the catalogue it writes is what counts.
-  "$lupdate" -silent -no-obsolete -locations none app widgets -ts "$copy" >/dev/null 2>&1
+  # core marks the experiment's labels with ML_TRANSLATABLE (core/translatable.h), lupdate's QT_TRANSLATE_NOOP.
+  "$lupdate" -silent -no-obsolete -locations none -tr-function-alias QT_TRANSLATE_NOOP+=ML_TRANSLATABLE \
+    app widgets core/experiment -ts "$copy" >/dev/null 2>&1
   unfinished=$(grep -c 'type="unfinished"' "$copy" || true)
   total=$(grep -c '<source>' "$copy" || true)
   if [ "$unfinished" -ne 0 ]; then

@@ -464,54 +464,98 @@
     </message>
 </context>
 <context>
-    <name>ExperimentPanel</name>
+    <name>ExperimentField</name>
     <message>
-        <source>Names the run directories; no &apos;/&apos;</source>
-        <translation>用于命名运行目录；不能包含 &apos;/&apos;</translation>
+        <source>32-bit floats everywhere</source>
+        <translation>全部使用 32 位浮点数</translation>
+    </message>
+    <message>
+        <source>fp16 autocast on CUDA; the head stays in fp32</source>
+        <translation>在 CUDA 上使用 fp16 自动混合精度；分类头保持 fp32</translation>
+    </message>
+    <message>
+        <source>bf16 autocast on CUDA; the head stays in fp32</source>
+        <translation>在 CUDA 上使用 bf16 自动混合精度；分类头保持 fp32</translation>
+    </message>
+    <message>
+        <source>CUDA when available, else the CPU</source>
+        <translation>有 CUDA 时使用 CUDA，否则使用 CPU</translation>
+    </message>
+    <message>
+        <source>The CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>The first CUDA GPU</source>
+        <translation>第一块 CUDA GPU</translation>
+    </message>
+    <message>
+        <source>SGD with momentum (the face-recognition recipes)</source>
+        <translation>带动量的 SGD（人脸识别的常用配方）</translation>
+    </message>
+    <message>
+        <source>AdamW</source>
+        <translation>AdamW</translation>
+    </message>
+    <message>
+        <source>Constant after the warm-up</source>
+        <translation>预热后保持不变</translation>
+    </message>
+    <message>
+        <source>Multiplied by gamma at each milestone epoch</source>
+        <translation>在每个里程碑轮次乘以 gamma</translation>
+    </message>
+    <message>
+        <source>Cosine decay to the minimum learning rate</source>
+        <translation>余弦衰减至最小学习率</translation>
+    </message>
+    <message>
+        <source>Polynomial decay to the minimum learning rate</source>
+        <translation>多项式衰减至最小学习率</translation>
+    </message>
+    <message>
+        <source>Per-sample memory buffer of normalised features (the authors&apos; memory.py)</source>
+        <translation>逐样本的归一化特征记忆缓冲区（原作者的 memory.py）</translation>
+    </message>
+    <message>
+        <source>Features of a momentum encoder, an EMA copy of the backbone (the shipped configuration)</source>
+        <translation>动量编码器（骨干网络的 EMA 副本）提取的特征（官方发布的配置）</translation>
+    </message>
+    <message>
+        <source>The image alone</source>
+        <translation>仅使用原图</translation>
+    </message>
+    <message>
+        <source>unit(u + u_flip): both views count equally</source>
+        <translation>unit(u + u_flip)：两个视图权重相同</translation>
+    </message>
+    <message>
+        <source>The sum of the raw features: the higher-norm view dominates (insightface, AdaFace)</source>
+        <translation>原始特征之和：范数较大的视图占主导（insightface、AdaFace）</translation>
     </message>
     <message>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <source>Replace the whole experiment with a preset recipe</source>
-        <translation>用预设配方替换整个实验</translation>
-    </message>
-    <message>
-        <source>Load a preset…</source>
-        <translation>加载预设…</translation>
-    </message>
-    <message>
-        <source>Preset</source>
-        <translation>预设</translation>
-    </message>
-    <message>
-        <source>Where the recipe comes from, what the run is for</source>
-        <translation>配方的来源，以及本次运行的目的</translation>
+        <source>Names the run directories; no &apos;/&apos;</source>
+        <translation>用于命名运行目录；不能包含 &apos;/&apos;</translation>
     </message>
     <message>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <source>Where run directories are created (relative to the working directory)</source>
-        <translation>创建运行目录的位置（相对于工作目录）</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
+        <source>Where the recipe comes from, what the run is for</source>
+        <translation>配方的来源，以及本次运行的目的</translation>
     </message>
     <message>
         <source>Runs folder</source>
         <translation>运行文件夹</translation>
     </message>
     <message>
-        <source>A run is active: the experiment is read-only. Tune the head and the learning rate live in the Live parameters panel.</source>
-        <translation>有运行正在进行：实验为只读。可在“实时超参数”面板中实时调节分类头和学习率。</translation>
-    </message>
-    <message>
-        <source>Data</source>
-        <translation>数据</translation>
+        <source>Where run directories are created (relative to the working directory)</source>
+        <translation>创建运行目录的位置（相对于工作目录）</translation>
     </message>
     <message>
         <source>Source</source>
@@ -534,48 +578,100 @@
         <translation>insightface 的 train.rec（同目录下需有 train.idx）</translation>
     </message>
     <message>
-        <source>RecordIO file</source>
-        <translation>RecordIO 文件</translation>
-    </message>
-    <message>
-        <source>RecordIO (*.rec);;All files (*)</source>
-        <translation>RecordIO (*.rec);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Image folder</source>
-        <translation>图像文件夹</translation>
-    </message>
-    <message>
         <source>Path</source>
         <translation>路径</translation>
     </message>
     <message>
-        <source>SynthFace generator</source>
-        <translation>SynthFace 生成器</translation>
+        <source>The dataset: a folder of identity folders, or a folder with train.rec and train.idx</source>
+        <translation>数据集：每个身份一个子文件夹的文件夹，或含 train.rec 与 train.idx 的文件夹</translation>
     </message>
     <message>
-        <source>default: %1</source>
-        <translation>默认：%1</translation>
+        <source>Seed</source>
+        <translation>随机种子</translation>
     </message>
     <message>
-        <source>Images and augmentation</source>
-        <translation>图像与数据增强</translation>
+        <source>Generator seed: identities, images and pairs</source>
+        <translation>生成器种子：决定身份、图像和样本对</translation>
+    </message>
+    <message>
+        <source>Identities</source>
+        <translation>身份数</translation>
+    </message>
+    <message>
+        <source>Training identities (classes)</source>
+        <translation>训练身份（类别）数</translation>
+    </message>
+    <message>
+        <source>Max images per identity</source>
+        <translation>每个身份的最大图像数</translation>
+    </message>
+    <message>
+        <source>Size of the largest class</source>
+        <translation>最大类别的规模</translation>
+    </message>
+    <message>
+        <source>Imbalance ratio</source>
+        <translation>不平衡比</translation>
+    </message>
+    <message>
+        <source>Largest over smallest class size (power-law long tail); at most the max images per identity</source>
+        <translation>最大与最小类别规模之比（幂律长尾）；不超过每个身份的最大图像数</translation>
+    </message>
+    <message>
+        <source>Low-quality fraction</source>
+        <translation>低质量比例</translation>
+    </message>
+    <message>
+        <source>Weight of the low-quality part of the quality mixture</source>
+        <translation>质量混合分布中低质量部分的权重</translation>
+    </message>
+    <message>
+        <source>Family size</source>
+        <translation>家族大小</translation>
+    </message>
+    <message>
+        <source>Identities per family of near-twins; 1 makes every identity unrelated</source>
+        <translation>每个近似双胞胎家族的身份数；1 表示各身份互不相关</translation>
+    </message>
+    <message>
+        <source>Identity spread</source>
+        <translation>身份离散度</translation>
+    </message>
+    <message>
+        <source>How far family members stray from their family&apos;s prototype</source>
+        <translation>家族成员偏离家族原型的程度</translation>
+    </message>
+    <message>
+        <source>Verification identities</source>
+        <translation>验证身份数</translation>
+    </message>
+    <message>
+        <source>Held-out identities for the verification pairs</source>
+        <translation>用于验证样本对的留出身份</translation>
+    </message>
+    <message>
+        <source>Pairs per stratum</source>
+        <translation>每个分层的样本对数</translation>
+    </message>
+    <message>
+        <source>Verification pairs per quality stratum, half genuine</source>
+        <translation>每个质量分层的验证样本对数，其中一半为正样本对</translation>
+    </message>
+    <message>
+        <source>Image size</source>
+        <translation>图像尺寸</translation>
     </message>
     <message>
         <source>Square side the network sees (multiple of 16)</source>
         <translation>网络输入的正方形边长（16 的倍数）</translation>
     </message>
     <message>
-        <source>Image size (px)</source>
-        <translation>图像尺寸（px）</translation>
+        <source>Colour order</source>
+        <translation>颜色通道顺序</translation>
     </message>
     <message>
         <source>Channel order of the tensors the network sees</source>
         <translation>网络输入张量的通道顺序</translation>
-    </message>
-    <message>
-        <source>Colour order</source>
-        <translation>颜色通道顺序</translation>
     </message>
     <message>
         <source>Mean</source>
@@ -590,60 +686,399 @@
         <translation>标准差</translation>
     </message>
     <message>
-        <source>Probability of a horizontal flip</source>
-        <translation>水平翻转的概率</translation>
-    </message>
-    <message>
         <source>Flip probability</source>
         <translation>翻转概率</translation>
     </message>
     <message>
-        <source>Probability of a random crop (AdaFace: 0.2)</source>
-        <translation>随机裁剪的概率（AdaFace：0.2）</translation>
+        <source>Probability of a horizontal flip</source>
+        <translation>水平翻转的概率</translation>
     </message>
     <message>
         <source>Crop probability</source>
         <translation>裁剪概率</translation>
     </message>
     <message>
-        <source>Probability of down- and up-sampling (AdaFace: 0.2)</source>
-        <translation>先下采样再上采样的概率（AdaFace：0.2）</translation>
+        <source>Probability of a random crop (AdaFace: 0.2)</source>
+        <translation>随机裁剪的概率（AdaFace：0.2）</translation>
     </message>
     <message>
         <source>Low-resolution probability</source>
         <translation>低分辨率概率</translation>
     </message>
     <message>
-        <source>Probability of a brightness/contrast/saturation jitter (AdaFace: 0.2)</source>
-        <translation>亮度/对比度/饱和度抖动的概率（AdaFace：0.2）</translation>
+        <source>Probability of down- and up-sampling (AdaFace: 0.2)</source>
+        <translation>先下采样再上采样的概率（AdaFace：0.2）</translation>
     </message>
     <message>
         <source>Photometric probability</source>
         <translation>光度变换概率</translation>
     </message>
     <message>
-        <source>Threads decoding and augmenting images</source>
-        <translation>解码和增强图像的线程数</translation>
+        <source>Probability of a brightness/contrast/saturation jitter (AdaFace: 0.2)</source>
+        <translation>亮度/对比度/饱和度抖动的概率（AdaFace：0.2）</translation>
     </message>
     <message>
         <source>Loader threads</source>
         <translation>加载线程数</translation>
     </message>
     <message>
-        <source>Batches prepared ahead of the trainer</source>
-        <translation>提前为训练器准备的批次数</translation>
+        <source>Threads decoding and augmenting images</source>
+        <translation>解码和增强图像的线程数</translation>
     </message>
     <message>
         <source>Prefetch batches</source>
         <translation>预取批次数</translation>
     </message>
     <message>
+        <source>Batches prepared ahead of the trainer</source>
+        <translation>提前为训练器准备的批次数</translation>
+    </message>
+    <message>
+        <source>Backbone</source>
+        <translation>骨干网络</translation>
+    </message>
+    <message>
+        <source>Backbone network (marginlab-cli model-info lists them)</source>
+        <translation>主干网络（marginlab-cli model-info 列出全部）</translation>
+    </message>
+    <message>
+        <source>Embedding dimension</source>
+        <translation>嵌入维度</translation>
+    </message>
+    <message>
+        <source>Length of the face embedding</source>
+        <translation>人脸嵌入的长度</translation>
+    </message>
+    <message>
+        <source>Dropout</source>
+        <translation>Dropout</translation>
+    </message>
+    <message>
+        <source>Dropout before the embedding layer</source>
+        <translation>嵌入层之前的 Dropout</translation>
+    </message>
+    <message>
+        <source>Channels-last memory format</source>
+        <translation>Channels-last 内存格式</translation>
+    </message>
+    <message>
+        <source>NHWC convolutions: usually much faster on CPUs</source>
+        <translation>NHWC 卷积：在 CPU 上通常快得多</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Margin loss (marginlab-cli heads lists them)</source>
+        <translation>边距损失（marginlab-cli heads 列出全部）</translation>
+    </message>
+    <message>
+        <source>Class statistics</source>
+        <translation>类别统计量</translation>
+    </message>
+    <message>
+        <source>Where KappaFace&apos;s class statistics come from</source>
+        <translation>KappaFace 类别统计量的来源</translation>
+    </message>
+    <message>
+        <source>Optimiser</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Base learning rate; the schedule scales it. Live: can change while a run goes</source>
+        <translation>基础学习率；调度器按其缩放。可实时调整：运行中可更改</translation>
+    </message>
+    <message>
+        <source>Momentum</source>
+        <translation>动量</translation>
+    </message>
+    <message>
+        <source>SGD momentum</source>
+        <translation>SGD 动量</translation>
+    </message>
+    <message>
+        <source>Betas</source>
+        <translation>β 参数</translation>
+    </message>
+    <message>
+        <source>AdamW β1, β2</source>
+        <translation>AdamW β1、β2</translation>
+    </message>
+    <message>
+        <source>Epsilon</source>
+        <translation>Epsilon</translation>
+    </message>
+    <message>
+        <source>AdamW ε</source>
+        <translation>AdamW ε</translation>
+    </message>
+    <message>
+        <source>Weight decay</source>
+        <translation>权重衰减</translation>
+    </message>
+    <message>
+        <source>On conv/FC weights and the head kernel; never on BatchNorm</source>
+        <translation>作用于卷积/全连接层权重和分类头的权重矩阵；从不作用于 BatchNorm</translation>
+    </message>
+    <message>
+        <source>Clip gradient norm</source>
+        <translation>梯度范数裁剪</translation>
+    </message>
+    <message>
+        <source>Global gradient-norm clip; 0: no clipping</source>
+        <translation>全局梯度范数裁剪；0：不裁剪</translation>
+    </message>
+    <message>
+        <source>How the learning rate changes over the epochs</source>
+        <translation>学习率随轮次的变化方式</translation>
+    </message>
+    <message>
+        <source>Warm-up</source>
+        <translation>预热</translation>
+    </message>
+    <message>
+        <source>Linear warm-up from 0 (fractional epochs allowed)</source>
+        <translation>从 0 开始线性预热（允许非整数轮数）</translation>
+    </message>
+    <message>
+        <source>Milestones</source>
+        <translation>里程碑</translation>
+    </message>
+    <message>
+        <source>Epochs at which the learning rate is multiplied by gamma, comma separated</source>
+        <translation>学习率乘以 gamma 的轮次，以逗号分隔</translation>
+    </message>
+    <message>
+        <source>Gamma</source>
+        <translation>Gamma</translation>
+    </message>
+    <message>
+        <source>Factor at each milestone, in (0, 1]</source>
+        <translation>每个里程碑处的乘数，取值范围 (0, 1]</translation>
+    </message>
+    <message>
+        <source>Minimum learning rate</source>
+        <translation>最小学习率</translation>
+    </message>
+    <message>
+        <source>Floor of the cosine / polynomial decay</source>
+        <translation>余弦/多项式衰减的下限</translation>
+    </message>
+    <message>
+        <source>Power</source>
+        <translation>幂次</translation>
+    </message>
+    <message>
+        <source>Exponent of the polynomial decay</source>
+        <translation>多项式衰减的指数</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Passes over the training data</source>
+        <translation>遍历训练数据的次数</translation>
+    </message>
+    <message>
+        <source>Max steps</source>
+        <translation>最大步数</translation>
+    </message>
+    <message>
+        <source>Stop after this many steps; 0: no limit</source>
+        <translation>达到此步数后停止；0：不限制</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Images per step</source>
+        <translation>每步的图像数</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Where the model runs</source>
+        <translation>模型运行的设备</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>Arithmetic precision</source>
+        <translation>运算精度</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>线程数</translation>
+    </message>
+    <message>
+        <source>Intra-op threads; 0: all cores</source>
+        <translation>算子内线程数；0：使用全部核心</translation>
+    </message>
+    <message>
+        <source>Seed of the initialisation, shuffling and augmentation</source>
+        <translation>用于初始化、数据打乱和数据增强的随机种子</translation>
+    </message>
+    <message>
+        <source>Snapshot every</source>
+        <translation>快照间隔</translation>
+    </message>
+    <message>
+        <source>Steps between snapshots of the per-sample and per-class diagnostics</source>
+        <translation>逐样本和逐类别诊断快照之间间隔的步数</translation>
+    </message>
+    <message>
+        <source>Samples per snapshot</source>
+        <translation>每个快照的样本数</translation>
+    </message>
+    <message>
+        <source>Most recent samples kept for a snapshot</source>
+        <translation>快照保留的最近样本数</translation>
+    </message>
+    <message>
+        <source>Histogram bins</source>
+        <translation>直方图分箱数</translation>
+    </message>
+    <message>
+        <source>Bins of the feature-norm histogram</source>
+        <translation>特征范数直方图的分箱数</translation>
+    </message>
+    <message>
+        <source>Save snapshot every</source>
+        <translation>保存快照间隔</translation>
+    </message>
+    <message>
+        <source>Snapshots written to the run directory for replay; 0: none</source>
+        <translation>写入运行目录以供回放的快照间隔；0：不写入</translation>
+    </message>
+    <message>
+        <source>Checkpoint every</source>
+        <translation>检查点间隔</translation>
+    </message>
+    <message>
+        <source>0: only at the end and at stop</source>
+        <translation>0：仅在结束和停止时保存</translation>
+    </message>
+    <message>
+        <source>Evaluate every</source>
+        <translation>评估间隔</translation>
+    </message>
+    <message>
+        <source>Verification during training; 0: only at the end</source>
+        <translation>训练期间的验证间隔；0：仅在结束时验证</translation>
+    </message>
+    <message>
+        <source>Evaluate at the end of the run</source>
+        <translation>运行结束时进行评估</translation>
+    </message>
+    <message>
+        <source>Verification on every set when the run ends</source>
+        <translation>运行结束时在每个集合上做验证</translation>
+    </message>
+    <message>
         <source>Validation sets</source>
         <translation>验证集</translation>
     </message>
     <message>
-        <source>&quot;synthface&quot; (held-out SynthFace identities) or verification files: insightface .bin packs and pair lists. Relative paths are looked up beside the dataset first. Double-click to edit.</source>
-        <translation>&quot;synthface&quot;（留出的 SynthFace 身份）或验证文件：insightface .bin 包和样本对列表。相对路径会先在数据集所在目录中查找。双击可编辑。</translation>
+        <source>&quot;synthface&quot; (held-out SynthFace identities) or verification files: insightface .bin packs and pair lists. Relative paths are looked up beside the dataset first.</source>
+        <translation>&quot;synthface&quot;（SynthFace 留出身份）或验证文件：insightface .bin 包与配对列表。相对路径先在数据集旁查找。</translation>
+    </message>
+    <message>
+        <source>Flip test</source>
+        <translation>翻转测试</translation>
+    </message>
+    <message>
+        <source>How an embedding is combined with its mirror image&apos;s</source>
+        <translation>嵌入与其镜像图像的嵌入的组合方式</translation>
+    </message>
+    <message>
+        <source>0: the training batch size</source>
+        <translation>0：使用训练批大小</translation>
+    </message>
+    <message>
+        <source>px</source>
+        <translation>像素</translation>
+    </message>
+    <message>
+        <source>batches</source>
+        <translation>批</translation>
+    </message>
+    <message>
+        <source>epochs</source>
+        <translation>轮</translation>
+    </message>
+    <message>
+        <source>steps</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>images</source>
+        <translation>张图像</translation>
+    </message>
+</context>
+<context>
+    <name>ExperimentPanel</name>
+    <message>
+        <source>Replace the whole experiment with a preset recipe</source>
+        <translation>用预设配方替换整个实验</translation>
+    </message>
+    <message>
+        <source>Load a preset…</source>
+        <translation>加载预设…</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Runs folder</source>
+        <translation>运行文件夹</translation>
+    </message>
+    <message>
+        <source>A run is active: the experiment is read-only. Tune the head and the learning rate live in the Live parameters panel.</source>
+        <translation>有运行正在进行：实验为只读。可在“实时超参数”面板中实时调节分类头和学习率。</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <source>RecordIO file</source>
+        <translation>RecordIO 文件</translation>
+    </message>
+    <message>
+        <source>RecordIO (*.rec);;All files (*)</source>
+        <translation>RecordIO (*.rec);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Image folder</source>
+        <translation>图像文件夹</translation>
+    </message>
+    <message>
+        <source>SynthFace generator</source>
+        <translation>SynthFace 生成器</translation>
+    </message>
+    <message>
+        <source>Images and augmentation</source>
+        <translation>图像与数据增强</translation>
     </message>
     <message>
         <source>Add SynthFace</source>
@@ -674,64 +1109,8 @@
         <translation>模型</translation>
     </message>
     <message>
-        <source>Backbone network</source>
-        <translation>骨干网络</translation>
-    </message>
-    <message>
-        <source>Backbone</source>
-        <translation>骨干网络</translation>
-    </message>
-    <message>
-        <source>Length of the face embedding</source>
-        <translation>人脸嵌入的长度</translation>
-    </message>
-    <message>
-        <source>Embedding dimension</source>
-        <translation>嵌入维度</translation>
-    </message>
-    <message>
-        <source>Dropout before the embedding layer</source>
-        <translation>嵌入层之前的 Dropout</translation>
-    </message>
-    <message>
-        <source>Dropout</source>
-        <translation>Dropout</translation>
-    </message>
-    <message>
-        <source>Channels-last memory format</source>
-        <translation>Channels-last 内存格式</translation>
-    </message>
-    <message>
-        <source>NHWC convolutions: usually much faster on CPUs</source>
-        <translation>NHWC 卷积：在 CPU 上通常快得多</translation>
-    </message>
-    <message>
         <source>Head</source>
         <translation>分类头</translation>
-    </message>
-    <message>
-        <source>Margin loss</source>
-        <translation>间隔损失</translation>
-    </message>
-    <message>
-        <source>Kind</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <source>Where KappaFace&apos;s class statistics come from</source>
-        <translation>KappaFace 类别统计量的来源</translation>
-    </message>
-    <message>
-        <source>Per-sample memory buffer of normalised features (the authors&apos; memory.py)</source>
-        <translation>逐样本的归一化特征记忆缓冲区（原作者的 memory.py）</translation>
-    </message>
-    <message>
-        <source>Features of a momentum encoder, an EMA copy of the backbone (the shipped configuration)</source>
-        <translation>动量编码器（骨干网络的 EMA 副本）提取的特征（官方发布的配置）</translation>
-    </message>
-    <message>
-        <source>Class statistics</source>
-        <translation>类别统计量</translation>
     </message>
     <message>
         <source>The engine lists no parameters for this head kind.</source>
@@ -746,212 +1125,16 @@
         <translation>优化器</translation>
     </message>
     <message>
-        <source>SGD with momentum (the face-recognition recipes)</source>
-        <translation>带动量的 SGD（人脸识别的常用配方）</translation>
-    </message>
-    <message>
-        <source>AdamW</source>
-        <translation>AdamW</translation>
-    </message>
-    <message>
-        <source>Base learning rate, in (0, 100]; the schedule scales it</source>
-        <translation>基础学习率，取值范围 (0, 100]；由学习率调度对其缩放</translation>
-    </message>
-    <message>
-        <source>Learning rate</source>
-        <translation>学习率</translation>
-    </message>
-    <message>
-        <source>SGD momentum</source>
-        <translation>SGD 动量</translation>
-    </message>
-    <message>
-        <source>Momentum</source>
-        <translation>动量</translation>
-    </message>
-    <message>
-        <source>AdamW β%1</source>
-        <translation>AdamW β%1</translation>
-    </message>
-    <message>
-        <source>Betas</source>
-        <translation>β 参数</translation>
-    </message>
-    <message>
-        <source>AdamW ε</source>
-        <translation>AdamW ε</translation>
-    </message>
-    <message>
-        <source>Epsilon</source>
-        <translation>Epsilon</translation>
-    </message>
-    <message>
-        <source>On conv/FC weights and the head kernel; never on BatchNorm</source>
-        <translation>作用于卷积/全连接层权重和分类头的权重矩阵；从不作用于 BatchNorm</translation>
-    </message>
-    <message>
-        <source>Weight decay</source>
-        <translation>权重衰减</translation>
-    </message>
-    <message>
-        <source>Global gradient-norm clip; 0: no clipping</source>
-        <translation>全局梯度范数裁剪；0：不裁剪</translation>
-    </message>
-    <message>
-        <source>Clip gradient norm</source>
-        <translation>梯度范数裁剪</translation>
-    </message>
-    <message>
         <source>Learning-rate schedule</source>
         <translation>学习率调度</translation>
-    </message>
-    <message>
-        <source>How the learning rate changes over the epochs</source>
-        <translation>学习率随轮次的变化方式</translation>
-    </message>
-    <message>
-        <source>Constant after the warm-up</source>
-        <translation>预热后保持不变</translation>
-    </message>
-    <message>
-        <source>Multiplied by gamma at each milestone epoch</source>
-        <translation>在每个里程碑轮次乘以 gamma</translation>
-    </message>
-    <message>
-        <source>Cosine decay to the minimum learning rate</source>
-        <translation>余弦衰减至最小学习率</translation>
-    </message>
-    <message>
-        <source>Polynomial decay to the minimum learning rate</source>
-        <translation>多项式衰减至最小学习率</translation>
-    </message>
-    <message>
-        <source>Linear warm-up from 0 (fractional epochs allowed)</source>
-        <translation>从 0 开始线性预热（允许非整数轮数）</translation>
-    </message>
-    <message>
-        <source>Warm-up epochs</source>
-        <translation>预热轮数</translation>
     </message>
     <message>
         <source>e.g. 12, 20, 24</source>
         <translation>例如 12, 20, 24</translation>
     </message>
     <message>
-        <source>Epochs at which the learning rate is multiplied by gamma, comma separated</source>
-        <translation>学习率乘以 gamma 的轮次，以逗号分隔</translation>
-    </message>
-    <message>
-        <source>Milestones (epochs)</source>
-        <translation>里程碑（轮）</translation>
-    </message>
-    <message>
-        <source>Factor at each milestone, in (0, 1]</source>
-        <translation>每个里程碑处的乘数，取值范围 (0, 1]</translation>
-    </message>
-    <message>
-        <source>Gamma</source>
-        <translation>Gamma</translation>
-    </message>
-    <message>
-        <source>Floor of the cosine / polynomial decay</source>
-        <translation>余弦/多项式衰减的下限</translation>
-    </message>
-    <message>
-        <source>Minimum learning rate</source>
-        <translation>最小学习率</translation>
-    </message>
-    <message>
-        <source>Exponent of the polynomial decay</source>
-        <translation>多项式衰减的指数</translation>
-    </message>
-    <message>
-        <source>Power</source>
-        <translation>幂次</translation>
-    </message>
-    <message>
         <source>Training</source>
         <translation>训练</translation>
-    </message>
-    <message>
-        <source>Passes over the training data</source>
-        <translation>遍历训练数据的次数</translation>
-    </message>
-    <message>
-        <source>Epochs</source>
-        <translation>轮数</translation>
-    </message>
-    <message>
-        <source>Stop after this many steps; 0: no limit</source>
-        <translation>达到此步数后停止；0：不限制</translation>
-    </message>
-    <message>
-        <source>Max steps</source>
-        <translation>最大步数</translation>
-    </message>
-    <message>
-        <source>Images per step</source>
-        <translation>每步的图像数</translation>
-    </message>
-    <message>
-        <source>Batch size</source>
-        <translation>批大小</translation>
-    </message>
-    <message>
-        <source>Where the model runs</source>
-        <translation>模型运行的设备</translation>
-    </message>
-    <message>
-        <source>CUDA when available, else the CPU</source>
-        <translation>有 CUDA 时使用 CUDA，否则使用 CPU</translation>
-    </message>
-    <message>
-        <source>The CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <source>The first CUDA GPU</source>
-        <translation>第一块 CUDA GPU</translation>
-    </message>
-    <message>
-        <source>Device</source>
-        <translation>设备</translation>
-    </message>
-    <message>
-        <source>Arithmetic precision</source>
-        <translation>运算精度</translation>
-    </message>
-    <message>
-        <source>32-bit floats everywhere</source>
-        <translation>全部使用 32 位浮点数</translation>
-    </message>
-    <message>
-        <source>fp16 autocast on CUDA; the head stays in fp32</source>
-        <translation>在 CUDA 上使用 fp16 自动混合精度；分类头保持 fp32</translation>
-    </message>
-    <message>
-        <source>bf16 autocast on CUDA; the head stays in fp32</source>
-        <translation>在 CUDA 上使用 bf16 自动混合精度；分类头保持 fp32</translation>
-    </message>
-    <message>
-        <source>Precision</source>
-        <translation>精度</translation>
-    </message>
-    <message>
-        <source>Intra-op threads; 0: all cores</source>
-        <translation>算子内线程数；0：使用全部核心</translation>
-    </message>
-    <message>
-        <source>Threads</source>
-        <translation>线程数</translation>
-    </message>
-    <message>
-        <source>Seed of the initialisation, shuffling and augmentation</source>
-        <translation>用于初始化、数据打乱和数据增强的随机种子</translation>
-    </message>
-    <message>
-        <source>Seed</source>
-        <translation>随机种子</translation>
     </message>
     <message>
         <source>Reports and evaluation</source>
@@ -962,92 +1145,12 @@
         <translation>遥测</translation>
     </message>
     <message>
-        <source>Steps between snapshots of the per-sample and per-class diagnostics</source>
-        <translation>逐样本和逐类别诊断快照之间间隔的步数</translation>
-    </message>
-    <message>
-        <source>Snapshot every (steps)</source>
-        <translation>快照间隔（步）</translation>
-    </message>
-    <message>
-        <source>Most recent samples kept for a snapshot</source>
-        <translation>快照保留的最近样本数</translation>
-    </message>
-    <message>
-        <source>Samples per snapshot</source>
-        <translation>每个快照的样本数</translation>
-    </message>
-    <message>
-        <source>Bins of the feature-norm histogram</source>
-        <translation>特征范数直方图的分箱数</translation>
-    </message>
-    <message>
-        <source>Histogram bins</source>
-        <translation>直方图分箱数</translation>
-    </message>
-    <message>
-        <source>Snapshots written to the run directory for replay; 0: none</source>
-        <translation>写入运行目录以供回放的快照间隔；0：不写入</translation>
-    </message>
-    <message>
-        <source>Save snapshot every (steps)</source>
-        <translation>快照保存间隔（步）</translation>
-    </message>
-    <message>
         <source>Checkpoints</source>
         <translation>检查点</translation>
     </message>
     <message>
-        <source>0: only at the end and at stop</source>
-        <translation>0：仅在结束和停止时保存</translation>
-    </message>
-    <message>
-        <source>Every (steps)</source>
-        <translation>间隔（步）</translation>
-    </message>
-    <message>
         <source>Evaluation</source>
         <translation>评估</translation>
-    </message>
-    <message>
-        <source>Verification during training; 0: only at the end</source>
-        <translation>训练期间的验证间隔；0：仅在结束时验证</translation>
-    </message>
-    <message>
-        <source>Evaluate at the end of the run</source>
-        <translation>运行结束时进行评估</translation>
-    </message>
-    <message>
-        <source>How an embedding is combined with its mirror image&apos;s</source>
-        <translation>嵌入与其镜像图像的嵌入的组合方式</translation>
-    </message>
-    <message>
-        <source>The image alone</source>
-        <translation>仅使用原图</translation>
-    </message>
-    <message>
-        <source>unit(u + u_flip): both views count equally</source>
-        <translation>unit(u + u_flip)：两个视图权重相同</translation>
-    </message>
-    <message>
-        <source>The sum of the raw features: the higher-norm view dominates (insightface, AdaFace)</source>
-        <translation>原始特征之和：范数较大的视图占主导（insightface、AdaFace）</translation>
-    </message>
-    <message>
-        <source>Flip test</source>
-        <translation>翻转测试</translation>
-    </message>
-    <message>
-        <source>0: the training batch size</source>
-        <translation>0：使用训练批大小</translation>
-    </message>
-    <message>
-        <source>Not a known source</source>
-        <translation>未知的数据源</translation>
-    </message>
-    <message>
-        <source>Not a known channel order</source>
-        <translation>未知的通道顺序</translation>
     </message>
     <message>
         <source>Not in the engine&apos;s list</source>
@@ -1084,6 +1187,15 @@
     <message>
         <source>Only for data source synthface</source>
         <translation>仅适用于数据源 synthface</translation>
+    </message>
+    <message>
+        <source>Double-click to edit.</source>
+        <translation>双击编辑。</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <comment>a field&apos;s label and its unit</comment>
+        <translation>%1（%2）</translation>
     </message>
 </context>
 <context>
@@ -2487,65 +2599,6 @@ it needs both genuine and impostor pairs</source>
     <message>
         <source>Colours for this start: system, light or dark.</source>
         <translation>本次启动使用的配色：system（跟随系统）、light（浅色）或 dark（深色）。</translation>
-    </message>
-</context>
-<context>
-    <name>marginlab::widgets::ExperimentPanel</name>
-    <message>
-        <source>Seed</source>
-        <translation>随机种子</translation>
-    </message>
-    <message>
-        <source>Generator seed: identities, images and pairs</source>
-        <translation>生成器种子：决定身份、图像和样本对</translation>
-    </message>
-    <message>
-        <source>Identities</source>
-        <translation>身份数</translation>
-    </message>
-    <message>
-        <source>Training identities (classes)</source>
-        <translation>训练身份（类别）数</translation>
-    </message>
-    <message>
-        <source>Max images per identity</source>
-        <translation>每个身份的最大图像数</translation>
-    </message>
-    <message>
-        <source>Size of the largest class</source>
-        <translation>最大类别的规模</translation>
-    </message>
-    <message>
-        <source>Imbalance ratio</source>
-        <translation>不平衡比</translation>
-    </message>
-    <message>
-        <source>Largest over smallest class size (power-law long tail); at most the max images per identity</source>
-        <translation>最大与最小类别规模之比（幂律长尾）；不超过每个身份的最大图像数</translation>
-    </message>
-    <message>
-        <source>Low-quality fraction</source>
-        <translation>低质量比例</translation>
-    </message>
-    <message>
-        <source>Weight of the low-quality part of the quality mixture</source>
-        <translation>质量混合分布中低质量部分的权重</translation>
-    </message>
-    <message>
-        <source>Verification identities</source>
-        <translation>验证身份数</translation>
-    </message>
-    <message>
-        <source>Held-out identities for the verification pairs</source>
-        <translation>用于验证样本对的留出身份</translation>
-    </message>
-    <message>
-        <source>Pairs per stratum</source>
-        <translation>每个分层的样本对数</translation>
-    </message>
-    <message>
-        <source>Verification pairs per quality stratum, half genuine</source>
-        <translation>每个质量分层的验证样本对数，其中一半为正样本对</translation>
     </message>
 </context>
 <context>

@@ -10,7 +10,7 @@
 #include <limits>
 #include <vector>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 #include "widgets/plot_widget.h"
 
 class QCPGraph;

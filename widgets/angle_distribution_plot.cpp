@@ -57,51 +57,51 @@ AngleDistributionPlot::AngleDistributionPlot(QWidget* parent)
   rows->setSpacing(2);
   auto* difficulty_row = new QHBoxLayout;
   difficulty_row->addWidget(new QLabel(tr("Hard:"), controls));
-  difficulty_box_ = new QComboBox(controls);
-  difficulty_box_->setObjectName(QStringLiteral("difficulty_mode"));
-  difficulty_box_->addItem(tr("misclassified by the cosine classifier"));
-  difficulty_box_->addItem(tr("θ above"));
-  difficulty_row->addWidget(difficulty_box_);
-  theta_spin_ = new QDoubleSpinBox(controls);
-  theta_spin_->setObjectName(QStringLiteral("theta_threshold"));
-  theta_spin_->setRange(0.0, 180.0);
-  theta_spin_->setDecimals(1);
-  theta_spin_->setSingleStep(1.0);
-  theta_spin_->setSuffix(QStringLiteral("°"));
-  theta_spin_->setValue(theta_threshold_);
-  theta_spin_->setEnabled(false);
-  difficulty_row->addWidget(theta_spin_);
+  difficultyBox_ = new QComboBox(controls);
+  difficultyBox_->setObjectName(QStringLiteral("difficulty_mode"));
+  difficultyBox_->addItem(tr("misclassified by the cosine classifier"));
+  difficultyBox_->addItem(tr("θ above"));
+  difficulty_row->addWidget(difficultyBox_);
+  thetaSpin_ = new QDoubleSpinBox(controls);
+  thetaSpin_->setObjectName(QStringLiteral("theta_threshold"));
+  thetaSpin_->setRange(0.0, 180.0);
+  thetaSpin_->setDecimals(1);
+  thetaSpin_->setSingleStep(1.0);
+  thetaSpin_->setSuffix(QStringLiteral("°"));
+  thetaSpin_->setValue(thetaThreshold_);
+  thetaSpin_->setEnabled(false);
+  difficulty_row->addWidget(thetaSpin_);
   difficulty_row->addStretch(1);
   rows->addLayout(difficulty_row);
 
   auto* quality_row = new QHBoxLayout;
   quality_row->addWidget(new QLabel(tr("Low quality:"), controls));
-  quality_spin_ = new QDoubleSpinBox(controls);
-  quality_spin_->setObjectName(QStringLiteral("quality_threshold"));
-  quality_spin_->setRange(0.0, 1.0);
-  quality_spin_->setDecimals(2);
-  quality_spin_->setSingleStep(0.05);
-  quality_spin_->setPrefix(tr("q < "));
-  quality_spin_->setValue(quality_threshold_);
-  quality_row->addWidget(quality_spin_);
-  percentile_spin_ = new QSpinBox(controls);
-  percentile_spin_->setObjectName(QStringLiteral("norm_percentile"));
-  percentile_spin_->setRange(1, 99);
-  percentile_spin_->setPrefix(tr("‖z‖ below percentile "));
-  percentile_spin_->setValue(static_cast<int>(norm_percentile_));
-  percentile_spin_->setVisible(false);
-  quality_row->addWidget(percentile_spin_);
-  quality_label_ = new QLabel(controls);
-  quality_label_->setObjectName(QStringLiteral("quality_source"));
-  quality_row->addWidget(quality_label_, 1);
+  qualitySpin_ = new QDoubleSpinBox(controls);
+  qualitySpin_->setObjectName(QStringLiteral("quality_threshold"));
+  qualitySpin_->setRange(0.0, 1.0);
+  qualitySpin_->setDecimals(2);
+  qualitySpin_->setSingleStep(0.05);
+  qualitySpin_->setPrefix(tr("q < "));
+  qualitySpin_->setValue(qualityThreshold_);
+  quality_row->addWidget(qualitySpin_);
+  percentileSpin_ = new QSpinBox(controls);
+  percentileSpin_->setObjectName(QStringLiteral("norm_percentile"));
+  percentileSpin_->setRange(1, 99);
+  percentileSpin_->setPrefix(tr("‖z‖ below percentile "));
+  percentileSpin_->setValue(static_cast<int>(normPercentile_));
+  percentileSpin_->setVisible(false);
+  quality_row->addWidget(percentileSpin_);
+  qualityLabel_ = new QLabel(controls);
+  qualityLabel_->setObjectName(QStringLiteral("quality_source"));
+  quality_row->addWidget(qualityLabel_, 1);
   rows->addLayout(quality_row);
   layout()->insertWidget(0, controls);
 
-  connect(difficulty_box_, &QComboBox::currentIndexChanged, this,
+  connect(difficultyBox_, &QComboBox::currentIndexChanged, this,
           [this](int index) { setDifficulty(index == 1 ? Difficulty::theta_above : Difficulty::misclassified); });
-  connect(theta_spin_, &QDoubleSpinBox::valueChanged, this, &AngleDistributionPlot::setThetaThreshold);
-  connect(quality_spin_, &QDoubleSpinBox::valueChanged, this, &AngleDistributionPlot::setQualityThreshold);
-  connect(percentile_spin_, &QSpinBox::valueChanged, this, [this](int p) { setNormPercentile(p); });
+  connect(thetaSpin_, &QDoubleSpinBox::valueChanged, this, &AngleDistributionPlot::setThetaThreshold);
+  connect(qualitySpin_, &QDoubleSpinBox::valueChanged, this, &AngleDistributionPlot::setQualityThreshold);
+  connect(percentileSpin_, &QSpinBox::valueChanged, this, [this](int p) { setNormPercentile(p); });
 
   QCustomPlot* p = plot();
   p->xAxis->setLabel(tr("θ to own class centre (degrees)"));
@@ -138,8 +138,8 @@ QString AngleDistributionPlot::groupName(int group) {
 }
 
 void AngleDistributionPlot::setSnapshot(const train::Snapshot& snapshot) {
-  has_snapshot_ = true;
-  theta_deg_.clear();
+  hasSnapshot_ = true;
+  thetaDeg_.clear();
   misclassified_.clear();
   quality_.clear();
   norm_.clear();
@@ -149,25 +149,25 @@ void AngleDistributionPlot::setSnapshot(const train::Snapshot& snapshot) {
   for (std::size_t i = 0; i < n; ++i) {
     if (i < s.labelled.size() && !s.labelled[i]) continue;
     if (!std::isfinite(s.theta[i])) continue;
-    theta_deg_.push_back(s.theta[i] * kDegreesPerRadian);
+    thetaDeg_.push_back(s.theta[i] * kDegreesPerRadian);
     misclassified_.push_back(i < s.hard.size() ? s.hard[i] : 0);
     const float q = i < snapshot.quality.size() ? snapshot.quality[i] : NAN;
     known += std::isfinite(q);
     quality_.push_back(q);
     norm_.push_back(i < s.norm.size() ? s.norm[i] : NAN);
   }
-  quality_known_ = known > 0;
+  qualityKnown_ = known > 0;
   regroup();
   refresh();
 }
 
 void AngleDistributionPlot::clear() {
-  has_snapshot_ = false;
-  theta_deg_.clear();
+  hasSnapshot_ = false;
+  thetaDeg_.clear();
   misclassified_.clear();
   quality_.clear();
   norm_.clear();
-  quality_known_ = false;
+  qualityKnown_ = false;
   regroup();
   refresh();
 }
@@ -175,34 +175,34 @@ void AngleDistributionPlot::clear() {
 void AngleDistributionPlot::setDifficulty(Difficulty difficulty) {
   difficulty_ = difficulty;
   {
-    const QSignalBlocker block(difficulty_box_);
-    difficulty_box_->setCurrentIndex(difficulty == Difficulty::theta_above ? 1 : 0);
+    const QSignalBlocker block(difficultyBox_);
+    difficultyBox_->setCurrentIndex(difficulty == Difficulty::theta_above ? 1 : 0);
   }
-  theta_spin_->setEnabled(difficulty == Difficulty::theta_above);
+  thetaSpin_->setEnabled(difficulty == Difficulty::theta_above);
   regroup();
   refresh();
 }
 
 void AngleDistributionPlot::setThetaThreshold(double degrees) {
-  theta_threshold_ = std::clamp(degrees, 0.0, 180.0);
-  const QSignalBlocker block(theta_spin_);
-  theta_spin_->setValue(theta_threshold_);
+  thetaThreshold_ = std::clamp(degrees, 0.0, 180.0);
+  const QSignalBlocker block(thetaSpin_);
+  thetaSpin_->setValue(thetaThreshold_);
   regroup();
   refresh();
 }
 
 void AngleDistributionPlot::setQualityThreshold(double q) {
-  quality_threshold_ = std::clamp(q, 0.0, 1.0);
-  const QSignalBlocker block(quality_spin_);
-  quality_spin_->setValue(quality_threshold_);
+  qualityThreshold_ = std::clamp(q, 0.0, 1.0);
+  const QSignalBlocker block(qualitySpin_);
+  qualitySpin_->setValue(qualityThreshold_);
   regroup();
   refresh();
 }
 
 void AngleDistributionPlot::setNormPercentile(double percent) {
-  norm_percentile_ = std::clamp(percent, 1.0, 99.0);
-  const QSignalBlocker block(percentile_spin_);
-  percentile_spin_->setValue(static_cast<int>(std::lround(norm_percentile_)));
+  normPercentile_ = std::clamp(percent, 1.0, 99.0);
+  const QSignalBlocker block(percentileSpin_);
+  percentileSpin_->setValue(static_cast<int>(std::lround(normPercentile_)));
   regroup();
   refresh();
 }
@@ -212,42 +212,42 @@ void AngleDistributionPlot::regroup() {
   grid_.clear();
   for (auto& d : density_) d.clear();
   bandwidth_ = {};
-  unknown_quality_ = 0;
-  if (!has_snapshot_) setEmptyText(tr("Waiting for the first snapshot of the run"));
-  else if (theta_deg_.empty()) setEmptyText(tr("No labelled samples in the window yet"));
+  unknownQuality_ = 0;
+  if (!hasSnapshot_) setEmptyText(tr("Waiting for the first snapshot of the run"));
+  else if (thetaDeg_.empty()) setEmptyText(tr("No labelled samples in the window yet"));
   else setEmptyText(QString());
 
-  quality_spin_->setVisible(quality_known_ || !has_snapshot_);
-  percentile_spin_->setVisible(!quality_known_ && has_snapshot_);
+  qualitySpin_->setVisible(qualityKnown_ || !hasSnapshot_);
+  percentileSpin_->setVisible(!qualityKnown_ && hasSnapshot_);
   QString source;
-  if (quality_known_) {
+  if (qualityKnown_) {
     source = tr("using the data source's true quality q");
-  } else if (has_snapshot_) {
+  } else if (hasSnapshot_) {
     std::vector<float> finite;
     for (float z : norm_)
       if (std::isfinite(z)) finite.push_back(z);
-    norm_threshold_ = percentile(std::move(finite), norm_percentile_);
-    source = tr("quality unknown for this source: feature norm ‖z‖ < %1 counts as low").arg(norm_threshold_, 0, 'f', 2);
+    normThreshold_ = percentile(std::move(finite), normPercentile_);
+    source = tr("quality unknown for this source: feature norm ‖z‖ < %1 counts as low").arg(normThreshold_, 0, 'f', 2);
   }
-  if (theta_deg_.empty()) {
-    quality_label_->setText(source);
+  if (thetaDeg_.empty()) {
+    qualityLabel_->setText(source);
     return;
   }
 
   std::array<std::vector<double>, 4> members;
-  for (std::size_t i = 0; i < theta_deg_.size(); ++i) {
+  for (std::size_t i = 0; i < thetaDeg_.size(); ++i) {
     const bool hard = difficulty_ == Difficulty::misclassified ? misclassified_[i] != 0
-                                                               : theta_deg_[i] > theta_threshold_;
-    const float quality = quality_known_ ? quality_[i] : norm_[i];
+                                                               : thetaDeg_[i] > thetaThreshold_;
+    const float quality = qualityKnown_ ? quality_[i] : norm_[i];
     if (!std::isfinite(quality)) {
-      ++unknown_quality_;
+      ++unknownQuality_;
       continue;
     }
-    const bool low = quality < (quality_known_ ? quality_threshold_ : norm_threshold_);
-    members[(hard ? 2 : 0) + (low ? 0 : 1)].push_back(theta_deg_[i]);
+    const bool low = quality < (qualityKnown_ ? qualityThreshold_ : normThreshold_);
+    members[(hard ? 2 : 0) + (low ? 0 : 1)].push_back(thetaDeg_[i]);
   }
-  if (unknown_quality_ > 0) source += tr(" · %1 samples without a quality left out").arg(unknown_quality_);
-  quality_label_->setText(source);
+  if (unknownQuality_ > 0) source += tr(" · %1 samples without a quality left out").arg(unknownQuality_);
+  qualityLabel_->setText(source);
 
   double lo = 180.0, hi = 0.0;
   for (int g = 0; g < 4; ++g) {
@@ -309,7 +309,7 @@ void AngleDistributionPlot::redraw() {
     }
     graphs_[g]->setData(keys, values, true);
   }
-  p->legend->setVisible(!theta_deg_.empty());
+  p->legend->setVisible(!thetaDeg_.empty());
   if (!grid_.empty()) fitAxes({grid_.front(), grid_.back()}, {0, peak > 0 ? peak * 1.08 : 0.05});
   else fitAxes({0, 180}, {0, 0.05});
 }

@@ -8,7 +8,7 @@
 #include <array>
 #include <vector>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 #include "widgets/plot_widget.h"
 
 class QComboBox;
@@ -40,7 +40,7 @@ class AngleDistributionPlot : public PlotWidget {
 
   // Samples per group under the current split.
   std::array<int, 4> groupCounts() const { return counts_; }
-  bool qualityKnown() const { return quality_known_; }
+  bool qualityKnown() const { return qualityKnown_; }
   // A group's kernel bandwidth in degrees (0 for an empty group).
   double bandwidth(int group) const { return bandwidth_[group]; }
   // The spacing of the θ grid the densities are evaluated on, in degrees.
@@ -56,28 +56,28 @@ class AngleDistributionPlot : public PlotWidget {
   static QString groupName(int group);
 
   // The window, labelled samples with a finite θ only.
-  std::vector<double> theta_deg_;
+  std::vector<double> thetaDeg_;
   std::vector<unsigned char> misclassified_;
   std::vector<float> quality_, norm_;
-  bool quality_known_ = false;
-  bool has_snapshot_ = false;
+  bool qualityKnown_ = false;
+  bool hasSnapshot_ = false;
 
   Difficulty difficulty_ = Difficulty::misclassified;
-  double theta_threshold_ = 60.0, quality_threshold_ = 0.5, norm_percentile_ = 50.0;
+  double thetaThreshold_ = 60.0, qualityThreshold_ = 0.5, normPercentile_ = 50.0;
 
   // Derived by regroup().
   std::array<int, 4> counts_{};
   std::vector<double> grid_;                     // θ (degrees) where the densities are evaluated
   std::array<std::vector<double>, 4> density_;   // per group, on grid_ (empty for an empty group)
   std::array<double, 4> bandwidth_{};
-  int unknown_quality_ = 0;
-  double norm_threshold_ = 0;
+  int unknownQuality_ = 0;
+  double normThreshold_ = 0;
 
-  QComboBox* difficulty_box_;
-  QDoubleSpinBox* theta_spin_;
-  QDoubleSpinBox* quality_spin_;
-  QSpinBox* percentile_spin_;
-  QLabel* quality_label_;
+  QComboBox* difficultyBox_;
+  QDoubleSpinBox* thetaSpin_;
+  QDoubleSpinBox* qualitySpin_;
+  QSpinBox* percentileSpin_;
+  QLabel* qualityLabel_;
   std::array<QCPGraph*, 4> graphs_{};
 };
 

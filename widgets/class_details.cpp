@@ -20,12 +20,12 @@ ClassDetails::ClassDetails(QWidget* parent)
     : QWidget(parent),
       heading_(new QLabel(this)),
       message_(new QLabel(this)),
-      fields_box_(new QWidget(this)),
-      fields_(new QFormLayout(fields_box_)),
-      images_area_(new QScrollArea(this)),
-      images_box_(new QWidget),
-      images_layout_(new QHBoxLayout(images_box_)),
-      no_images_(new QLabel(images_box_)) {
+      fieldsBox_(new QWidget(this)),
+      fields_(new QFormLayout(fieldsBox_)),
+      imagesArea_(new QScrollArea(this)),
+      imagesBox_(new QWidget),
+      imagesLayout_(new QHBoxLayout(imagesBox_)),
+      noImages_(new QLabel(imagesBox_)) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(6, 6, 6, 6);
   QFont bold = heading_->font();
@@ -48,26 +48,26 @@ ClassDetails::ClassDetails(QWidget* parent)
   addField(QStringLiteral("psi"), tr("margin weight ψ"));
   addField(QStringLiteral("margin"), tr("margin m₀·ψ"));
   addField(QStringLiteral("mean_theta"), tr("mean θ to own centre"));
-  layout->addWidget(fields_box_);
+  layout->addWidget(fieldsBox_);
 
-  images_layout_->setContentsMargins(0, 0, 0, 0);
-  images_layout_->setSpacing(6);
-  no_images_->setText(tr("No sample images"));
-  no_images_->setEnabled(false);
-  images_layout_->addWidget(no_images_);
-  images_layout_->addStretch(1);
-  images_area_->setWidget(images_box_);
-  images_area_->setWidgetResizable(true);
-  images_area_->setFrameShape(QFrame::NoFrame);
-  images_area_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  images_area_->setMinimumHeight(kThumbnail + 2 * fontMetrics().height() + 24);
-  layout->addWidget(images_area_);
+  imagesLayout_->setContentsMargins(0, 0, 0, 0);
+  imagesLayout_->setSpacing(6);
+  noImages_->setText(tr("No sample images"));
+  noImages_->setEnabled(false);
+  imagesLayout_->addWidget(noImages_);
+  imagesLayout_->addStretch(1);
+  imagesArea_->setWidget(imagesBox_);
+  imagesArea_->setWidgetResizable(true);
+  imagesArea_->setFrameShape(QFrame::NoFrame);
+  imagesArea_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  imagesArea_->setMinimumHeight(kThumbnail + 2 * fontMetrics().height() + 24);
+  layout->addWidget(imagesArea_);
   layout->addStretch(1);
   clear();
 }
 
 QLabel* ClassDetails::addField(const QString& key, const QString& label) {
-  auto* value = new QLabel(fields_box_);
+  auto* value = new QLabel(fieldsBox_);
   value->setObjectName(QStringLiteral("value_") + key);
   value->setTextInteractionFlags(Qt::TextSelectableByMouse);
   fields_->addRow(label, value);
@@ -76,15 +76,15 @@ QLabel* ClassDetails::addField(const QString& key, const QString& label) {
 
 void ClassDetails::setKappaRowsVisible(bool visible) {
   for (const char* key : kKappaFields) {
-    auto* value = fields_box_->findChild<QLabel*>(QStringLiteral("value_") + QLatin1String(key));
+    auto* value = fieldsBox_->findChild<QLabel*>(QStringLiteral("value_") + QLatin1String(key));
     fields_->setRowVisible(value, visible);
   }
 }
 
 QString ClassDetails::fieldText(const QString& field) const {
-  if (field == QLatin1String("class")) return class_id_ >= 0 ? QString::number(class_id_) : QString();
-  auto* value = fields_box_->findChild<QLabel*>(QStringLiteral("value_") + field);
-  if (!value || fields_box_->isHidden()) return {};
+  if (field == QLatin1String("class")) return classId_ >= 0 ? QString::number(classId_) : QString();
+  auto* value = fieldsBox_->findChild<QLabel*>(QStringLiteral("value_") + field);
+  if (!value || fieldsBox_->isHidden()) return {};
   for (const char* key : kKappaFields)
     if (field == QLatin1String(key) && !fields_->isRowVisible(value)) return {};
   return value->text();
@@ -93,12 +93,12 @@ QString ClassDetails::fieldText(const QString& field) const {
 QString ClassDetails::message() const { return message_->isHidden() ? QString() : message_->text(); }
 
 void ClassDetails::clear() {
-  class_id_ = -1;
+  classId_ = -1;
   heading_->setText(tr("Class details"));
   message_->setText(tr("No class selected: click a point of the κ plot or a row of the class table"));
   message_->show();
-  fields_box_->hide();
-  images_area_->hide();
+  fieldsBox_->hide();
+  imagesArea_->hide();
   clearImages();
 }
 
@@ -107,8 +107,8 @@ void ClassDetails::setClass(qint64 classId, const train::Snapshot& snapshot) {
     clear();
     return;
   }
-  if (classId != class_id_) clearImages();
-  class_id_ = classId;
+  if (classId != classId_) clearImages();
+  classId_ = classId;
   heading_->setText(tr("Class %1").arg(classId));
   const auto& counts = !snapshot.class_count.empty() ? snapshot.class_count : snapshot.kappa.count;
   const auto classes = static_cast<qint64>(counts.size());
@@ -116,15 +116,15 @@ void ClassDetails::setClass(qint64 classId, const train::Snapshot& snapshot) {
     message_->setText(classes == 0 ? tr("No class sizes yet: waiting for the first snapshot")
                                    : tr("Class %1 is not in this run (classes 0 to %2)").arg(classId).arg(classes - 1));
     message_->show();
-    fields_box_->hide();
-    images_area_->hide();
+    fieldsBox_->hide();
+    imagesArea_->hide();
     return;
   }
   message_->hide();
-  fields_box_->show();
-  images_area_->show();
+  fieldsBox_->show();
+  imagesArea_->show();
   auto set = [this](const char* key, const QString& text) {
-    fields_box_->findChild<QLabel*>(QStringLiteral("value_") + QLatin1String(key))->setText(text);
+    fieldsBox_->findChild<QLabel*>(QStringLiteral("value_") + QLatin1String(key))->setText(text);
   };
   const std::int64_t n = counts[classId];
   qint64 larger = 0, tied = 0;
@@ -160,27 +160,27 @@ void ClassDetails::setClass(qint64 classId, const train::Snapshot& snapshot) {
 }
 
 void ClassDetails::clearImages() {
-  while (images_layout_->count() > 0) {
-    QLayoutItem* item = images_layout_->takeAt(0);
-    if (item->widget() && item->widget() != no_images_) delete item->widget();
+  while (imagesLayout_->count() > 0) {
+    QLayoutItem* item = imagesLayout_->takeAt(0);
+    if (item->widget() && item->widget() != noImages_) delete item->widget();
     delete item;
   }
-  images_layout_->addWidget(no_images_);
-  images_layout_->addStretch(1);
-  no_images_->show();
-  image_count_ = 0;
+  imagesLayout_->addWidget(noImages_);
+  imagesLayout_->addStretch(1);
+  noImages_->show();
+  imageCount_ = 0;
 }
 
 void ClassDetails::setSampleImages(const QList<QImage>& images, const QStringList& captions) {
   clearImages();
   const int count = std::min<int>(images.size(), kMaxImages);
   if (count == 0) return;
-  images_layout_->removeWidget(no_images_);
-  no_images_->hide();
+  imagesLayout_->removeWidget(noImages_);
+  noImages_->hide();
   // Drop the trailing stretch, add the tiles, put the stretch back.
-  delete images_layout_->takeAt(images_layout_->count() - 1);
+  delete imagesLayout_->takeAt(imagesLayout_->count() - 1);
   for (int i = 0; i < count; ++i) {
-    auto* tile = new QWidget(images_box_);
+    auto* tile = new QWidget(imagesBox_);
     auto* column = new QVBoxLayout(tile);
     column->setContentsMargins(0, 0, 0, 0);
     column->setSpacing(2);
@@ -203,10 +203,10 @@ void ClassDetails::setSampleImages(const QList<QImage>& images, const QStringLis
     column->addWidget(picture);
     column->addWidget(text);
     column->addStretch(1);
-    images_layout_->addWidget(tile);
+    imagesLayout_->addWidget(tile);
   }
-  images_layout_->addStretch(1);
-  image_count_ = count;
+  imagesLayout_->addStretch(1);
+  imageCount_ = count;
 }
 
 }  // namespace marginlab::widgets

@@ -7,7 +7,7 @@
 #include <QStringList>
 #include <QWidget>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 
 class QFormLayout;
 class QHBoxLayout;
@@ -32,8 +32,8 @@ class ClassDetails : public QWidget {
   // Back to "no class selected".
   void clear();
 
-  qint64 classId() const { return class_id_; }
-  int sampleImageCount() const { return image_count_; }
+  qint64 classId() const { return classId_; }
+  int sampleImageCount() const { return imageCount_; }
   // The text of a field: "class", "n", "rank", "kappa", "psi", "margin", "mean_theta" (empty if hidden or unknown).
   QString fieldText(const QString& field) const;
   // The line shown instead of numbers (no class selected, class not in the run), or empty.
@@ -44,16 +44,16 @@ class ClassDetails : public QWidget {
   void setKappaRowsVisible(bool visible);
   void clearImages();
 
-  qint64 class_id_ = -1;
-  int image_count_ = 0;
+  qint64 classId_ = -1;
+  int imageCount_ = 0;
   QLabel* heading_;
   QLabel* message_;
-  QWidget* fields_box_;
+  QWidget* fieldsBox_;
   QFormLayout* fields_;
-  QScrollArea* images_area_;
-  QWidget* images_box_;
-  QHBoxLayout* images_layout_;
-  QLabel* no_images_;
+  QScrollArea* imagesArea_;
+  QWidget* imagesBox_;
+  QHBoxLayout* imagesLayout_;
+  QLabel* noImages_;
 };
 
 }  // namespace marginlab::widgets

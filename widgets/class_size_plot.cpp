@@ -35,17 +35,17 @@ void ClassSizePlot::setSnapshot(const train::Snapshot& snapshot) {
 }
 
 void ClassSizePlot::setClassCounts(const std::vector<std::int64_t>& counts) {
-  if (has_data_ && counts == last_counts_) return;
-  has_data_ = true;
-  last_counts_ = counts;
+  if (hasData_ && counts == lastCounts_) return;
+  hasData_ = true;
+  lastCounts_ = counts;
   edges_.clear();
   bins_.clear();
-  empty_classes_ = 0;
+  emptyClasses_ = 0;
   std::vector<std::int64_t> sizes;
   sizes.reserve(counts.size());
   for (std::int64_t n : counts) {
     if (n > 0) sizes.push_back(n);
-    else ++empty_classes_;
+    else ++emptyClasses_;
   }
   classes_ = static_cast<std::int64_t>(counts.size());
   if (sizes.empty()) {
@@ -80,11 +80,11 @@ void ClassSizePlot::setClassCounts(const std::vector<std::int64_t>& counts) {
 }
 
 void ClassSizePlot::clear() {
-  has_data_ = false;
-  last_counts_.clear();
+  hasData_ = false;
+  lastCounts_.clear();
   edges_.clear();
   bins_.clear();
-  classes_ = empty_classes_ = min_ = max_ = 0;
+  classes_ = emptyClasses_ = min_ = max_ = 0;
   median_ = 0;
   setEmptyText(tr("Waiting for the first snapshot of the run"));
   refresh();
@@ -98,7 +98,7 @@ QString ClassSizePlot::summary() const {
                      .arg(max_)
                      .arg(median_, 0, 'g', 6)
                      .arg(imbalance(), 0, 'g', 4);
-  if (empty_classes_ > 0) text += tr(" · %1 empty classes not shown").arg(empty_classes_);
+  if (emptyClasses_ > 0) text += tr(" · %1 empty classes not shown").arg(emptyClasses_);
   return text;
 }
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 #include "widgets/plot_widget.h"
 
 class QCPGraph;
@@ -40,12 +40,12 @@ class ClassSizePlot : public PlotWidget {
  private:
   double density(std::size_t bin) const;
 
-  std::vector<std::int64_t> last_counts_;  // to skip identical updates (one per class, the dataset's size)
+  std::vector<std::int64_t> lastCounts_;  // to skip identical updates (one per class, the dataset's size)
   std::vector<std::int64_t> edges_;        // bin i holds sizes in [edges_[i], edges_[i+1])
   std::vector<std::int64_t> bins_;
-  std::int64_t classes_ = 0, empty_classes_ = 0, min_ = 0, max_ = 0;
+  std::int64_t classes_ = 0, emptyClasses_ = 0, min_ = 0, max_ = 0;
   double median_ = 0;
-  bool has_data_ = false;
+  bool hasData_ = false;
   QCPGraph* graph_;
   QCPTextElement* summary_;
 };

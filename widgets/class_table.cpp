@@ -31,7 +31,7 @@ class ClassTableModel : public QAbstractTableModel {
 
   explicit ClassTableModel(QObject* parent) : QAbstractTableModel(parent) { columns_ = columnsFor(false); }
 
-  bool hasKappa() const { return has_kappa_; }
+  bool hasKappa() const { return hasKappa_; }
 
   void setTableData(Data data, bool has_kappa) {
     const auto columns = columnsFor(has_kappa);
@@ -39,9 +39,9 @@ class ClassTableModel : public QAbstractTableModel {
     if (columns != columns_ || rows != perm_.size()) {
       beginResetModel();
       columns_ = columns;
-      has_kappa_ = has_kappa;
+      hasKappa_ = has_kappa;
       d_ = std::move(data);
-      if (sort_column_ >= static_cast<int>(columns_.size())) sort_column_ = 0;
+      if (sortColumn_ >= static_cast<int>(columns_.size())) sortColumn_ = 0;
       perm_.resize(rows);
       resort();
       endResetModel();
@@ -158,7 +158,7 @@ class ClassTableModel : public QAbstractTableModel {
 
   void sort(int column, Qt::SortOrder order) override {
     if (column < 0 || column >= columnCount()) return;
-    sort_column_ = column;
+    sortColumn_ = column;
     order_ = order;
     relayout();
   }
@@ -190,7 +190,7 @@ class ClassTableModel : public QAbstractTableModel {
     perm_.resize(rows);
     std::iota(perm_.begin(), perm_.end(), 0);
     if (!columns_.empty() && rows > 0) {
-      const Column column = columns_[sort_column_];
+      const Column column = columns_[sortColumn_];
       std::vector<double> key(rows);
       for (std::size_t c = 0; c < rows; ++c) {
         const QVariant v = value(c, column);
@@ -209,11 +209,11 @@ class ClassTableModel : public QAbstractTableModel {
   }
 
   Data d_;
-  bool has_kappa_ = false;
+  bool hasKappa_ = false;
   std::vector<Column> columns_;
   std::vector<std::int32_t> perm_;     // row → class
   std::vector<std::int32_t> inverse_;  // class → row
-  int sort_column_ = 0;
+  int sortColumn_ = 0;
   Qt::SortOrder order_ = Qt::AscendingOrder;
 };
 

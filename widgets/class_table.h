@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 #include "widgets/plot_widget.h"
 
 class QAbstractItemModel;

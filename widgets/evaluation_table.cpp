@@ -169,7 +169,7 @@ DataTable EvaluationTable::shownData() const {
   data.columns << QStringLiteral("set") << QStringLiteral("stratum") << QStringLiteral("step") << QStringLiteral("pairs")
                << QStringLiteral("accuracy_percent") << QStringLiteral("accuracy_std_percent") << QStringLiteral("auc")
                << QStringLiteral("eer_percent");
-  for (double far : kFarTargets) data.columns << QStringLiteral("tar_at_far_%1_percent").arg(farLabel(far));
+  for (double far : kFarTargets) data.columns << QStringLiteral("tarAtFar_%1_percent").arg(farLabel(far));
   auto number = [](const QTableWidgetItem* item, int role) {
     const double value = item ? item->data(role).toDouble() : kNaN;
     return std::isfinite(value) ? QVariant(value) : QVariant();

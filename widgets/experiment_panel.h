@@ -1,6 +1,8 @@
 #pragma once
 // The experiment file as a form: data, model, head, optimiser, schedule, training, reports and evaluation, in tabs
-// of group boxes. experiment() returns exactly what setExperiment() was given for every field the user did not
+// of group boxes. The rows are generated from the experiment's field table (core/experiment/experiment_fields.h):
+// the panel knows only where each section goes and the few fields with editors of their own (description, the
+// evaluation sets, the backbone and head kinds, the head's parameters). experiment() returns exactly what setExperiment() was given for every field the user did not
 // touch (numbers are never rounded by the editors), so the panel can sit between the file and the engine.
 // Validation is the engine's: the app checks experiment() and hands the message back with setValidationMessage().
 #include <QString>
@@ -9,11 +11,15 @@
 
 #include <map>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
-#include "engine/heads/head_diagnostics.h"
-#include "engine/train/experiment.h"
+#include "core/heads/head_diagnostics.h"
+#include "core/experiment/experiment.h"
+
+class QComboBox;
+class QFormLayout;
 
 namespace marginlab::widgets {
 
@@ -61,8 +67,17 @@ class ExperimentPanel : public QWidget {
 
  private:
   struct Ui;
+  struct FieldEditor;
 
   void buildUi();
+  // The editor of a field of the table, by its type; returns the widget its form row shows.
+  QWidget* makeEditor(const std::string& key);
+  QComboBox* makeCombo(const QString& tip);
+  // A labelled row (the field's label and unit); `row` replaces the editor's own widget (e.g. with a Browse button).
+  void addRow(QFormLayout* form, const std::string& key, QWidget* row = nullptr);
+  // Rows for every field directly under `prefix` ("optimizer.") that has no editor yet, in the table's order.
+  void addFields(QFormLayout* form, const std::string& prefix);
+  FieldEditor& editor(const std::string& key);
   void load(const train::Experiment& experiment);
   void rebuildHeadRows();
   void headKindChanged();

@@ -19,13 +19,13 @@ KappaHistogramPlot::KappaHistogramPlot(QWidget* parent) : PlotWidget(tr("Distrib
   bars_->setSelectable(QCP::stNone);
   bars_->setWidthType(QCPBars::wtPlotCoords);
 
-  median_line_ = new QCPItemStraightLine(p);
-  median_line_->point1->setCoords(0, 0);
-  median_line_->point2->setCoords(0, 1);
-  median_label_ = new QCPItemText(p);
-  median_label_->position->setTypeX(QCPItemPosition::ptPlotCoords);
-  median_label_->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-  median_label_->setPadding(QMargins(6, 2, 6, 2));
+  medianLine_ = new QCPItemStraightLine(p);
+  medianLine_->point1->setCoords(0, 0);
+  medianLine_->point2->setCoords(0, 1);
+  medianLabel_ = new QCPItemText(p);
+  medianLabel_->position->setTypeX(QCPItemPosition::ptPlotCoords);
+  medianLabel_->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+  medianLabel_->setPadding(QMargins(6, 2, 6, 2));
 
   setEmptyText(kappaUnavailableText({}));
 }
@@ -110,23 +110,23 @@ void KappaHistogramPlot::redraw() {
   bars_->setData(keys, values, true);
 
   const bool has = !counts_.empty();
-  median_line_->setVisible(has);
-  median_label_->setVisible(has);
+  medianLine_->setVisible(has);
+  medianLabel_->setVisible(has);
   if (has) {
-    median_line_->setPen(QPen(text, 1.5, Qt::DashLine));
-    median_line_->point1->setCoords(median_, 0);
-    median_line_->point2->setCoords(median_, 1);
-    median_label_->setText(tr("median κ = %1").arg(median_, 0, 'f', 1));
-    median_label_->setColor(text);
-    median_label_->setBrush(QBrush(faded(pal.color(QPalette::Base), 220)));
+    medianLine_->setPen(QPen(text, 1.5, Qt::DashLine));
+    medianLine_->point1->setCoords(median_, 0);
+    medianLine_->point2->setCoords(median_, 1);
+    medianLabel_->setText(tr("median κ = %1").arg(median_, 0, 'f', 1));
+    medianLabel_->setColor(text);
+    medianLabel_->setBrush(QBrush(faded(pal.color(QPalette::Base), 220)));
   }
   if (has) fitAxes({lo_ - width_, lo_ + (kBins + 1) * width_}, {0, peak * 1.12 + 0.5});
   if (has) {
     // The label sits at the top beside the line, on the side with more room.
     const QCPRange x = p->xAxis->range();
     const bool right_half = median_ > x.center();
-    median_label_->setPositionAlignment((right_half ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
-    median_label_->position->setCoords(median_, 0.02);
+    medianLabel_->setPositionAlignment((right_half ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+    medianLabel_->position->setCoords(median_, 0.02);
   }
   // How many classes the bars hold goes into the axis label, where it can never cover a bar.
   QString label = tr("estimated concentration κ (vMF)");

@@ -4,7 +4,7 @@
 // (one per class), nothing kept across snapshots.
 #include <vector>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 #include "widgets/plot_widget.h"
 
 class QCPBars;
@@ -38,8 +38,8 @@ class KappaHistogramPlot : public PlotWidget {
   double lo_ = 0, width_ = 1, median_ = 0;
   int omitted_ = 0;
   QCPBars* bars_;
-  QCPItemStraightLine* median_line_;
-  QCPItemText* median_label_;
+  QCPItemStraightLine* medianLine_;
+  QCPItemText* medianLabel_;
 };
 
 }  // namespace marginlab::widgets

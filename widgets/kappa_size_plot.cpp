@@ -24,30 +24,30 @@ KappaSizePlot::KappaSizePlot(QWidget* parent) : PlotWidget(tr("Per-class κ̂ ag
     QCPGraph* graph = p->addGraph();
     graph->setLineStyle(QCPGraph::lsNone);
     graph->setSelectable(QCP::stNone);
-    level_graphs_ << graph;
+    levelGraphs_ << graph;
   }
   highlight_ = p->addGraph();
   highlight_->setLineStyle(QCPGraph::lsNone);
   highlight_->setSelectable(QCP::stNone);
 
   // The label hangs off an invisible tracer at the selected point, offset in pixels.
-  selection_anchor_ = new QCPItemTracer(p);
-  selection_anchor_->setStyle(QCPItemTracer::tsNone);
-  selection_anchor_->position->setType(QCPItemPosition::ptPlotCoords);
-  selection_label_ = new QCPItemText(p);
-  selection_label_->position->setParentAnchor(selection_anchor_->position);
-  selection_label_->setPadding(QMargins(5, 3, 5, 3));
-  selection_label_->setTextAlignment(Qt::AlignLeft);
-  selection_label_->setVisible(false);
+  selectionAnchor_ = new QCPItemTracer(p);
+  selectionAnchor_->setStyle(QCPItemTracer::tsNone);
+  selectionAnchor_->position->setType(QCPItemPosition::ptPlotCoords);
+  selectionLabel_ = new QCPItemText(p);
+  selectionLabel_->position->setParentAnchor(selectionAnchor_->position);
+  selectionLabel_->setPadding(QMargins(5, 3, 5, 3));
+  selectionLabel_->setTextAlignment(Qt::AlignLeft);
+  selectionLabel_->setVisible(false);
 
-  note_item_ = new QCPItemText(p);
-  note_item_->position->setType(QCPItemPosition::ptAxisRectRatio);
-  note_item_->position->setCoords(0.99, 0.98);
-  note_item_->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-  note_item_->setVisible(false);
+  noteItem_ = new QCPItemText(p);
+  noteItem_->position->setType(QCPItemPosition::ptAxisRectRatio);
+  noteItem_->position->setCoords(0.99, 0.98);
+  noteItem_->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+  noteItem_->setVisible(false);
 
-  color_scale_ = addColorScale(p, sequentialGradient(kLevels, palette()));
-  color_scale_->setLabel(tr("margin m₀·ψ (rad)"));
+  colorScale_ = addColorScale(p, sequentialGradient(kLevels, palette()));
+  colorScale_->setLabel(tr("margin m₀·ψ (rad)"));
   setEmptyText(kappaUnavailableText({}));
 }
 
@@ -130,16 +130,16 @@ void KappaSizePlot::redraw() {
   QCustomPlot* p = plot();
   const QPalette pal = palette();
   const QColor text = pal.color(QPalette::Text);
-  styleColorScale(color_scale_, pal);
+  styleColorScale(colorScale_, pal);
   // Without points the colour bar would only take room from the message: out of the layout it goes.
   QCPLayoutGrid* grid = p->plotLayout();
   if (points_.empty() && grid->hasElement(0, 1)) {
-    grid->take(color_scale_);
+    grid->take(colorScale_);
     grid->simplify();
-    color_scale_->setVisible(false);
+    colorScale_->setVisible(false);
   } else if (!points_.empty() && !grid->hasElement(0, 1)) {
-    grid->addElement(0, 1, color_scale_);
-    color_scale_->setVisible(true);
+    grid->addElement(0, 1, colorScale_);
+    colorScale_->setVisible(true);
   }
 
   double m_lo = std::numeric_limits<double>::infinity(), m_hi = -m_lo;
@@ -159,8 +159,8 @@ void KappaSizePlot::redraw() {
   }
   const QCPRange margin_range(m_lo, m_hi);
   QCPColorGradient gradient = sequentialGradient(kLevels, palette());
-  color_scale_->setGradient(gradient);
-  color_scale_->setDataRange(margin_range);
+  colorScale_->setGradient(gradient);
+  colorScale_->setDataRange(margin_range);
 
   QVector<QVector<double>> keys(kLevels), values(kLevels);
   for (const Point& point : points_) {
@@ -174,7 +174,7 @@ void KappaSizePlot::redraw() {
   const double size = many ? 3.5 : 6.5;
   for (int level = 0; level < kLevels; ++level) {
     const QColor color = gradient.color(m_lo + (level + 0.5) / kLevels * (m_hi - m_lo), margin_range);
-    QCPGraph* graph = level_graphs_[level];
+    QCPGraph* graph = levelGraphs_[level];
     const QPen outline = many ? QPen(color) : QPen(faded(text, 110), 0.8);
     graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, outline, QBrush(color), size));
     graph->setPen(Qt::NoPen);
@@ -192,18 +192,18 @@ void KappaSizePlot::redraw() {
     fitAxes({n_lo / 1.3, n_hi * 1.3}, {k_lo - pad, k_hi + pad});
   }
 
-  selection_label_->setVisible(selected != nullptr);
+  selectionLabel_->setVisible(selected != nullptr);
   if (selected) {
-    selection_label_->setText(tr("class %1\nn = %2 images · κ = %3\nmargin = %4 rad (%5°)")
+    selectionLabel_->setText(tr("class %1\nn = %2 images · κ = %3\nmargin = %4 rad (%5°)")
                                   .arg(selected->id)
                                   .arg(static_cast<qint64>(selected->n))
                                   .arg(selected->kappa, 0, 'f', 1)
                                   .arg(selected->margin, 0, 'f', 3)
                                   .arg(selected->margin * (180.0 / 3.14159265358979323846), 0, 'f', 1));
-    selection_label_->setColor(text);
-    selection_label_->setBrush(QBrush(faded(pal.color(QPalette::Base), 225)));
-    selection_label_->setPen(QPen(faded(text, 110)));
-    selection_anchor_->position->setCoords(selected->n, selected->kappa);
+    selectionLabel_->setColor(text);
+    selectionLabel_->setBrush(QBrush(faded(pal.color(QPalette::Base), 225)));
+    selectionLabel_->setPen(QPen(faded(text, 110)));
+    selectionAnchor_->position->setCoords(selected->n, selected->kappa);
     // Keep the label inside the plot: to the left of points in the right half, below points in the top half.
     const double fx = p->xAxis->range().contains(selected->n)
                           ? (std::log(selected->n) - std::log(p->xAxis->range().lower)) /
@@ -211,13 +211,13 @@ void KappaSizePlot::redraw() {
                           : 0.5;
     const double fy = (selected->kappa - p->yAxis->range().lower) / p->yAxis->range().size();
     Qt::Alignment align = (fx > 0.5 ? Qt::AlignRight : Qt::AlignLeft) | (fy > 0.5 ? Qt::AlignTop : Qt::AlignBottom);
-    selection_label_->setPositionAlignment(align);
-    selection_label_->position->setCoords(fx > 0.5 ? -10 : 10, fy > 0.5 ? 10 : -10);
+    selectionLabel_->setPositionAlignment(align);
+    selectionLabel_->position->setCoords(fx > 0.5 ? -10 : 10, fy > 0.5 ? 10 : -10);
   }
 
-  note_item_->setVisible(omitted_ > 0 && !points_.empty());
-  note_item_->setColor(faded(text, 170));
-  note_item_->setText(tr("not shown: classes with fewer than 2 images (κ not estimable): %1").arg(omitted_));
+  noteItem_->setVisible(omitted_ > 0 && !points_.empty());
+  noteItem_->setColor(faded(text, 170));
+  noteItem_->setText(tr("not shown: classes with fewer than 2 images (κ not estimable): %1").arg(omitted_));
 }
 
 }  // namespace marginlab::widgets

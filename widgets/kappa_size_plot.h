@@ -8,7 +8,7 @@
 
 #include <vector>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 #include "widgets/plot_widget.h"
 
 class QCPColorScale;
@@ -38,7 +38,7 @@ class KappaSizePlot : public PlotWidget {
   // How many classes were left out because κ̂ is not estimable there (n_c < 2 or κ̂ not finite).
   int omittedClasses() const { return omitted_; }
   // The colour bar (its data range is the margin range of the drawn points).
-  QCPColorScale* colorScale() const { return color_scale_; }
+  QCPColorScale* colorScale() const { return colorScale_; }
 
  Q_SIGNALS:
   void classClicked(qint64 classId);
@@ -58,12 +58,12 @@ class KappaSizePlot : public PlotWidget {
   std::vector<Point> points_;         // sorted by class id
   int omitted_ = 0;
   qint64 selected_ = -1;
-  QVector<QCPGraph*> level_graphs_;
+  QVector<QCPGraph*> levelGraphs_;
   QCPGraph* highlight_ = nullptr;
-  QCPItemTracer* selection_anchor_ = nullptr;
-  QCPItemText* selection_label_ = nullptr;
-  QCPItemText* note_item_ = nullptr;
-  QCPColorScale* color_scale_ = nullptr;
+  QCPItemTracer* selectionAnchor_ = nullptr;
+  QCPItemText* selectionLabel_ = nullptr;
+  QCPItemText* noteItem_ = nullptr;
+  QCPColorScale* colorScale_ = nullptr;
 };
 
 }  // namespace marginlab::widgets

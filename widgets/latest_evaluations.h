@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 
 namespace marginlab::widgets {
 

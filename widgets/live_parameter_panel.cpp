@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/experiment/experiment_fields.h"
 #include "widgets/parameter_change_command.h"
 
 namespace marginlab::widgets {
@@ -63,8 +64,10 @@ double roundedForSlider(double value, const SliderMapping& mapping) {
   return std::round(value * scale) / scale;
 }
 
+// The experiment's own range for optimizer.lr (core/experiment/experiment_fields.h).
 heads::ParamValue learningRateParam(double value) {
-  return {LiveParameterPanel::kLearningRate.toStdString(), value, 0.0, 10.0, true, false,
+  const Range& range = train::find_field("optimizer.lr")->range;
+  return {LiveParameterPanel::kLearningRate.toStdString(), value, range.lo, range.hi, range.lo_open, range.hi_open,
           "base learning rate; the schedule keeps scaling it (warm-up and decay continue from the new base)"};
 }
 

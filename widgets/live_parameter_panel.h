@@ -14,7 +14,7 @@
 #include <memory>
 #include <vector>
 
-#include "engine/heads/head_diagnostics.h"
+#include "core/heads/head_diagnostics.h"
 
 class QGridLayout;
 class QLabel;
@@ -48,7 +48,7 @@ bool valueInRange(const heads::ParamValue& param, double value);
 class LiveParameterPanel : public QWidget {
   Q_OBJECT
  public:
-  // The name changeRequested uses for the base learning rate (train::kLearningRate in engine/train/run_control.h).
+  // The name changeRequested uses for the base learning rate (train::kLearningRate in core/telemetry/run_control.h).
   static const QString kLearningRate;
 
   explicit LiveParameterPanel(QWidget* parent = nullptr);

@@ -8,7 +8,7 @@
 #include <limits>
 #include <vector>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 #include "widgets/plot_widget.h"
 
 class QCPGraph;

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 #include "widgets/plot_widget.h"
 #include "widgets/sample_grid.h"
 #include "widgets/target_logit_plot.h"

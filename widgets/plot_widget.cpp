@@ -24,51 +24,51 @@ PlotWidget::PlotWidget(const QString& title, QWidget* parent)
   // A left press and release within a few pixels is a click; a drag or a wheel turn means the user chose a range.
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
     pressed_ = event->button() == Qt::LeftButton;
-    press_pixel_ = event->position();
+    pressPixel_ = event->position();
   });
   connect(plot_, &QCustomPlot::mouseRelease, this, [this](QMouseEvent* event) {
     if (!pressed_ || event->button() != Qt::LeftButton) return;
     pressed_ = false;
-    const QPointF moved = event->position() - press_pixel_;
+    const QPointF moved = event->position() - pressPixel_;
     if (moved.manhattanLength() <= 4.0) {
       plotClicked(event->position());
     } else {
-      follows_data_ = false;  // a drag: the user moved the range
+      followsData_ = false;  // a drag: the user moved the range
     }
   });
-  connect(plot_, &QCustomPlot::mouseWheel, this, [this](QWheelEvent*) { follows_data_ = false; });
+  connect(plot_, &QCustomPlot::mouseWheel, this, [this](QWheelEvent*) { followsData_ = false; });
   connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) {
-    follows_data_ = true;
+    followsData_ = true;
     refresh();
   });
 }
 
 void PlotWidget::fitAxes(const QCPRange& x, const QCPRange& y) {
-  if (!follows_data_) return;
+  if (!followsData_) return;
   plot_->xAxis->setRange(x);
   plot_->yAxis->setRange(y);
 }
 
 void PlotWidget::setEmptyText(const QString& text) {
-  empty_text_ = text;
+  emptyText_ = text;
   plot_->xAxis->setTickLabels(text.isEmpty());
   plot_->yAxis->setTickLabels(text.isEmpty());
-  if (text.isEmpty() && !empty_item_) return;
-  if (!empty_item_) {
-    empty_item_ = new QCPItemText(plot_);
-    empty_item_->setClipToAxisRect(false);
-    empty_item_->position->setType(QCPItemPosition::ptAxisRectRatio);
-    empty_item_->position->setCoords(0.5, 0.5);
-    empty_item_->setPositionAlignment(Qt::AlignCenter);
-    empty_item_->setTextAlignment(Qt::AlignCenter);
-    QFont font = empty_item_->font();
+  if (text.isEmpty() && !emptyItem_) return;
+  if (!emptyItem_) {
+    emptyItem_ = new QCPItemText(plot_);
+    emptyItem_->setClipToAxisRect(false);
+    emptyItem_->position->setType(QCPItemPosition::ptAxisRectRatio);
+    emptyItem_->position->setCoords(0.5, 0.5);
+    emptyItem_->setPositionAlignment(Qt::AlignCenter);
+    emptyItem_->setTextAlignment(Qt::AlignCenter);
+    QFont font = emptyItem_->font();
     font.setPointSizeF(font.pointSizeF() * 1.1);
-    empty_item_->setFont(font);
-    empty_item_->setPadding(QMargins(8, 6, 8, 6));
+    emptyItem_->setFont(font);
+    emptyItem_->setPadding(QMargins(8, 6, 8, 6));
   }
-  empty_item_->setText(text);
-  empty_item_->setColor(palette().color(QPalette::Text));
-  empty_item_->setVisible(!text.isEmpty());
+  emptyItem_->setText(text);
+  emptyItem_->setColor(palette().color(QPalette::Text));
+  emptyItem_->setVisible(!text.isEmpty());
 }
 
 void PlotWidget::refresh() {
@@ -94,7 +94,7 @@ void PlotWidget::changeEvent(QEvent* event) {
   QWidget::changeEvent(event);
   if (event->type() == QEvent::PaletteChange) {
     applyPlotStyle(plot_, palette());
-    if (empty_item_) empty_item_->setColor(palette().color(QPalette::Text));
+    if (emptyItem_) emptyItem_->setColor(palette().color(QPalette::Text));
     refresh();
   }
 }

@@ -39,10 +39,10 @@ class PlotWidget : public QWidget {
   // Draws now (also when hidden): exports and tests call it to get the current picture.
   void redrawNow();
   // The message shown instead of data (why there is nothing to draw), or an empty string when data is drawn.
-  QString emptyText() const { return empty_text_; }
+  QString emptyText() const { return emptyText_; }
   // True until the user drags or wheel-zooms the plot; then redraw() leaves the axis ranges alone, so a chosen view
   // stays while new data arrives, until a double click hands the ranges back to the data (and redraws).
-  bool followsData() const { return follows_data_; }
+  bool followsData() const { return followsData_; }
 
  protected:
   // Subclasses put their stored numbers into the QCustomPlot here and leave the replot to the caller.
@@ -60,7 +60,7 @@ class PlotWidget : public QWidget {
   // The axis ranges that show the data: set while followsData(), else the user's view stays.
   void fitAxes(const QCPRange& x, const QCPRange& y);
   // Back to following the data (no redraw: the caller refreshes), e.g. when what the axes mean changes.
-  void resumeFollowingData() { follows_data_ = true; }
+  void resumeFollowingData() { followsData_ = true; }
   // A left click on the plot (press and release within a few pixels, not a drag), in the plot's pixels.
   virtual void plotClicked(QPointF pixel) { Q_UNUSED(pixel); }
 
@@ -72,11 +72,11 @@ class PlotWidget : public QWidget {
   QVBoxLayout* layout_;
   QCustomPlot* plot_;
   bool stale_ = true;
-  QString empty_text_;
-  QPointer<QCPItemText> empty_item_;
-  bool follows_data_ = true;
+  QString emptyText_;
+  QPointer<QCPItemText> emptyItem_;
+  bool followsData_ = true;
   bool pressed_ = false;
-  QPointF press_pixel_;
+  QPointF pressPixel_;
 };
 
 }  // namespace marginlab::widgets

@@ -20,15 +20,15 @@ RocPlot::RocPlot(QWidget* parent) : PlotWidget(tr("ROC"), parent) {
   auto* controls = new QHBoxLayout;
   controls->setContentsMargins(4, 2, 4, 0);
   auto* label = new QLabel(tr("Validation set:"), this);
-  set_box_ = new QComboBox(this);
-  set_box_->setObjectName(QStringLiteral("set"));
-  set_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-  label->setBuddy(set_box_);
+  setBox_ = new QComboBox(this);
+  setBox_->setObjectName(QStringLiteral("set"));
+  setBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  label->setBuddy(setBox_);
   controls->addWidget(label);
-  controls->addWidget(set_box_);
+  controls->addWidget(setBox_);
   controls->addStretch(1);
   layout()->insertLayout(0, controls);
-  connect(set_box_, &QComboBox::activated, this, [this](int index) { setCurrentSet(set_box_->itemText(index)); });
+  connect(setBox_, &QComboBox::activated, this, [this](int index) { setCurrentSet(setBox_->itemText(index)); });
 
   QCustomPlot* custom = plot();
   title_ = new QCPTextElement(custom, QString(), QFont(font().family(), font().pointSize(), QFont::DemiBold));
@@ -63,21 +63,21 @@ void RocPlot::setEvaluations(const std::vector<train::Evaluation>& evaluations) 
 
 void RocPlot::clear() {
   evaluations_.clear();
-  current_set_.clear();
+  currentSet_.clear();
   updateSetBox();
   resumeFollowingData();
   refresh();
 }
 
 void RocPlot::setCurrentSet(const QString& set) {
-  if (set == current_set_ || set_box_->findText(set) < 0) return;
-  current_set_ = set;
+  if (set == currentSet_ || setBox_->findText(set) < 0) return;
+  currentSet_ = set;
   updateSetBox();
   resumeFollowingData();  // another set's curves: the view chosen for the last one may not show them
   refresh();
 }
 
-QString RocPlot::currentSet() const { return current_set_; }
+QString RocPlot::currentSet() const { return currentSet_; }
 
 QStringList RocPlot::sets() const {
   QStringList names;
@@ -87,17 +87,17 @@ QStringList RocPlot::sets() const {
 
 void RocPlot::updateSetBox() {
   const QStringList names = sets();
-  if (!names.contains(current_set_)) current_set_ = names.isEmpty() ? QString() : names.front();
-  const QSignalBlocker blocker(set_box_);
-  set_box_->clear();
-  set_box_->addItems(names);
-  set_box_->setCurrentIndex(set_box_->findText(current_set_));
-  set_box_->setEnabled(names.size() > 1);
+  if (!names.contains(currentSet_)) currentSet_ = names.isEmpty() ? QString() : names.front();
+  const QSignalBlocker blocker(setBox_);
+  setBox_->clear();
+  setBox_->addItems(names);
+  setBox_->setCurrentIndex(setBox_->findText(currentSet_));
+  setBox_->setEnabled(names.size() > 1);
 }
 
 const train::Evaluation* RocPlot::current() const {
   for (const auto& evaluation : evaluations_)
-    if (QString::fromStdString(evaluation.set) == current_set_) return &evaluation;
+    if (QString::fromStdString(evaluation.set) == currentSet_) return &evaluation;
   return nullptr;
 }
 
@@ -134,7 +134,7 @@ void RocPlot::redraw() {
   custom->legend->setVisible(false);
   const QColor text = palette().color(QPalette::Text);
   const train::Evaluation* evaluation = current();
-  title_->setText(evaluation ? tr("ROC — %1 at step %2").arg(current_set_).arg(evaluation->step) : tr("ROC"));
+  title_->setText(evaluation ? tr("ROC — %1 at step %2").arg(currentSet_).arg(evaluation->step) : tr("ROC"));
   QString basis;
   if (evaluation && evaluation->strata.size() > 1 && !evaluation->strata_basis.empty())
     basis = tr("strata by %1").arg(QString::fromStdString(evaluation->strata_basis));
@@ -143,7 +143,7 @@ void RocPlot::redraw() {
 
   const auto all = curves();
   if (!evaluation) setEmptyText(tr("No validation results yet"));
-  else if (all.empty()) setEmptyText(tr("No ROC for %1:\nit needs both genuine and impostor pairs").arg(current_set_));
+  else if (all.empty()) setEmptyText(tr("No ROC for %1:\nit needs both genuine and impostor pairs").arg(currentSet_));
   else setEmptyText(QString());
   if (all.empty()) {
     fitAxes({1e-4, 1}, {0, 1.02});
@@ -184,7 +184,7 @@ DataTable RocPlot::shownData() const {
   DataTable table{{QStringLiteral("set"), QStringLiteral("stratum"), QStringLiteral("far"), QStringLiteral("tar")}, {}};
   for (const auto& curve : curves())
     for (std::size_t i = 0; i < curve.far.size(); ++i)
-      table.rows.push_back({current_set_, curve.stratum, curve.far[i], curve.tar[i]});
+      table.rows.push_back({currentSet_, curve.stratum, curve.far[i], curve.tar[i]});
   return table;
 }
 

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 #include "widgets/plot_widget.h"
 
 class QComboBox;
@@ -51,8 +51,8 @@ class RocPlot : public PlotWidget {
   void updateSetBox();
 
   std::vector<train::Evaluation> evaluations_;  // one per set
-  QString current_set_;
-  QComboBox* set_box_;
+  QString currentSet_;
+  QComboBox* setBox_;
   QCPTextElement* title_;
   QCPTextElement* subtitle_;  // what the strata are made of
 };

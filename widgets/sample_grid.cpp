@@ -68,8 +68,8 @@ class SampleGridCanvas : public QWidget {
 SampleGrid::SampleGrid(QWidget* parent)
     : QWidget(parent),
       slider_(new QSlider(Qt::Horizontal, this)),
-      size_label_(new QLabel(this)),
-      count_label_(new QLabel(this)),
+      sizeLabel_(new QLabel(this)),
+      countLabel_(new QLabel(this)),
       scroll_(new QScrollArea(this)),
       canvas_(new SampleGridCanvas(this)) {
   auto* layout = new QVBoxLayout(this);
@@ -77,18 +77,18 @@ SampleGrid::SampleGrid(QWidget* parent)
   layout->setSpacing(2);
   auto* controls = new QHBoxLayout;
   controls->setContentsMargins(4, 2, 4, 0);
-  controls->addWidget(count_label_);
+  controls->addWidget(countLabel_);
   controls->addStretch(1);
   controls->addWidget(new QLabel(tr("Tile size"), this));
   slider_->setObjectName(QStringLiteral("tile_size"));
   slider_->setRange(kMinTileSize, kMaxTileSize);
   slider_->setSingleStep(8);
   slider_->setPageStep(16);
-  slider_->setValue(tile_size_);
+  slider_->setValue(tileSize_);
   slider_->setFixedWidth(160);
   controls->addWidget(slider_);
-  size_label_->setMinimumWidth(size_label_->fontMetrics().horizontalAdvance(QStringLiteral("000 px")));
-  controls->addWidget(size_label_);
+  sizeLabel_->setMinimumWidth(sizeLabel_->fontMetrics().horizontalAdvance(QStringLiteral("000 px")));
+  controls->addWidget(sizeLabel_);
   layout->addLayout(controls);
   scroll_->setWidget(canvas_);
   scroll_->setWidgetResizable(false);
@@ -96,7 +96,7 @@ SampleGrid::SampleGrid(QWidget* parent)
   scroll_->viewport()->installEventFilter(this);  // re-flow the grid when the viewport changes width
   layout->addWidget(scroll_, 1);
   connect(slider_, &QSlider::valueChanged, this, &SampleGrid::setTileSize);
-  empty_text_ = tr("No samples to show yet");
+  emptyText_ = tr("No samples to show yet");
   setTileSize(kDefaultTileSize);
   relayout();
 }
@@ -113,8 +113,8 @@ QWidget* SampleGrid::canvas() const { return canvas_; }
 void SampleGrid::setTiles(const QList<SampleTile>& tiles) {
   tiles_ = tiles.mid(0, kMaxTiles);
   scaled_.clear();
-  scaled_size_ = 0;
-  count_label_->setText(tiles.size() > kMaxTiles ? tr("%1 of %2 samples").arg(kMaxTiles).arg(tiles.size())
+  scaledSize_ = 0;
+  countLabel_->setText(tiles.size() > kMaxTiles ? tr("%1 of %2 samples").arg(kMaxTiles).arg(tiles.size())
                                                  : tr("samples: %1").arg(tiles_.size()));
   relayout();
 }
@@ -122,14 +122,14 @@ void SampleGrid::setTiles(const QList<SampleTile>& tiles) {
 void SampleGrid::clear() { setTiles({}); }
 
 void SampleGrid::setEmptyText(const QString& text) {
-  empty_text_ = text;
+  emptyText_ = text;
   canvas_->update();
 }
 
 void SampleGrid::setTileSize(int pixels) {
-  tile_size_ = std::clamp(pixels, static_cast<int>(kMinTileSize), static_cast<int>(kMaxTileSize));
-  if (slider_->value() != tile_size_) slider_->setValue(tile_size_);
-  size_label_->setText(tr("%1 px").arg(tile_size_));
+  tileSize_ = std::clamp(pixels, static_cast<int>(kMinTileSize), static_cast<int>(kMaxTileSize));
+  if (slider_->value() != tileSize_) slider_->setValue(tileSize_);
+  sizeLabel_->setText(tr("%1 px").arg(tileSize_));
   relayout();
 }
 
@@ -143,12 +143,12 @@ int SampleGrid::captionLines() const {
 QSize SampleGrid::cellSize() const {
   const int lines = captionLines();
   const int caption = lines > 0 ? kCaptionGap + lines * QFontMetrics(captionFont(font())).lineSpacing() : 0;
-  return {tile_size_, tile_size_ + caption};
+  return {tileSize_, tileSize_ + caption};
 }
 
 int SampleGrid::columnCount() const {
   const int width = scroll_->viewport()->width();
-  return std::max(1, (width - kSpacing) / (tile_size_ + kSpacing));
+  return std::max(1, (width - kSpacing) / (tileSize_ + kSpacing));
 }
 
 QRect SampleGrid::tileRect(int index) const {
@@ -185,17 +185,17 @@ void SampleGrid::paintGrid(QPainter& painter, const QRect& area, int columns) co
   if (tiles_.isEmpty()) {
     painter.setPen(pal.color(QPalette::PlaceholderText));
     const QRect box = painter.device() == canvas_ ? canvas_->rect() : painter.viewport();
-    painter.drawText(box, Qt::AlignCenter | Qt::TextWordWrap, empty_text_);
+    painter.drawText(box, Qt::AlignCenter | Qt::TextWordWrap, emptyText_);
     return;
   }
-  if (scaled_size_ != tile_size_) {
+  if (scaledSize_ != tileSize_) {
     scaled_.clear();
-    scaled_size_ = tile_size_;
+    scaledSize_ = tileSize_;
   }
   while (scaled_.size() < tiles_.size()) {
     const QImage& image = tiles_[scaled_.size()].image;
     scaled_ << (image.isNull() ? QPixmap()
-                               : QPixmap::fromImage(image.scaled(tile_size_, tile_size_, Qt::KeepAspectRatio,
+                               : QPixmap::fromImage(image.scaled(tileSize_, tileSize_, Qt::KeepAspectRatio,
                                                                  Qt::SmoothTransformation)));
   }
   const QSize cell = cellSize();
@@ -206,14 +206,14 @@ void SampleGrid::paintGrid(QPainter& painter, const QRect& area, int columns) co
     const QRect rect(kSpacing + (i % columns) * (cell.width() + kSpacing),
                      kSpacing + (i / columns) * (cell.height() + kSpacing), cell.width(), cell.height());
     if (!rect.intersects(area)) continue;
-    const QRect image_box(rect.topLeft(), QSize(tile_size_, tile_size_));
+    const QRect image_box(rect.topLeft(), QSize(tileSize_, tileSize_));
     const QPixmap& pixmap = scaled_[i];
     if (pixmap.isNull()) {
       painter.fillRect(image_box, pal.color(QPalette::AlternateBase));
       painter.setPen(pal.color(QPalette::PlaceholderText));
       painter.drawText(image_box, Qt::AlignCenter, tr("no image"));
     } else {
-      const QPoint offset((tile_size_ - pixmap.width()) / 2, (tile_size_ - pixmap.height()) / 2);
+      const QPoint offset((tileSize_ - pixmap.width()) / 2, (tileSize_ - pixmap.height()) / 2);
       painter.drawPixmap(image_box.topLeft() + offset, pixmap);
     }
     painter.setPen(pal.color(QPalette::Text));

@@ -39,7 +39,7 @@ class SampleGrid : public QWidget {
 
   // Side of a tile's image square in pixels, clamped to [kMinTileSize, kMaxTileSize]; the slider follows.
   void setTileSize(int pixels);
-  int tileSize() const { return tile_size_; }
+  int tileSize() const { return tileSize_; }
   // Tiles per row at the current width.
   int columnCount() const;
   // A tile's cell (image and caption) in grid coordinates, and the tile at a point in them (−1 if none).
@@ -48,7 +48,7 @@ class SampleGrid : public QWidget {
 
   // The text shown when there are no tiles (the app can say why: "this data source has no images").
   void setEmptyText(const QString& text);
-  QString emptyText() const { return empty_text_; }
+  QString emptyText() const { return emptyText_; }
 
   // The whole grid (all rows, at the current tile size and column count) as one image in the palette's colours.
   QImage renderGrid() const;
@@ -69,13 +69,13 @@ class SampleGrid : public QWidget {
   void paintGrid(QPainter& painter, const QRect& area, int columns) const;
 
   QList<SampleTile> tiles_;
-  mutable QList<QPixmap> scaled_;  // per tile at tile_size_, made on first paint
-  mutable int scaled_size_ = 0;
-  int tile_size_ = kDefaultTileSize;
-  QString empty_text_;
+  mutable QList<QPixmap> scaled_;  // per tile at tileSize_, made on first paint
+  mutable int scaledSize_ = 0;
+  int tileSize_ = kDefaultTileSize;
+  QString emptyText_;
   QSlider* slider_;
-  QLabel* size_label_;
-  QLabel* count_label_;
+  QLabel* sizeLabel_;
+  QLabel* countLabel_;
   QScrollArea* scroll_;
   SampleGridCanvas* canvas_;
 };

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 
 namespace marginlab::widgets {
 namespace {

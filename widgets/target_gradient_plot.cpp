@@ -31,25 +31,25 @@ TargetGradientPlot::TargetGradientPlot(QWidget* parent)
     graph->setSelectable(QCP::stNone);
     graph->setPen(Qt::NoPen);
   }
-  color_scale_ = addColorScale(p, sequentialGradient(kLevels, palette()));
+  colorScale_ = addColorScale(p, sequentialGradient(kLevels, palette()));
   setEmptyText(tr("Waiting for the first snapshot of the run"));
 }
 
 void TargetGradientPlot::setSnapshot(const train::Snapshot& snapshot) {
-  has_snapshot_ = true;
+  hasSnapshot_ = true;
   points_.clear();
   const auto& s = snapshot.samples;
   int known = 0;
   for (float q : snapshot.quality) known += std::isfinite(q);
-  by_quality_ = known > 0;
+  byQuality_ = known > 0;
   const std::size_t n = std::min(s.theta.size(), s.target_grad.size());
   points_.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     if (i < s.labelled.size() && !s.labelled[i]) continue;
     if (!std::isfinite(s.theta[i]) || !std::isfinite(s.target_grad[i])) continue;
     double colour = std::nan("");
-    if (by_quality_ && i < snapshot.quality.size()) colour = snapshot.quality[i];
-    if (!by_quality_ && i < s.norm.size()) colour = s.norm[i];
+    if (byQuality_ && i < snapshot.quality.size()) colour = snapshot.quality[i];
+    if (!byQuality_ && i < s.norm.size()) colour = s.norm[i];
     points_.push_back({s.theta[i] * kDegreesPerRadian, s.target_grad[i], std::isfinite(colour) ? colour : std::nan("")});
   }
   if (s.target_grad.empty() && !s.theta.empty())
@@ -62,16 +62,16 @@ void TargetGradientPlot::setSnapshot(const train::Snapshot& snapshot) {
 }
 
 void TargetGradientPlot::clear() {
-  has_snapshot_ = false;
+  hasSnapshot_ = false;
   points_.clear();
-  by_quality_ = true;
+  byQuality_ = true;
   setEmptyText(tr("Waiting for the first snapshot of the run"));
   refresh();
 }
 
 DataTable TargetGradientPlot::shownData() const {
   DataTable table{{QStringLiteral("theta (degrees)"), QStringLiteral("target gradient"),
-                   by_quality_ ? QStringLiteral("quality q") : QStringLiteral("feature norm")},
+                   byQuality_ ? QStringLiteral("quality q") : QStringLiteral("feature norm")},
                   {}};
   table.rows.reserve(points_.size());
   for (const Point& p : points_) table.rows.push_back({p.theta_deg, p.grad, p.colour});
@@ -80,12 +80,12 @@ DataTable TargetGradientPlot::shownData() const {
 
 void TargetGradientPlot::redraw() {
   const QPalette pal = palette();
-  styleColorScale(color_scale_, pal);
-  color_scale_->setVisible(!points_.empty());
+  styleColorScale(colorScale_, pal);
+  colorScale_->setVisible(!points_.empty());
 
   // Quality has its own scale [0, 1]; the norm's range is the window's.
   double lo = 0.0, hi = 1.0;
-  if (!by_quality_) {
+  if (!byQuality_) {
     lo = std::numeric_limits<double>::infinity();
     hi = -lo;
     for (const Point& point : points_)
@@ -98,9 +98,9 @@ void TargetGradientPlot::redraw() {
   }
   const QCPRange range(lo, hi);
   QCPColorGradient gradient = sequentialGradient(kLevels, palette());
-  color_scale_->setGradient(gradient);
-  color_scale_->setDataRange(range);
-  color_scale_->setLabel(by_quality_ ? tr("image quality q (data source)")
+  colorScale_->setGradient(gradient);
+  colorScale_->setDataRange(range);
+  colorScale_->setLabel(byQuality_ ? tr("image quality q (data source)")
                                      : tr("feature norm ‖z‖ (quality unknown)"));
 
   QVector<QVector<double>> keys(kLevels + 1), values(kLevels + 1);

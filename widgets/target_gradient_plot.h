@@ -8,7 +8,7 @@
 
 #include <vector>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 #include "widgets/plot_widget.h"
 
 class QCPColorScale;
@@ -26,8 +26,8 @@ class TargetGradientPlot : public PlotWidget {
   void clear();
 
   // True when the colour is the data source's quality; false when it is the feature norm.
-  bool colouredByQuality() const { return by_quality_; }
-  QCPColorScale* colorScale() const { return color_scale_; }
+  bool colouredByQuality() const { return byQuality_; }
+  QCPColorScale* colorScale() const { return colorScale_; }
   // The graph of a colour step (0 … kLevels−1), or of the samples without a colour value (kLevels).
   QCPGraph* levelGraph(int level) const { return graphs_[level]; }
   // Columns: theta (degrees), target gradient, and "quality q" or "feature norm" (blank where unknown).
@@ -41,10 +41,10 @@ class TargetGradientPlot : public PlotWidget {
     double theta_deg, grad, colour;  // colour NaN when unknown
   };
   std::vector<Point> points_;
-  bool by_quality_ = true;
-  bool has_snapshot_ = false;
+  bool byQuality_ = true;
+  bool hasSnapshot_ = false;
   QVector<QCPGraph*> graphs_;
-  QCPColorScale* color_scale_;
+  QCPColorScale* colorScale_;
 };
 
 }  // namespace marginlab::widgets

@@ -78,35 +78,35 @@ bool drawnValue(double value, bool left_out) { return std::isfinite(value) && !l
 
 void TrainingCurvesPlot::Series::append(const train::StepRecord& record) {
   // Skipped steps still take a step of their epoch, so they count for the epoch's length.
-  if (!epoch_start_.count(record.epoch)) {
-    epoch_start_[record.epoch] = record.step;
-    if (const auto length = epochLength(record.epoch - 1); length > 0) typical_length_ = length;
+  if (!epochStart_.count(record.epoch)) {
+    epochStart_[record.epoch] = record.step;
+    if (const auto length = epochLength(record.epoch - 1); length > 0) typicalLength_ = length;
   }
   if (record.skipped) {
     ++skipped_;
     return;
   }
-  if (pending_steps_ == 0) pending_.first_step = record.step;
+  if (pendingSteps_ == 0) pending_.first_step = record.step;
   pending_.step = record.step;
   pending_.epoch = record.epoch;
   pending_.wall_seconds = record.wall_seconds;
   for (int m = 0; m < kMetricCount; ++m) {
     const double value = metricValue(record, m);
     if (!std::isfinite(value)) continue;
-    pending_sum_[m] += value;
-    ++pending_count_[m];
+    pendingSum_[m] += value;
+    ++pendingCount_[m];
   }
-  if (++pending_steps_ >= stride_) flushPending();
+  if (++pendingSteps_ >= stride_) flushPending();
 }
 
 void TrainingCurvesPlot::Series::flushPending() {
   Point point = pending_;
   for (int m = 0; m < kMetricCount; ++m)
-    point.value[m] = pending_count_[m] > 0 ? pending_sum_[m] / pending_count_[m] : kNaN;
+    point.value[m] = pendingCount_[m] > 0 ? pendingSum_[m] / pendingCount_[m] : kNaN;
   points_.push_back(point);
-  std::fill(std::begin(pending_sum_), std::end(pending_sum_), 0.0);
-  std::fill(std::begin(pending_count_), std::end(pending_count_), 0);
-  pending_steps_ = 0;
+  std::fill(std::begin(pendingSum_), std::end(pendingSum_), 0.0);
+  std::fill(std::begin(pendingCount_), std::end(pendingCount_), 0);
+  pendingSteps_ = 0;
   if (static_cast<int>(points_.size()) < kMaxPoints) return;
   // Full: merge adjacent pairs (values averaged, the later step, epoch and time kept); groups are now twice as long.
   std::vector<Point> merged;
@@ -129,10 +129,10 @@ std::vector<TrainingCurvesPlot::Point> TrainingCurvesPlot::Series::points() cons
   std::vector<Point> all;
   all.reserve(points_.size() + 1);
   all = points_;
-  if (pending_steps_ > 0) {  // the newest steps show up at once, as the mean of the group so far
+  if (pendingSteps_ > 0) {  // the newest steps show up at once, as the mean of the group so far
     Point point = pending_;
     for (int m = 0; m < kMetricCount; ++m)
-      point.value[m] = pending_count_[m] > 0 ? pending_sum_[m] / pending_count_[m] : kNaN;
+      point.value[m] = pendingCount_[m] > 0 ? pendingSum_[m] / pendingCount_[m] : kNaN;
     all.push_back(point);
   }
   return all;
@@ -140,32 +140,32 @@ std::vector<TrainingCurvesPlot::Point> TrainingCurvesPlot::Series::points() cons
 
 std::int64_t TrainingCurvesPlot::Series::firstStep() const {
   if (!points_.empty()) return points_.front().first_step;
-  return pending_steps_ > 0 ? pending_.first_step : 0;
+  return pendingSteps_ > 0 ? pending_.first_step : 0;
 }
 
 std::int64_t TrainingCurvesPlot::Series::lastStep() const {
-  if (pending_steps_ > 0) return pending_.step;
+  if (pendingSteps_ > 0) return pending_.step;
   return points_.empty() ? 0 : points_.back().step;
 }
 
 double TrainingCurvesPlot::Series::lastWallSeconds() const {
-  if (pending_steps_ > 0) return pending_.wall_seconds;
+  if (pendingSteps_ > 0) return pending_.wall_seconds;
   return points_.empty() ? 0 : points_.back().wall_seconds;
 }
 
 // An epoch's length is known once the next one has started and the epoch was seen from its beginning (the run's
 // first step, or the previous epoch seen before it; a resumed run's first epoch may have been entered midway).
 std::int64_t TrainingCurvesPlot::Series::epochLength(std::int64_t epoch) const {
-  const auto it = epoch_start_.find(epoch);
-  const auto next = epoch_start_.find(epoch + 1);
-  if (it == epoch_start_.end() || next == epoch_start_.end()) return 0;
-  if (it->second != 1 && !epoch_start_.count(epoch - 1)) return 0;
+  const auto it = epochStart_.find(epoch);
+  const auto next = epochStart_.find(epoch + 1);
+  if (it == epochStart_.end() || next == epochStart_.end()) return 0;
+  if (it->second != 1 && !epochStart_.count(epoch - 1)) return 0;
   return next->second - it->second;
 }
 
 std::int64_t TrainingCurvesPlot::Series::epochOf(std::int64_t step) const {
   std::int64_t epoch = -1;
-  for (const auto& [e, start] : epoch_start_) {
+  for (const auto& [e, start] : epochStart_) {
     if (start > step) break;
     epoch = e;
   }
@@ -175,13 +175,13 @@ std::int64_t TrainingCurvesPlot::Series::epochOf(std::int64_t step) const {
 // 0-based epoch + the fraction of it done after `step`: epochs completed, as the learning-rate schedule counts them.
 // Without a known epoch length (the first epoch is still running) the epoch number itself.
 double TrainingCurvesPlot::Series::fractionalEpoch(std::int64_t step, std::int64_t epoch) const {
-  const auto it = epoch_start_.find(epoch);
-  if (it == epoch_start_.end()) return static_cast<double>(epoch);
-  const auto next = epoch_start_.find(epoch + 1);
+  const auto it = epochStart_.find(epoch);
+  if (it == epochStart_.end()) return static_cast<double>(epoch);
+  const auto next = epochStart_.find(epoch + 1);
   const std::int64_t own = epochLength(epoch);
-  const std::int64_t length = own > 0 ? own : typical_length_;
+  const std::int64_t length = own > 0 ? own : typicalLength_;
   if (length <= 0) return static_cast<double>(epoch);
-  const double done = next != epoch_start_.end() ? static_cast<double>(length - (next->second - 1 - step))
+  const double done = next != epochStart_.end() ? static_cast<double>(length - (next->second - 1 - step))
                                                  : static_cast<double>(step - it->second + 1);
   return static_cast<double>(epoch) + std::clamp(done / static_cast<double>(length), 0.0, 1.0);
 }
@@ -193,40 +193,40 @@ TrainingCurvesPlot::TrainingCurvesPlot(Metric metric, QWidget* parent)
     : PlotWidget(tr("Training curve: %1").arg(metricName(metric)), parent), metric_(metric) {
   auto* controls = new QHBoxLayout;
   controls->setContentsMargins(4, 2, 4, 0);
-  metric_box_ = new QComboBox(this);
-  metric_box_->setObjectName(QStringLiteral("metric"));
-  for (int m = 0; m < kMetricCount; ++m) metric_box_->addItem(metricName(static_cast<Metric>(m)), m);
-  metric_box_->setToolTip(tr("The quantity drawn"));
-  x_box_ = new QComboBox(this);
-  x_box_->setObjectName(QStringLiteral("xAxis"));
-  x_box_->addItem(tr("step"), static_cast<int>(XAxis::step));
-  x_box_->addItem(tr("epoch"), static_cast<int>(XAxis::epoch));
-  x_box_->addItem(tr("wall time"), static_cast<int>(XAxis::wall_time));
-  x_box_->setToolTip(tr("Horizontal axis"));
-  log_box_ = new QCheckBox(tr("log y"), this);
-  log_box_->setObjectName(QStringLiteral("logY"));
-  smoothing_slider_ = new QSlider(Qt::Horizontal, this);
-  smoothing_slider_->setObjectName(QStringLiteral("smoothing"));
-  smoothing_slider_->setRange(0, 99);
-  smoothing_slider_->setMinimumWidth(60);
-  smoothing_slider_->setToolTip(tr("Smoothing: exponential moving average weight (debiased, as in TensorBoard)"));
-  smoothing_label_ = new QLabel(this);
-  smoothing_label_->setMinimumWidth(smoothing_label_->fontMetrics().horizontalAdvance(QStringLiteral("0.00")) + 2);
-  metric_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-  x_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-  controls->addWidget(metric_box_);
-  controls->addWidget(x_box_);
-  controls->addWidget(log_box_);
-  controls->addWidget(smoothing_slider_, 1);
-  controls->addWidget(smoothing_label_);
+  metricBox_ = new QComboBox(this);
+  metricBox_->setObjectName(QStringLiteral("metric"));
+  for (int m = 0; m < kMetricCount; ++m) metricBox_->addItem(metricName(static_cast<Metric>(m)), m);
+  metricBox_->setToolTip(tr("The quantity drawn"));
+  xBox_ = new QComboBox(this);
+  xBox_->setObjectName(QStringLiteral("xAxis"));
+  xBox_->addItem(tr("step"), static_cast<int>(XAxis::step));
+  xBox_->addItem(tr("epoch"), static_cast<int>(XAxis::epoch));
+  xBox_->addItem(tr("wall time"), static_cast<int>(XAxis::wall_time));
+  xBox_->setToolTip(tr("Horizontal axis"));
+  logBox_ = new QCheckBox(tr("log y"), this);
+  logBox_->setObjectName(QStringLiteral("logY"));
+  smoothingSlider_ = new QSlider(Qt::Horizontal, this);
+  smoothingSlider_->setObjectName(QStringLiteral("smoothing"));
+  smoothingSlider_->setRange(0, 99);
+  smoothingSlider_->setMinimumWidth(60);
+  smoothingSlider_->setToolTip(tr("Smoothing: exponential moving average weight (debiased, as in TensorBoard)"));
+  smoothingLabel_ = new QLabel(this);
+  smoothingLabel_->setMinimumWidth(smoothingLabel_->fontMetrics().horizontalAdvance(QStringLiteral("0.00")) + 2);
+  metricBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  xBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  controls->addWidget(metricBox_);
+  controls->addWidget(xBox_);
+  controls->addWidget(logBox_);
+  controls->addWidget(smoothingSlider_, 1);
+  controls->addWidget(smoothingLabel_);
   layout()->insertLayout(0, controls);
 
-  connect(metric_box_, &QComboBox::activated, this,
-          [this](int index) { setMetric(static_cast<Metric>(metric_box_->itemData(index).toInt())); });
-  connect(x_box_, &QComboBox::activated, this,
-          [this](int index) { setXAxis(static_cast<XAxis>(x_box_->itemData(index).toInt())); });
-  connect(log_box_, &QCheckBox::toggled, this, &TrainingCurvesPlot::setLogY);
-  connect(smoothing_slider_, &QSlider::valueChanged, this, [this](int value) { setSmoothing(value / 100.0); });
+  connect(metricBox_, &QComboBox::activated, this,
+          [this](int index) { setMetric(static_cast<Metric>(metricBox_->itemData(index).toInt())); });
+  connect(xBox_, &QComboBox::activated, this,
+          [this](int index) { setXAxis(static_cast<XAxis>(xBox_->itemData(index).toInt())); });
+  connect(logBox_, &QCheckBox::toggled, this, &TrainingCurvesPlot::setLogY);
+  connect(smoothingSlider_, &QSlider::valueChanged, this, [this](int value) { setSmoothing(value / 100.0); });
 
   QCustomPlot* custom = plot();
   title_ = new QCPTextElement(custom, QString(), QFont(font().family(), font().pointSize(), QFont::DemiBold));
@@ -287,25 +287,25 @@ void TrainingCurvesPlot::clear() {
 void TrainingCurvesPlot::setOverlay(const QString& runName, const std::vector<train::StepRecord>& steps) {
   overlay_.clear();
   for (const auto& record : steps) overlay_.append(record);
-  overlay_name_ = runName;
-  has_overlay_ = true;
+  overlayName_ = runName;
+  hasOverlay_ = true;
   refresh();
 }
 
 void TrainingCurvesPlot::clearOverlay() {
   overlay_.clear();
-  overlay_name_.clear();
-  has_overlay_ = false;
+  overlayName_.clear();
+  hasOverlay_ = false;
   refresh();
 }
 
 void TrainingCurvesPlot::setRunName(const QString& name) {
-  run_name_ = name;
+  runName_ = name;
   refresh();
 }
 
 void TrainingCurvesPlot::setMarginUnit(const QString& unit) {
-  margin_unit_ = unit;
+  marginUnit_ = unit;
   refresh();
 }
 
@@ -320,22 +320,22 @@ void TrainingCurvesPlot::setMetric(Metric metric) {
 }
 
 void TrainingCurvesPlot::setXAxis(XAxis axis) {
-  if (axis == x_axis_) return;
-  x_axis_ = axis;
+  if (axis == xAxis_) return;
+  xAxis_ = axis;
   resumeFollowingData();
   updateControls();
   refresh();
 }
 
 void TrainingCurvesPlot::setLogY(bool on) {
-  if (on == log_y_) return;
-  log_y_ = on;
+  if (on == logY_) return;
+  logY_ = on;
   resumeFollowingData();
   updateControls();
   refresh();
 }
 
-bool TrainingCurvesPlot::logY() const { return log_y_ && logYAvailable(); }
+bool TrainingCurvesPlot::logY() const { return logY_ && logYAvailable(); }
 
 // Accuracy has its fixed 0–1 axis, and the mean margin is signed (AdaFace's −m·ẑ can make it negative).
 bool TrainingCurvesPlot::logYAvailable() const {
@@ -357,19 +357,19 @@ std::int64_t TrainingCurvesPlot::lastStep() const { return run_.lastStep(); }
 std::int64_t TrainingCurvesPlot::skippedSteps() const { return run_.skipped(); }
 
 void TrainingCurvesPlot::updateControls() {
-  const QSignalBlocker b1(metric_box_), b2(x_box_), b3(log_box_), b4(smoothing_slider_);
-  metric_box_->setCurrentIndex(metric_box_->findData(static_cast<int>(metric_)));
-  x_box_->setCurrentIndex(x_box_->findData(static_cast<int>(x_axis_)));
-  log_box_->setEnabled(logYAvailable());
-  log_box_->setChecked(logY());
-  log_box_->setToolTip(logYAvailable() ? tr("Logarithmic vertical axis (values <= 0 are left out)")
+  const QSignalBlocker b1(metricBox_), b2(xBox_), b3(logBox_), b4(smoothingSlider_);
+  metricBox_->setCurrentIndex(metricBox_->findData(static_cast<int>(metric_)));
+  xBox_->setCurrentIndex(xBox_->findData(static_cast<int>(xAxis_)));
+  logBox_->setEnabled(logYAvailable());
+  logBox_->setChecked(logY());
+  logBox_->setToolTip(logYAvailable() ? tr("Logarithmic vertical axis (values <= 0 are left out)")
                                        : tr("Not for %1: it is not a positive quantity on a ratio scale")
                                              .arg(metricName(metric_)));
-  smoothing_slider_->setValue(static_cast<int>(std::lround(smoothing_ * 100)));
-  smoothing_label_->setText(QString::number(smoothing_, 'f', 2));
+  smoothingSlider_->setValue(static_cast<int>(std::lround(smoothing_ * 100)));
+  smoothingLabel_->setText(QString::number(smoothing_, 'f', 2));
 }
 
-QString TrainingCurvesPlot::runLabel() const { return run_name_.isEmpty() ? tr("this run") : run_name_; }
+QString TrainingCurvesPlot::runLabel() const { return runName_.isEmpty() ? tr("this run") : runName_; }
 
 QString TrainingCurvesPlot::yLabel() const {
   switch (metric_) {
@@ -379,7 +379,7 @@ QString TrainingCurvesPlot::yLabel() const {
     case Metric::samples_per_second: return tr("throughput (samples / s)");
     case Metric::norm_mean: return tr("mean feature norm ‖z‖");
     case Metric::margin_mean:
-      return margin_unit_.isEmpty() ? tr("mean applied margin") : tr("mean applied margin (%1)").arg(margin_unit_);
+      return marginUnit_.isEmpty() ? tr("mean applied margin") : tr("mean applied margin (%1)").arg(marginUnit_);
     case Metric::grad_norm: return tr("gradient norm (before clipping)");
   }
   return {};
@@ -416,7 +416,7 @@ TrainingCurvesPlot::Drawn TrainingCurvesPlot::drawSeries(const Series& series, c
   double w_power = 1;  // wⁿ after n finite values
   for (std::size_t i = 0; i < n; ++i) {
     const Point& p = drawn.points[i];
-    switch (x_axis_) {
+    switch (xAxis_) {
       case XAxis::step: drawn.x[i] = static_cast<double>(p.step); break;
       case XAxis::epoch: drawn.x[i] = series.fractionalEpoch(p.step, p.epoch); break;
       case XAxis::wall_time: drawn.x[i] = p.wall_seconds / scale; break;
@@ -444,14 +444,14 @@ TrainingCurvesPlot::Drawn TrainingCurvesPlot::drawSeries(const Series& series, c
 std::vector<TrainingCurvesPlot::Drawn> TrainingCurvesPlot::drawnSeries() const {
   std::vector<Drawn> all;
   all.push_back(drawSeries(run_, runLabel()));
-  if (has_overlay_) all.push_back(drawSeries(overlay_, overlay_name_.isEmpty() ? tr("other run") : overlay_name_));
+  if (hasOverlay_) all.push_back(drawSeries(overlay_, overlayName_.isEmpty() ? tr("other run") : overlayName_));
   return all;
 }
 
 // A marker's position on the current axis: its step, its fractional epoch, or the wall time interpolated between the
 // drawn points around it.
 double TrainingCurvesPlot::markerX(std::int64_t step, const std::vector<Point>& points) const {
-  switch (x_axis_) {
+  switch (xAxis_) {
     case XAxis::step: return static_cast<double>(step);
     case XAxis::epoch: {
       const std::int64_t epoch = run_.epochOf(step);
@@ -477,13 +477,13 @@ void TrainingCurvesPlot::redraw() {
   QCustomPlot* custom = plot();
   custom->clearGraphs();
   custom->clearItems();  // markers and notes are made anew below; setEmptyText() remakes its item when needed
-  marker_labels_.clear();
+  markerLabels_.clear();
   const QColor text = palette().color(QPalette::Text);
 
   const auto all = drawnSeries();
   QString title = metricName(metric_);
-  if (!has_overlay_) {
-    if (!run_name_.isEmpty()) title += QStringLiteral(" — ") + run_name_;
+  if (!hasOverlay_) {
+    if (!runName_.isEmpty()) title += QStringLiteral(" — ") + runName_;
     if (run_.skipped() > 0) title += QStringLiteral("  ·  ") + tr("%1 skipped").arg(run_.skipped());
   } else {
     for (const Drawn& drawn : all) {
@@ -498,7 +498,7 @@ void TrainingCurvesPlot::redraw() {
   if (log) custom->yAxis->setTicker(QSharedPointer<LogTicker125>(new LogTicker125));
   else custom->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
   custom->yAxis->setLabel(yLabel());
-  switch (x_axis_) {
+  switch (xAxis_) {
     case XAxis::step: custom->xAxis->setLabel(tr("step")); break;
     case XAxis::epoch:
       custom->xAxis->setLabel(run_.epochLengthKnown() || run_.size() == 0
@@ -559,10 +559,10 @@ void TrainingCurvesPlot::redraw() {
     }
     left_out += drawn.left_out;
     // In step mode the range starts at the first step the first point stands for (it sits at its group's last).
-    if (x_axis_ == XAxis::step) x_lo = std::min(x_lo, static_cast<double>(drawn.points.front().first_step));
+    if (xAxis_ == XAxis::step) x_lo = std::min(x_lo, static_cast<double>(drawn.points.front().first_step));
     const bool smoothed = smoothing_ > 0;
     auto* raw_graph = custom->addGraph();
-    raw_graph->setData(x, raw, /*alreadySorted=*/x_axis_ != XAxis::wall_time);
+    raw_graph->setData(x, raw, /*alreadySorted=*/xAxis_ != XAxis::wall_time);
     QPen raw_pen(smoothed ? faded(colour, 70) : colour, smoothed ? 1.0 : 1.6);
     if (dashed && !smoothed) raw_pen.setStyle(Qt::DashLine);  // under a smoothed line dashes only add noise
     raw_graph->setPen(raw_pen);
@@ -570,7 +570,7 @@ void TrainingCurvesPlot::redraw() {
     if (smoothed) {
       raw_graph->removeFromLegend();
       auto* smooth_graph = custom->addGraph();
-      smooth_graph->setData(sx, smooth, /*alreadySorted=*/x_axis_ != XAxis::wall_time);
+      smooth_graph->setData(sx, smooth, /*alreadySorted=*/xAxis_ != XAxis::wall_time);
       QPen pen(colour, 1.8);
       if (dashed) pen.setStyle(Qt::DashLine);
       smooth_graph->setPen(pen);
@@ -578,7 +578,7 @@ void TrainingCurvesPlot::redraw() {
     }
   }
 
-  if (has_overlay_) {
+  if (hasOverlay_) {
     custom->legend->setVisible(true);
     // Falling quantities leave the upper right free, rising ones the lower right.
     const bool rising = metric_ == Metric::accuracy || metric_ == Metric::norm_mean ||
@@ -624,9 +624,9 @@ void TrainingCurvesPlot::redraw() {
     label->setColor(role::marker());
     label->setBrush(faded(palette().color(QPalette::Base), 200));  // legible over the curve
     label->setText(marker.label);
-    marker_labels_.push_back({x, label});
+    markerLabels_.push_back({x, label});
   }
-  std::stable_sort(marker_labels_.begin(), marker_labels_.end(),
+  std::stable_sort(markerLabels_.begin(), markerLabels_.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
 
   if (x_lo == x_hi) {
@@ -651,12 +651,12 @@ void TrainingCurvesPlot::redraw() {
 
 // Hides the labels that would overlap the one before them (the line stays): dense markers read as lines only.
 void TrainingCurvesPlot::updateMarkerLabels() {
-  if (marker_labels_.empty()) return;
+  if (markerLabels_.empty()) return;
   QCPAxis* axis = plot()->xAxis;
   const QRect rect = plot()->axisRect()->rect();
-  const double gap = QFontMetricsF(marker_labels_.front().second->font()).height() + 2;
+  const double gap = QFontMetricsF(markerLabels_.front().second->font()).height() + 2;
   double last_shown = -std::numeric_limits<double>::infinity();
-  for (auto& [x, label] : marker_labels_) {
+  for (auto& [x, label] : markerLabels_) {
     const double pixel = axis->coordToPixel(x);
     const bool inside = pixel >= rect.left() && pixel + gap <= rect.right() + 1;
     const bool shown = inside && pixel - last_shown >= gap;
@@ -667,7 +667,7 @@ void TrainingCurvesPlot::updateMarkerLabels() {
 
 DataTable TrainingCurvesPlot::shownData() const {
   DataTable table;
-  if (has_overlay_) table.columns << QStringLiteral("series");
+  if (hasOverlay_) table.columns << QStringLiteral("series");
   table.columns << QStringLiteral("step") << QStringLiteral("epoch") << QStringLiteral("wall_seconds")
                 << QStringLiteral("raw") << QStringLiteral("smoothed");
   const auto all = drawnSeries();
@@ -684,7 +684,7 @@ DataTable TrainingCurvesPlot::shownData() const {
       if (!raw && !smooth) continue;
       const Point& p = drawn.points[i];
       QVariantList row;
-      if (has_overlay_) row << drawn.name;
+      if (hasOverlay_) row << drawn.name;
       row << QVariant::fromValue<qint64>(p.step) << series.fractionalEpoch(p.step, p.epoch) << p.wall_seconds
           << (raw ? QVariant(drawn.raw[i]) : QVariant()) << (smooth ? QVariant(drawn.smoothed[i]) : QVariant());
       table.rows.push_back(row);

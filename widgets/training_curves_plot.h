@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 #include "widgets/plot_widget.h"
 
 class QCheckBox;
@@ -56,7 +56,7 @@ class TrainingCurvesPlot : public PlotWidget {
   void setMetric(Metric metric);
   Metric metric() const { return metric_; }
   void setXAxis(XAxis axis);
-  XAxis xAxisKind() const { return x_axis_; }
+  XAxis xAxisKind() const { return xAxis_; }
   // Only for metrics that are positive by nature (not accuracy, not the signed mean margin); values <= 0 are then
   // left out and counted in a note.
   void setLogY(bool on);
@@ -97,13 +97,13 @@ class TrainingCurvesPlot : public PlotWidget {
     void append(const train::StepRecord& record);
     void clear() { *this = Series(); }
     std::vector<Point> points() const;  // stored ones and the partial newest group
-    int size() const { return static_cast<int>(points_.size()) + (pending_steps_ > 0 ? 1 : 0); }
+    int size() const { return static_cast<int>(points_.size()) + (pendingSteps_ > 0 ? 1 : 0); }
     std::int64_t firstStep() const;
     std::int64_t lastStep() const;
     double lastWallSeconds() const;
     std::int64_t skipped() const { return skipped_; }
     // The step's position in epochs (0-based epoch + fraction done), when the epoch length can be told.
-    bool epochLengthKnown() const { return typical_length_ > 0; }
+    bool epochLengthKnown() const { return typicalLength_ > 0; }
     double fractionalEpoch(std::int64_t step, std::int64_t epoch) const;
     // The epoch a step belongs to (the last epoch that started at or before it); -1 before any.
     std::int64_t epochOf(std::int64_t step) const;
@@ -111,13 +111,13 @@ class TrainingCurvesPlot : public PlotWidget {
    private:
     std::vector<Point> points_;
     Point pending_;
-    double pending_sum_[kMetricCount] = {};
-    int pending_count_[kMetricCount] = {};
-    std::int64_t pending_steps_ = 0;
+    double pendingSum_[kMetricCount] = {};
+    int pendingCount_[kMetricCount] = {};
+    std::int64_t pendingSteps_ = 0;
     std::int64_t stride_ = 1;
     std::int64_t skipped_ = 0;
-    std::int64_t typical_length_ = 0;  // steps of the newest epoch seen whole
-    std::map<std::int64_t, std::int64_t> epoch_start_;  // epoch -> its first step seen (one entry per epoch)
+    std::int64_t typicalLength_ = 0;  // steps of the newest epoch seen whole
+    std::map<std::int64_t, std::int64_t> epochStart_;  // epoch -> its first step seen (one entry per epoch)
     void flushPending();
     std::int64_t epochLength(std::int64_t epoch) const;  // 0 when unknown
   };
@@ -146,21 +146,21 @@ class TrainingCurvesPlot : public PlotWidget {
   QString runLabel() const;
 
   Metric metric_;
-  XAxis x_axis_ = XAxis::step;
-  bool log_y_ = false;
+  XAxis xAxis_ = XAxis::step;
+  bool logY_ = false;
   double smoothing_ = 0.9;  // per-step values are noisy: a clear trend by default
-  QString run_name_, overlay_name_, margin_unit_;
+  QString runName_, overlayName_, marginUnit_;
   Series run_, overlay_;
-  bool has_overlay_ = false;
+  bool hasOverlay_ = false;
   std::deque<Marker> markers_;
-  std::vector<std::pair<double, QCPItemText*>> marker_labels_;  // x and label of the drawn markers
+  std::vector<std::pair<double, QCPItemText*>> markerLabels_;  // x and label of the drawn markers
   QCPTextElement* title_ = nullptr;
 
-  QComboBox* metric_box_;
-  QComboBox* x_box_;
-  QCheckBox* log_box_;
-  QSlider* smoothing_slider_;
-  QLabel* smoothing_label_;
+  QComboBox* metricBox_;
+  QComboBox* xBox_;
+  QCheckBox* logBox_;
+  QSlider* smoothingSlider_;
+  QLabel* smoothingLabel_;
 };
 
 }  // namespace marginlab::widgets

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "app/cli/command.h"
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/image_folder.h"
 #include "engine/data/recordio_source.h"
 #include "engine/data/synthface.h"

@@ -11,7 +11,7 @@
 
 #include "app/cli/command.h"
 #include "app/cli/evaluation_report.h"
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/formats/npy.h"
 #include "engine/train/evaluation_sets.h"
 #include "engine/train/session.h"

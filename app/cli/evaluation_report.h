@@ -2,7 +2,7 @@
 // How marginlab-cli prints a verification result (train's summary, eval, verify): one table per set, strata as rows.
 #include <cstdint>
 
-#include "engine/eval/set_evaluation.h"
+#include "core/eval/set_evaluation.h"
 
 namespace marginlab::cli {
 

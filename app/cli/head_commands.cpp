@@ -6,7 +6,7 @@
 
 #include "app/cli/command.h"
 #include "engine/bench/bench_heads.h"
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/heads/head_factory.h"
 #include "engine/verify/verify_heads.h"
 

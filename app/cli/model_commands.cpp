@@ -8,7 +8,7 @@
 #include "app/cli/command.h"
 #include "engine/backbones/backbone.h"
 #include "engine/backbones/model_info.h"
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::cli {
 namespace {

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "app/cli/command.h"
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/augment.h"
 #include "engine/data/image_decode.h"
 #include "engine/data/image_folder.h"

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "app/cli/command.h"
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/augment.h"
 #include "engine/data/loader.h"
 #include "engine/data/synthface.h"

@@ -15,8 +15,8 @@
 #include "app/cli/command.h"
 #include "app/cli/evaluation_report.h"
 #include "engine/bench/bench_train.h"
-#include "engine/core/errors.h"
-#include "engine/train/experiment.h"
+#include "core/errors.h"
+#include "core/experiment/experiment.h"
 #ifdef MARGINLAB_WITH_OPENCV
 #include "engine/train/trainer.h"
 #endif
@@ -215,7 +215,7 @@ void add_train_commands(CLI::App& app, CLI::App& bench_group, Commands& commands
   auto options = std::make_shared<TrainOptions>();
   auto* config = train_command->add_option("--config", options->config,
                                            "experiment JSON file, or a preset name (e.g. synthface-demo)");
-  train_command->add_option("--set", options->overrides, "override a key, e.g. --set optimizer.lr=0.05")
+  train_command->add_option("--set", options->overrides, "override a key, e.g. --set optimizer.lr=0.05 (`marginlab-cli keys` lists them)")
       ->allow_extra_args(false);
   auto* resume = train_command->add_option("--resume", options->resume, "continue the run in this run directory")
                      ->check(CLI::ExistingDirectory);

@@ -10,8 +10,8 @@
 
 #include "app/cli/command.h"
 #include "app/cli/evaluation_report.h"
-#include "engine/core/errors.h"
-#include "engine/eval/set_evaluation.h"
+#include "core/errors.h"
+#include "core/eval/set_evaluation.h"
 #include "engine/formats/npy.h"
 #include "engine/formats/pair_list.h"
 

@@ -1,4 +1,4 @@
-#include "engine/eval/quality_strata.h"
+#include "core/eval/quality_strata.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "engine/eval/roc.h"
+#include "core/eval/roc.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,11 +1,11 @@
-#include "engine/eval/set_evaluation.h"
+#include "core/eval/set_evaluation.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "engine/eval/quality_strata.h"
+#include "core/eval/quality_strata.h"
 
 namespace marginlab::eval {
 

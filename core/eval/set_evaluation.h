@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/eval/flip_test.h"
-#include "engine/eval/roc.h"
-#include "engine/eval/verification.h"
+#include "core/eval/flip_test.h"
+#include "core/eval/roc.h"
+#include "core/eval/verification.h"
 
 namespace marginlab::eval {
 

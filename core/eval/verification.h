@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/eval/roc.h"
+#include "core/eval/roc.h"
 
 namespace marginlab::eval {
 

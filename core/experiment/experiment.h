@@ -3,7 +3,8 @@
 // (resolved, defaults filled in) as the record of what was run. Torch-free, so the GUI can edit it directly.
 //
 // Parsing is strict: unknown keys are errors (a typo must not silently fall back to a default), and every message
-// names the file, the key path and the value, e.g. "demo.json: optimizer.lr = -1: must be > 0".
+// names the file, the key path and the value, e.g. "demo.json: optimizer.lr = -1: must be in (0, 100]". Keys, types,
+// ranges and defaults come from one table (experiment_fields.h).
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -12,8 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/eval/flip_test.h"
-#include "engine/heads/head_params.h"
+#include "core/data/synthface_config.h"
+#include "core/eval/flip_test.h"
+#include "core/heads/head_params.h"
 
 namespace marginlab::train {
 
@@ -131,9 +133,14 @@ void save_experiment(const Experiment& experiment, const std::string& path);
 // before it is read, so overrides go through the same validation as the file.
 void apply_override(nlohmann::json& document, const std::string& assignment);
 
-// Checks what the format alone cannot: the head kind and its parameter names and ranges, the backbone kind.
-// Separate from parsing because it needs the engine's factories; experiment_from_json calls it.
+// Checks what one field alone cannot: the head kind and its parameter names and ranges (the head catalogue), the
+// backbone kind, the evaluation sets against the source, the SynthFace settings together. experiment_from_json
+// calls it; the workbench calls it on every edit.
 void check_experiment(const Experiment& experiment, const std::string& origin);
+
+// `data.synthface` as the generator's settings (unknown keys and bad values name themselves); the image side comes
+// from data.image_size so that the generator renders at the size the network sees.
+data::SynthFaceConfig synthface_config(const DataSettings& data, const std::string& origin);
 
 std::string to_string(Precision precision);
 std::string to_string(DeviceChoice device);

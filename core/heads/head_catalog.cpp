@@ -1,9 +1,9 @@
-#include "engine/heads/head_catalog.h"
+#include "core/heads/head_catalog.h"
 
 #include <algorithm>
 
-#include "engine/core/errors.h"
-#include "engine/heads/head_params.h"
+#include "core/errors.h"
+#include "core/heads/head_params.h"
 
 namespace marginlab::heads {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/heads/head_diagnostics.h"
+#include "core/heads/head_diagnostics.h"
 
 namespace marginlab::heads {
 

@@ -1,21 +1,12 @@
-#include "engine/heads/head_params.h"
+#include "core/heads/head_params.h"
 
 #include <cmath>
 #include <sstream>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::heads {
 namespace {
-
-
-std::string format_number(double v) {
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  std::ostringstream out;
-  out.precision(10);
-  out << v;
-  return out.str();
-}
 
 // Ranges shared by several heads.
 constexpr ParamRange kScale{0.0, 1024.0, true, false};
@@ -25,17 +16,6 @@ constexpr ParamRange kUnitInterval{0.0, 1.0};
 constexpr ParamRange kSmallEps{0.0, 0.1, true, false};
 
 }  // namespace
-
-bool ParamRange::contains(double value) const {
-  if (!std::isfinite(value)) return false;
-  const bool above = lo_open ? value > lo : value >= lo;
-  const bool below = hi_open ? value < hi : value <= hi;
-  return above && below;
-}
-
-std::string ParamRange::describe() const {
-  return std::string(lo_open ? "(" : "[") + format_number(lo) + ", " + format_number(hi) + (hi_open ? ")" : "]");
-}
 
 void check_param(std::string_view head, std::string_view name, double value, const ParamRange& range) {
   if (range.contains(value)) return;

@@ -7,18 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include "core/range.h"
+
 namespace marginlab::heads {
 
 // A real-valued hyperparameter's allowed interval, for validation and for the GUI's editors.
-struct ParamRange {
-  double lo;
-  double hi;
-  bool lo_open = false;
-  bool hi_open = false;
-
-  bool contains(double value) const;
-  std::string describe() const;  // "[0, 1]", "(0, inf)", ...
-};
+using ParamRange = marginlab::Range;
 
 // Throws InvalidParameter("<head>: <name> = <value> is outside <range>") unless value is finite and in range.
 void check_param(std::string_view head, std::string_view name, double value, const ParamRange& range);

@@ -1,4 +1,4 @@
-#include "engine/train/run_directory.h"
+#include "core/run/run_directory.h"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -10,8 +10,8 @@
 #include <sstream>
 #include <vector>
 
-#include "engine/core/errors.h"
-#include "engine/train/telemetry_json.h"
+#include "core/errors.h"
+#include "core/telemetry/telemetry_json.h"
 
 namespace marginlab::train {
 namespace fs = std::filesystem;

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 
 namespace marginlab::train {
 

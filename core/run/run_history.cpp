@@ -1,4 +1,4 @@
-#include "engine/train/run_history.h"
+#include "core/run/run_history.h"
 
 #include <fstream>
 #include <functional>
@@ -6,8 +6,8 @@
 #include <sstream>
 #include <string>
 
-#include "engine/core/errors.h"
-#include "engine/train/telemetry_json.h"
+#include "core/errors.h"
+#include "core/telemetry/telemetry_json.h"
 
 namespace marginlab::train {
 namespace fs = std::filesystem;

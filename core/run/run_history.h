@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 
 namespace marginlab::train {
 

@@ -1,4 +1,4 @@
-#include "engine/train/run_control.h"
+#include "core/telemetry/run_control.h"
 
 #include <algorithm>
 

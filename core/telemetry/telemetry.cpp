@@ -1,4 +1,4 @@
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 
 #include <utility>
 

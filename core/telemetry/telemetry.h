@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/eval/set_evaluation.h"
-#include "engine/heads/head_diagnostics.h"
+#include "core/eval/set_evaluation.h"
+#include "core/heads/head_diagnostics.h"
 
 namespace marginlab::train {
 

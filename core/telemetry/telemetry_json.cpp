@@ -1,9 +1,9 @@
-#include "engine/train/telemetry_json.h"
+#include "core/telemetry/telemetry_json.h"
 
 #include <cmath>
 #include <limits>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::train {
 namespace {

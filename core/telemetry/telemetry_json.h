@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 
 namespace marginlab::train {
 

@@ -7,66 +7,27 @@
 #include "engine/backbones/demo_net.h"
 #include "engine/backbones/iresnet.h"
 #include "engine/backbones/mobilefacenet.h"
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::backbones {
 namespace {
 
-struct IResNetKind {
-  const char* kind;
-  const char* alias;  // arcface_torch's function name
-  std::int64_t depth;
-};
-constexpr IResNetKind kIResNets[] = {
-    {"ir18", "iresnet18", 18}, {"ir34", "iresnet34", 34},    {"ir50", "iresnet50", 50},
-    {"ir100", "iresnet100", 100}, {"ir200", "iresnet200", 200},
+// IResNet depth of each kind.
+constexpr std::pair<const char*, std::int64_t> kIResNetDepths[] = {
+    {"ir18", 18}, {"ir34", 34}, {"ir50", 50}, {"ir100", 100}, {"ir200", 200},
 };
 
 }  // namespace
 
-const std::vector<std::pair<std::string, std::string>>& backbone_kinds() {
-  static const std::vector<std::pair<std::string, std::string>> kinds{
-      {"ir18", "IResNet-18 (arcface_torch iresnet18), blocks 2-2-2-2"},
-      {"ir34", "IResNet-34 (arcface_torch iresnet34), blocks 3-4-6-3"},
-      {"ir50", "IResNet-50 (arcface_torch iresnet50), blocks 3-4-14-3"},
-      {"ir100", "IResNet-100 (arcface_torch iresnet100), blocks 3-13-30-3"},
-      {"ir200", "IResNet-200 (arcface_torch iresnet200), blocks 6-26-60-6"},
-      {"mobilefacenet", "MobileFaceNet as arcface_torch get_mbf(): bottlenecks 1-4-6-2, width scale 2, GDC"},
-      {"mobilefacenet-x1", "MobileFaceNet as get_mbf(scale=1): the same tree at half the stage widths"},
-      {"demo", "small IResNet for CPU demos at 64x64: one block per stage, widths 16-32-64-128"},
-  };
-  return kinds;
-}
-
-std::int64_t native_input_size(const std::string& kind) { return kind == "demo" ? 64 : 112; }
-
-std::string backbone_kind_names() {
-  std::string names;
-  for (const auto& [kind, description] : backbone_kinds()) names += (names.empty() ? "" : ", ") + kind;
-  return names;
-}
-
-bool is_backbone_kind(const std::string& kind) {
-  for (const auto& variant : kIResNets) {
-    if (kind == variant.kind || kind == variant.alias) return true;
-  }
-  for (const auto& [name, description] : backbone_kinds()) {
-    if (kind == name) return true;
-  }
-  return false;
-}
-
 Backbone make_backbone(const BackboneSpec& spec) {
-  for (const auto& variant : kIResNets) {
-    if (spec.kind == variant.kind || spec.kind == variant.alias) {
-      auto canonical = spec;
-      canonical.kind = variant.kind;
-      return std::make_shared<IResNetImpl>(canonical, iresnet_layout(variant.depth));
-    }
+  auto canonical = spec;
+  canonical.kind = canonical_backbone_kind(spec.kind);
+  for (const auto& [kind, depth] : kIResNetDepths) {
+    if (canonical.kind == kind) return std::make_shared<IResNetImpl>(canonical, iresnet_layout(depth));
   }
-  if (spec.kind == "mobilefacenet") return std::make_shared<MobileFaceNetImpl>(spec, 2);
-  if (spec.kind == "mobilefacenet-x1") return std::make_shared<MobileFaceNetImpl>(spec, 1);
-  if (spec.kind == "demo") return std::make_shared<IResNetImpl>(spec, demo_net_layout());
+  if (canonical.kind == "mobilefacenet") return std::make_shared<MobileFaceNetImpl>(canonical, 2);
+  if (canonical.kind == "mobilefacenet-x1") return std::make_shared<MobileFaceNetImpl>(canonical, 1);
+  if (canonical.kind == "demo") return std::make_shared<IResNetImpl>(canonical, demo_net_layout());
   throw InvalidParameter("backbone: kind = '" + spec.kind + "' is not one of " + backbone_kind_names() +
                          " (or iresnet18…iresnet200)");
 }

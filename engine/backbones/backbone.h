@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/backbones/backbone_catalog.h"
 #include "engine/backbones/model_info.h"
 
 namespace marginlab::backbones {
@@ -49,15 +50,9 @@ class BackboneImpl : public torch::nn::Module {
 };
 using Backbone = std::shared_ptr<BackboneImpl>;
 
-// Every name make_backbone() accepts (aliases aside), with a one-line description each.
-const std::vector<std::pair<std::string, std::string>>& backbone_kinds();
-// Whether make_backbone() accepts `kind` (aliases included), without building anything.
-bool is_backbone_kind(const std::string& kind);
-// The kinds as one comma-separated line, for error messages.
-std::string backbone_kind_names();
-// The input side a kind was designed for: 112 for the insightface networks, 64 for "demo".
-std::int64_t native_input_size(const std::string& kind);
-Backbone make_backbone(const BackboneSpec& spec);  // throws marginlab::InvalidParameter naming the key and value
+// Builds any kind of backbone_kinds() (core/backbones/backbone_catalog.h) or an alias of one; throws
+// marginlab::InvalidParameter naming the key and value.
+Backbone make_backbone(const BackboneSpec& spec);
 // Stores the 4-D (convolution) weights channels-last: measured 2.7x faster convolutions on the target CPU, and what
 // cuDNN's tensor-core kernels want. Call again after loading weights, which arrive in the default layout.
 void use_channels_last(torch::nn::Module& module);

@@ -1,6 +1,6 @@
 #include "engine/backbones/iresnet.h"
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::backbones {
 namespace {

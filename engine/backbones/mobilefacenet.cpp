@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::backbones {
 namespace {

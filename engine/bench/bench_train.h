@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/train/experiment.h"
+#include "core/experiment/experiment.h"
 
 namespace marginlab::bench {
 

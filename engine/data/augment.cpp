@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/random.h"
 
 namespace marginlab::data {

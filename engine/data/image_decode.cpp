@@ -4,7 +4,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::data {
 

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <system_error>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/image_decode.h"
 
 namespace marginlab::data {

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/image_decode.h"
 #include "engine/data/random.h"
 

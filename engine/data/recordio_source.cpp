@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/image_decode.h"
 
 namespace marginlab::data {

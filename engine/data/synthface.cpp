@@ -13,7 +13,7 @@
 #include <sstream>
 #include <utility>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/random.h"
 
 namespace marginlab::data {
@@ -690,12 +690,6 @@ std::string format_value(double value) {
   return out.str();
 }
 
-void check(bool ok, std::string_view key, double value, std::string_view allowed) {
-  if (ok) return;
-  throw InvalidParameter("synthface: " + std::string(key) + " = " + format_value(value) + " is outside the allowed " +
-                         "range " + std::string(allowed));
-}
-
 ImageSample blank_sample(std::int64_t size, std::int64_t label, double quality) {
   ImageSample sample;
   sample.height = sample.width = static_cast<int>(size);
@@ -816,25 +810,6 @@ std::vector<VerificationPair> make_pairs(const SynthFaceConfig& config, const Ve
 }
 
 }  // namespace
-
-void SynthFaceConfig::validate() const {
-  constexpr double kMaxIdentities = 1e6;
-  check(identities >= 2 && identities <= kMaxIdentities, "identities", double(identities), "[2, 1000000]");
-  check(max_images_per_identity >= 1 && max_images_per_identity <= 100000, "max_images_per_identity",
-        double(max_images_per_identity), "[1, 100000]");
-  check(std::isfinite(imbalance_ratio) && imbalance_ratio >= 1 && imbalance_ratio <= double(max_images_per_identity),
-        "imbalance_ratio", imbalance_ratio,
-        "[1, max_images_per_identity = " + std::to_string(max_images_per_identity) + "]");
-  check(image_size >= 32 && image_size <= 1024, "image_size", double(image_size), "[32, 1024]");
-  check(low_quality_fraction >= 0 && low_quality_fraction <= 1, "low_quality_fraction", low_quality_fraction, "[0, 1]");
-  check(family_size >= 1 && family_size <= std::min(identities, verification_identities), "family_size",
-        double(family_size), "[1, min(identities, verification_identities)]");
-  check(identity_spread > 0 && identity_spread <= 1, "identity_spread", identity_spread, "(0, 1]");
-  check(verification_identities >= 2 && verification_identities <= kMaxIdentities, "verification_identities",
-        double(verification_identities), "[2, 1000000]");
-  check(pairs_per_stratum >= 2 && pairs_per_stratum <= 1000000, "pairs_per_stratum", double(pairs_per_stratum),
-        "[2, 1000000]");
-}
 
 SynthFace::SynthFace(const SynthFaceConfig& config) : config_(config) {
   config_.validate();

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <map>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/image_decode.h"
 #include "engine/data/synthface.h"
 #include "engine/formats/pair_list.h"

@@ -6,7 +6,7 @@
 #include <limits>
 #include <optional>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::eval {
 

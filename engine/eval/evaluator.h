@@ -14,7 +14,7 @@
 #include "engine/backbones/backbone.h"
 #include "engine/data/loader.h"
 #include "engine/data/verification_set.h"
-#include "engine/eval/set_evaluation.h"
+#include "core/eval/set_evaluation.h"
 
 namespace marginlab::eval {
 

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/image_folder.h"
 #include "engine/data/recordio_source.h"
 #include "engine/data/verification_set.h"

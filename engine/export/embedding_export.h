@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/eval/flip_test.h"
+#include "core/eval/flip_test.h"
 #include "engine/export/model_export.h"
 
 namespace marginlab::exporting {

@@ -1,5 +1,5 @@
 #pragma once
-// The exporters' own failure, beside the engine's input errors (engine/core/errors.h): the model itself cannot leave
+// The exporters' own failure, beside the engine's input errors (core/errors.h): the model itself cannot leave
 // MarginLab as asked.
 #include <stdexcept>
 

@@ -6,7 +6,7 @@
 #include <map>
 
 #include "engine/backbones/model_info.h"
-#include "engine/train/run_history.h"
+#include "core/run/run_history.h"
 
 namespace marginlab::exporting {
 namespace {

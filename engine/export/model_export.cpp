@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/loader.h"
 #include "engine/export/export_error.h"
 #include "engine/export/staged_output.h"

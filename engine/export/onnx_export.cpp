@@ -9,6 +9,7 @@
 #include <cctype>
 #include <variant>
 
+#include "core/version.h"
 #include "engine/export/export_error.h"
 
 namespace marginlab::exporting {
@@ -156,7 +157,7 @@ std::string onnx_model_bytes(const backbones::BackboneImpl& backbone, const Onnx
   onnx::ModelProto model;
   model.set_ir_version(kOnnxIrVersion);
   model.set_producer_name("MarginLab");
-  model.set_producer_version("0.1.0");
+  model.set_producer_version(kVersion);
   model.set_doc_string(fmt::format("{} face-embedding backbone: images (batch, 3, {}, {}) -> raw embedding (batch, {})",
                                    spec.kind, spec.input_size, spec.input_size, spec.embedding_dim));
   auto* opset = model.add_opset_import();

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <random>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::exporting {
 

@@ -1,6 +1,6 @@
 #include "engine/formats/byte_reader.h"
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::formats {
 

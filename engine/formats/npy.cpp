@@ -11,7 +11,7 @@
 #include <optional>
 #include <string_view>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/formats/byte_reader.h"
 #include "engine/formats/whole_file.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/formats/whole_file.h"
 
 namespace marginlab::formats {

@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <variant>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/formats/byte_reader.h"
 
 namespace marginlab::formats {

@@ -16,7 +16,7 @@
 #include <sstream>
 #include <system_error>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/formats/byte_reader.h"
 
 namespace marginlab::formats::recordio {

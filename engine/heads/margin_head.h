@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/core/errors.h"
-#include "engine/heads/head_diagnostics.h"
-#include "engine/heads/head_params.h"
+#include "core/errors.h"
+#include "core/heads/head_diagnostics.h"
+#include "core/heads/head_params.h"
 
 namespace marginlab::heads {
 

@@ -1,6 +1,6 @@
 #include "engine/heads/momentum_encoder.h"
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::heads {
 namespace {

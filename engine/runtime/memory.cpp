@@ -1,4 +1,4 @@
-#include "engine/core/memory.h"
+#include "engine/runtime/memory.h"
 
 #if defined(__GLIBC__)
 #include <malloc.h>

@@ -1,4 +1,4 @@
-#include "engine/core/threads.h"
+#include "engine/runtime/threads.h"
 
 #include <torch/torch.h>
 

@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::train {
 namespace {

@@ -1,38 +1,10 @@
 #include "engine/train/data_setup.h"
 
-#include <limits>
-
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/image_folder.h"
 #include "engine/data/recordio_source.h"
-#include "engine/train/json_reader.h"
 
 namespace marginlab::train {
-
-data::SynthFaceConfig synthface_config(const DataSettings& data, const std::string& origin) {
-  data::SynthFaceConfig config;
-  config.image_size = data.image_size;
-  // Types and unknown keys are checked here; the ranges belong to SynthFaceConfig::validate().
-  constexpr std::int64_t kAnyInteger = std::numeric_limits<std::int64_t>::max();
-  constexpr double kAnyNumber = std::numeric_limits<double>::max();
-  ObjectReader r(data.synthface, "data.synthface", origin);
-  r.integer("seed", config.seed, 0, kAnyInteger);
-  r.integer("identities", config.identities, -kAnyInteger, kAnyInteger);
-  r.integer("max_images_per_identity", config.max_images_per_identity, -kAnyInteger, kAnyInteger);
-  r.number("imbalance_ratio", config.imbalance_ratio, -kAnyNumber, kAnyNumber);
-  r.number("low_quality_fraction", config.low_quality_fraction, -kAnyNumber, kAnyNumber);
-  r.integer("family_size", config.family_size, -kAnyInteger, kAnyInteger);
-  r.number("identity_spread", config.identity_spread, -kAnyNumber, kAnyNumber);
-  r.integer("verification_identities", config.verification_identities, -kAnyInteger, kAnyInteger);
-  r.integer("pairs_per_stratum", config.pairs_per_stratum, -kAnyInteger, kAnyInteger);
-  r.finish();
-  try {
-    config.validate();
-  } catch (const InvalidParameter& error) {
-    throw InvalidParameter(origin + ": data.synthface: " + error.what());
-  }
-  return config;
-}
 
 TrainingData open_training_data(const DataSettings& data, const std::string& origin) {
   if (data.source == "image_folder" || data.source == "recordio") {

@@ -9,7 +9,7 @@
 
 #include "engine/data/loader.h"
 #include "engine/data/synthface.h"
-#include "engine/train/experiment.h"
+#include "core/experiment/experiment.h"
 
 namespace marginlab::train {
 
@@ -19,10 +19,6 @@ struct TrainingData {
   std::shared_ptr<const data::SampleSource> verification_images;
   std::vector<data::VerificationPair> pairs;
 };
-
-// Strict reading of `data.synthface` (unknown keys and bad values name themselves); the image side comes from
-// data.image_size so that the generator renders at the size the network sees.
-data::SynthFaceConfig synthface_config(const DataSettings& data, const std::string& origin);
 
 TrainingData open_training_data(const DataSettings& data, const std::string& origin);
 

@@ -1,6 +1,6 @@
 #include "engine/train/evaluation_sets.h"
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::train {
 

@@ -7,7 +7,7 @@
 #include "engine/data/verification_set.h"
 #include "engine/eval/evaluator.h"
 #include "engine/train/data_setup.h"
-#include "engine/train/experiment.h"
+#include "core/experiment/experiment.h"
 
 namespace marginlab::train {
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "engine/train/experiment.h"
+#include "core/experiment/experiment.h"
 
 namespace marginlab::train {
 

@@ -5,7 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
+#include "core/experiment/experiment_fields.h"
 #include "engine/heads/head_factory.h"
 #include "engine/train/optimizer.h"
 
@@ -211,8 +212,10 @@ backbones::BackboneOutput TrainingSession::embed(const torch::Tensor& images) {
 
 void TrainingSession::apply(const ParamUpdate& update) {
   if (update.name == kLearningRate) {
-    if (!(update.value > 0 && update.value <= 100)) {
-      throw InvalidParameter("lr = " + std::to_string(update.value) + " is outside (0, 100]");
+    // The experiment's own range for optimizer.lr: a live change is held to what a file may say.
+    const Range& range = find_field("optimizer.lr")->range;
+    if (!range.contains(update.value)) {
+      throw InvalidParameter("lr = " + format_number(update.value) + " is outside " + range.describe());
     }
     base_lr_ = update.value;
     return;

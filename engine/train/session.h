@@ -15,8 +15,8 @@
 #include "engine/heads/kappaface.h"
 #include "engine/heads/margin_head.h"
 #include "engine/heads/momentum_encoder.h"
-#include "engine/train/experiment.h"
-#include "engine/train/run_control.h"
+#include "core/experiment/experiment.h"
+#include "core/telemetry/run_control.h"
 
 namespace marginlab::train {
 

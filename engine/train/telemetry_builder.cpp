@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/eval/verification.h"
+#include "core/eval/verification.h"
 #include "engine/heads/kappaface.h"
 
 namespace marginlab::train {

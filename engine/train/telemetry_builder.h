@@ -8,9 +8,9 @@
 #include <memory>
 #include <vector>
 
-#include "engine/train/experiment.h"
+#include "core/experiment/experiment.h"
 #include "engine/train/session.h"
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 
 namespace marginlab::train {
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::train {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "engine/backbones/backbone.h"
-#include "engine/train/experiment.h"
+#include "core/experiment/experiment.h"
 
 namespace marginlab::train {
 

@@ -10,13 +10,13 @@
 #include <cmath>
 #include <optional>
 
-#include "engine/core/errors.h"
-#include "engine/core/threads.h"
+#include "core/errors.h"
+#include "engine/runtime/threads.h"
 #include "engine/train/checkpoint_file.h"
 #include "engine/train/data_setup.h"
 #include "engine/train/evaluation_sets.h"
 #include "engine/train/optimizer.h"
-#include "engine/train/run_directory.h"
+#include "core/run/run_directory.h"
 #include "engine/train/session.h"
 #include "engine/train/telemetry_builder.h"
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/train/experiment.h"
-#include "engine/train/run_control.h"
-#include "engine/train/telemetry.h"
+#include "core/experiment/experiment.h"
+#include "core/telemetry/run_control.h"
+#include "core/telemetry/telemetry.h"
 
 namespace marginlab::train {
 

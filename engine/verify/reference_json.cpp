@@ -3,7 +3,7 @@
 #include <fstream>
 #include <limits>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::verify {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/heads/adaface.h"
 #include "engine/heads/arcface.h"
 #include "engine/heads/cosface.h"

@@ -18,7 +18,7 @@
 #include "app/model_exporter.h"
 #include "app/training_bridge.h"
 #include "app/translations.h"
-#include "engine/train/run_history.h"
+#include "core/run/run_history.h"
 #include "widgets/experiment_panel.h"
 #include "widgets/plot_board.h"
 #include "widgets/plot_widget.h"

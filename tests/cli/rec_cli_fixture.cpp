@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/image_folder.h"
 #include "engine/data/recordio_pack.h"
 #include "engine/data/recordio_source.h"

@@ -16,7 +16,7 @@
 #include <QString>
 #include <QWidget>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 #include "widgets/plot_export.h"
 #include "widgets/plot_widget.h"
 

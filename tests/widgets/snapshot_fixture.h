@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/train/telemetry.h"
+#include "core/telemetry/telemetry.h"
 
 namespace marginlab::widgets::fixture {
 

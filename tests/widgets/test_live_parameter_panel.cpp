@@ -83,7 +83,7 @@ class TestLiveParameterPanel : public QObject {
     type(f.panel.editor(LiveParameterPanel::kLearningRate), QStringLiteral("0"));
     QVERIFY(f.panel.statusLabel(LiveParameterPanel::kLearningRate)
                 ->text()
-                .contains(QStringLiteral("learning rate = 0 is outside (0, 10]")));
+                .contains(QStringLiteral("learning rate = 0 is outside (0, 100]")));
     QCOMPARE(f.spy.count(), 0);
 
     // A valid value afterwards clears the error.

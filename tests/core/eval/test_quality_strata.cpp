@@ -1,4 +1,4 @@
-#include "engine/eval/quality_strata.h"
+#include "core/eval/quality_strata.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/eval/verification.h"
+#include "core/eval/verification.h"
 
 namespace marginlab::eval {
 namespace {

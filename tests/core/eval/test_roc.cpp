@@ -1,4 +1,4 @@
-#include "engine/eval/roc.h"
+#include "core/eval/roc.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "engine/eval/verification.h"
+#include "core/eval/verification.h"
 
 namespace marginlab::eval {
 namespace {

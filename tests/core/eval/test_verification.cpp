@@ -1,4 +1,4 @@
-#include "engine/eval/verification.h"
+#include "core/eval/verification.h"
 
 #include <gtest/gtest.h>
 

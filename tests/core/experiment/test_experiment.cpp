@@ -1,11 +1,11 @@
-#include "engine/train/experiment.h"
+#include "core/experiment/experiment.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::train {
 namespace {

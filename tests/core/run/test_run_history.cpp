@@ -4,9 +4,9 @@
 #include <cmath>
 #include <fstream>
 
-#include "engine/core/errors.h"
-#include "engine/train/run_directory.h"
-#include "engine/train/run_history.h"
+#include "core/errors.h"
+#include "core/run/run_directory.h"
+#include "core/run/run_history.h"
 #include "tests/support/temp_dir.h"
 
 namespace marginlab::train {

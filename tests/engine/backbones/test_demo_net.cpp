@@ -7,7 +7,7 @@
 
 #include "engine/backbones/demo_net.h"
 #include "engine/backbones/model_info.h"
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "tests/engine/backbones/backbone_contract.h"
 
 namespace mb = marginlab::backbones;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "engine/backbones/mobilefacenet.h"
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "tests/engine/backbones/backbone_contract.h"
 
 namespace mb = marginlab::backbones;

@@ -7,7 +7,7 @@
 
 #include "engine/backbones/backbone.h"
 #include "engine/backbones/model_info.h"
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace mb = marginlab::backbones;
 

@@ -5,7 +5,7 @@
 #include <random>
 #include <string>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/augment.h"
 
 namespace md = marginlab::data;

@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/image_decode.h"
 #include "engine/data/loader.h"
 #include "tests/support/temp_dir.h"

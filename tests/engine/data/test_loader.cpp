@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/loader.h"
 #include "engine/data/synthface.h"
 

@@ -15,7 +15,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/image_decode.h"
 #include "engine/data/image_folder.h"
 #include "engine/data/loader.h"

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/synthface.h"
 
 namespace md = marginlab::data;

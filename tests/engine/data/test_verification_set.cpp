@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/data/image_decode.h"
 #include "engine/data/synthface.h"
 #include "tests/engine/formats/pickle_fixtures.h"

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <map>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/export/embedding_export.h"
 #include "engine/export/state_dict_export.h"
 #include "engine/formats/npy.h"

@@ -9,7 +9,7 @@
 #include <map>
 
 #include "engine/backbones/backbone.h"
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "tests/engine/export/export_fixture.h"
 #include "tests/support/temp_dir.h"
 

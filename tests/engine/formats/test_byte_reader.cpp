@@ -4,7 +4,7 @@
 
 #include <array>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::formats {
 namespace {

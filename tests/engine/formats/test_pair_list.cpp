@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::formats {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <tuple>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "tests/engine/formats/pickle_fixtures.h"
 
 namespace marginlab::formats {

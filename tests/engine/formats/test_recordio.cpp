@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "tests/support/temp_dir.h"
 
 namespace marginlab::formats::recordio {

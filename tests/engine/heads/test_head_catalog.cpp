@@ -1,8 +1,8 @@
 // The torch-free parameter catalogue lists exactly what the built heads list, and refuses what they refuse.
 #include <gtest/gtest.h>
 
-#include "engine/core/errors.h"
-#include "engine/heads/head_catalog.h"
+#include "core/errors.h"
+#include "core/heads/head_catalog.h"
 #include "engine/heads/head_factory.h"
 
 namespace marginlab::heads {

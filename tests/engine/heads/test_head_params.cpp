@@ -9,7 +9,7 @@
 #include <limits>
 #include <string>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/heads/adaface.h"
 #include "engine/heads/arcface.h"
 #include "engine/heads/cosface.h"

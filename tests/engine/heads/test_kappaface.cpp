@@ -8,7 +8,7 @@
 #include <numeric>
 #include <vector>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/heads/arcface.h"
 #include "engine/heads/kappaface.h"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/heads/adaface.h"
 #include "engine/heads/cosface.h"
 #include "engine/heads/curricularface.h"

@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/heads/momentum_encoder.h"
 
 namespace mh = marginlab::heads;

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::train {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 
 namespace marginlab::train {
 namespace {

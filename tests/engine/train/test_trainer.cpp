@@ -8,7 +8,7 @@
 #include <fstream>
 #include <thread>
 
-#include "engine/core/errors.h"
+#include "core/errors.h"
 #include "engine/train/evaluation_sets.h"
 #include "engine/train/trained_model.h"
 
