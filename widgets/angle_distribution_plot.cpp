@@ -55,13 +55,13 @@ AngleDistributionPlot::AngleDistributionPlot(QWidget* parent)
   auto* rows = new QVBoxLayout(controls);
   rows->setContentsMargins(4, 2, 4, 0);
   rows->setSpacing(2);
-  auto* difficulty_row = new QHBoxLayout;
-  difficulty_row->addWidget(new QLabel(tr("Hard:"), controls));
+  auto* difficultyRow = new QHBoxLayout;
+  difficultyRow->addWidget(new QLabel(tr("Hard:"), controls));
   difficultyBox_ = new QComboBox(controls);
   difficultyBox_->setObjectName(QStringLiteral("difficulty_mode"));
   difficultyBox_->addItem(tr("misclassified by the cosine classifier"));
   difficultyBox_->addItem(tr("θ above"));
-  difficulty_row->addWidget(difficultyBox_);
+  difficultyRow->addWidget(difficultyBox_);
   thetaSpin_ = new QDoubleSpinBox(controls);
   thetaSpin_->setObjectName(QStringLiteral("theta_threshold"));
   thetaSpin_->setRange(0.0, 180.0);
@@ -70,12 +70,12 @@ AngleDistributionPlot::AngleDistributionPlot(QWidget* parent)
   thetaSpin_->setSuffix(QStringLiteral("°"));
   thetaSpin_->setValue(thetaThreshold_);
   thetaSpin_->setEnabled(false);
-  difficulty_row->addWidget(thetaSpin_);
-  difficulty_row->addStretch(1);
-  rows->addLayout(difficulty_row);
+  difficultyRow->addWidget(thetaSpin_);
+  difficultyRow->addStretch(1);
+  rows->addLayout(difficultyRow);
 
-  auto* quality_row = new QHBoxLayout;
-  quality_row->addWidget(new QLabel(tr("Low quality:"), controls));
+  auto* qualityRow = new QHBoxLayout;
+  qualityRow->addWidget(new QLabel(tr("Low quality:"), controls));
   qualitySpin_ = new QDoubleSpinBox(controls);
   qualitySpin_->setObjectName(QStringLiteral("quality_threshold"));
   qualitySpin_->setRange(0.0, 1.0);
@@ -83,18 +83,18 @@ AngleDistributionPlot::AngleDistributionPlot(QWidget* parent)
   qualitySpin_->setSingleStep(0.05);
   qualitySpin_->setPrefix(tr("q < "));
   qualitySpin_->setValue(qualityThreshold_);
-  quality_row->addWidget(qualitySpin_);
+  qualityRow->addWidget(qualitySpin_);
   percentileSpin_ = new QSpinBox(controls);
   percentileSpin_->setObjectName(QStringLiteral("norm_percentile"));
   percentileSpin_->setRange(1, 99);
   percentileSpin_->setPrefix(tr("‖z‖ below percentile "));
   percentileSpin_->setValue(static_cast<int>(normPercentile_));
   percentileSpin_->setVisible(false);
-  quality_row->addWidget(percentileSpin_);
+  qualityRow->addWidget(percentileSpin_);
   qualityLabel_ = new QLabel(controls);
   qualityLabel_->setObjectName(QStringLiteral("quality_source"));
-  quality_row->addWidget(qualityLabel_, 1);
-  rows->addLayout(quality_row);
+  qualityRow->addWidget(qualityLabel_, 1);
+  rows->addLayout(qualityRow);
   layout()->insertWidget(0, controls);
 
   connect(difficultyBox_, &QComboBox::currentIndexChanged, this,
@@ -115,10 +115,10 @@ AngleDistributionPlot::AngleDistributionPlot(QWidget* parent)
   }
   // The legend goes below the plot in two columns, where it never covers a distribution.
   p->axisRect()->insetLayout()->take(p->legend);
-  auto* legend_row = new QCPLayoutGrid;
-  p->plotLayout()->addElement(1, 0, legend_row);
-  legend_row->setMargins(QMargins(0, 0, 0, 4));
-  legend_row->addElement(0, 0, p->legend);
+  auto* legendRow = new QCPLayoutGrid;
+  p->plotLayout()->addElement(1, 0, legendRow);
+  legendRow->setMargins(QMargins(0, 0, 0, 4));
+  legendRow->addElement(0, 0, p->legend);
   p->plotLayout()->setRowStretchFactor(1, 0.001);
   p->legend->setWrap(2);
   p->legend->setFillOrder(QCPLegend::foColumnsFirst, /*rearrange=*/true);  // rows: easy, hard; columns: low, high

@@ -138,9 +138,9 @@ void ClassDetails::setClass(qint64 classId, const train::Snapshot& snapshot) {
   set("rank", rank);
 
   const auto& k = snapshot.kappa;
-  const bool has_kappa = classId < static_cast<qint64>(k.kappa.size());
-  setKappaRowsVisible(has_kappa);
-  if (has_kappa) {
+  const bool hasKappa = classId < static_cast<qint64>(k.kappa.size());
+  setKappaRowsVisible(hasKappa);
+  if (hasKappa) {
     auto at = [classId](const std::vector<double>& v) {
       return classId < static_cast<qint64>(v.size()) ? v[classId] : std::nan("");
     };

@@ -124,8 +124,8 @@ void KappaHistogramPlot::redraw() {
   if (has) {
     // The label sits at the top beside the line, on the side with more room.
     const QCPRange x = p->xAxis->range();
-    const bool right_half = median_ > x.center();
-    medianLabel_->setPositionAlignment((right_half ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+    const bool rightHalf = median_ > x.center();
+    medianLabel_->setPositionAlignment((rightHalf ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
     medianLabel_->position->setCoords(median_, 0.02);
   }
   // How many classes the bars hold goes into the axis label, where it can never cover a bar.

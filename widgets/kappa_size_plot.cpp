@@ -142,29 +142,29 @@ void KappaSizePlot::redraw() {
     colorScale_->setVisible(true);
   }
 
-  double m_lo = std::numeric_limits<double>::infinity(), m_hi = -m_lo;
-  double n_lo = m_lo, n_hi = -m_lo, k_lo = m_lo, k_hi = -m_lo;
+  double mLo = std::numeric_limits<double>::infinity(), mHi = -mLo;
+  double nLo = mLo, nHi = -mLo, kLo = mLo, kHi = -mLo;
   for (const Point& point : points_) {
-    m_lo = std::min(m_lo, point.margin);
-    m_hi = std::max(m_hi, point.margin);
-    n_lo = std::min(n_lo, point.n);
-    n_hi = std::max(n_hi, point.n);
-    k_lo = std::min(k_lo, point.kappa);
-    k_hi = std::max(k_hi, point.kappa);
+    mLo = std::min(mLo, point.margin);
+    mHi = std::max(mHi, point.margin);
+    nLo = std::min(nLo, point.n);
+    nHi = std::max(nHi, point.n);
+    kLo = std::min(kLo, point.kappa);
+    kHi = std::max(kHi, point.kappa);
   }
-  if (!(m_hi > m_lo)) {  // all margins equal (or no points): a small range around the value keeps the bar honest
-    const double centre = std::isfinite(m_lo) ? m_lo : 0.0;
-    m_lo = centre - 0.01;
-    m_hi = centre + 0.01;
+  if (!(mHi > mLo)) {  // all margins equal (or no points): a small range around the value keeps the bar honest
+    const double centre = std::isfinite(mLo) ? mLo : 0.0;
+    mLo = centre - 0.01;
+    mHi = centre + 0.01;
   }
-  const QCPRange margin_range(m_lo, m_hi);
+  const QCPRange marginRange(mLo, mHi);
   QCPColorGradient gradient = sequentialGradient(kLevels, palette());
   colorScale_->setGradient(gradient);
-  colorScale_->setDataRange(margin_range);
+  colorScale_->setDataRange(marginRange);
 
   QVector<QVector<double>> keys(kLevels), values(kLevels);
   for (const Point& point : points_) {
-    const int level = std::clamp(static_cast<int>((point.margin - m_lo) / (m_hi - m_lo) * kLevels), 0, kLevels - 1);
+    const int level = std::clamp(static_cast<int>((point.margin - mLo) / (mHi - mLo) * kLevels), 0, kLevels - 1);
     keys[level] << point.n;
     values[level] << point.kappa;
   }
@@ -173,7 +173,7 @@ void KappaSizePlot::redraw() {
   const bool many = points_.size() > 5000;
   const double size = many ? 3.5 : 6.5;
   for (int level = 0; level < kLevels; ++level) {
-    const QColor color = gradient.color(m_lo + (level + 0.5) / kLevels * (m_hi - m_lo), margin_range);
+    const QColor color = gradient.color(mLo + (level + 0.5) / kLevels * (mHi - mLo), marginRange);
     QCPGraph* graph = levelGraphs_[level];
     const QPen outline = many ? QPen(color) : QPen(faded(text, 110), 0.8);
     graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, outline, QBrush(color), size));
@@ -188,8 +188,8 @@ void KappaSizePlot::redraw() {
   else highlight_->data()->clear();
 
   if (!points_.empty()) {
-    const double pad = std::max(0.06 * (k_hi - k_lo), 1e-3 * std::max(1.0, std::abs(k_hi)));
-    fitAxes({n_lo / 1.3, n_hi * 1.3}, {k_lo - pad, k_hi + pad});
+    const double pad = std::max(0.06 * (kHi - kLo), 1e-3 * std::max(1.0, std::abs(kHi)));
+    fitAxes({nLo / 1.3, nHi * 1.3}, {kLo - pad, kHi + pad});
   }
 
   selectionLabel_->setVisible(selected != nullptr);

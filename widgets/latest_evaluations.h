@@ -12,10 +12,10 @@ namespace marginlab::widgets {
 
 inline void keepNewestPerSet(std::vector<train::Evaluation>& kept, const std::vector<train::Evaluation>& incoming) {
   for (const auto& evaluation : incoming) {
-    auto same_set = std::find_if(kept.begin(), kept.end(),
+    auto sameSet = std::find_if(kept.begin(), kept.end(),
                                  [&](const train::Evaluation& e) { return e.set == evaluation.set; });
-    if (same_set == kept.end()) kept.push_back(evaluation);
-    else if (evaluation.step >= same_set->step) *same_set = evaluation;
+    if (sameSet == kept.end()) kept.push_back(evaluation);
+    else if (evaluation.step >= sameSet->step) *sameSet = evaluation;
   }
 }
 

@@ -150,16 +150,16 @@ void RocPlot::redraw() {
     return;
   }
 
-  std::int64_t most_impostors = 1;
-  for (const auto& stratum : evaluation->strata) most_impostors = std::max(most_impostors, stratum.roc.impostors);
+  std::int64_t mostImpostors = 1;
+  for (const auto& stratum : evaluation->strata) mostImpostors = std::max(mostImpostors, stratum.roc.impostors);
   // From the decade of the finest FAR the largest curve can express (1/impostors) up to 1; where the pair counts are
   // unknown (a curve read back without them), from the decade of the smallest FAR drawn.
-  double finest_far = 1.0 / static_cast<double>(most_impostors);
+  double finestFar = 1.0 / static_cast<double>(mostImpostors);
   for (const auto& curve : all) {
-    for (double far : curve.far) finest_far = std::min(finest_far, far);
+    for (double far : curve.far) finestFar = std::min(finestFar, far);
   }
-  const double far_lo = std::pow(10.0, std::floor(std::log10(finest_far)));
-  double tar_lo = 1;
+  const double farLo = std::pow(10.0, std::floor(std::log10(finestFar)));
+  double tarLo = 1;
   for (const auto& curve : all) {
     auto* graph = new QCPCurve(custom->xAxis, custom->yAxis);
     QVector<double> t(static_cast<int>(curve.far.size()));
@@ -172,12 +172,12 @@ void RocPlot::redraw() {
                        ? tr("%1 (AUC %2)").arg(curve.stratum, QString::number(curve.auc, 'f', 4))
                        : tr("%1 (AUC —)").arg(curve.stratum));
     for (std::size_t i = 0; i < curve.far.size(); ++i)
-      if (curve.far[i] >= far_lo) tar_lo = std::min(tar_lo, curve.tar[i]);
+      if (curve.far[i] >= farLo) tarLo = std::min(tarLo, curve.tar[i]);
   }
   custom->legend->setVisible(true);
   // TAR from a little below the lowest drawn point, in steps of 0.05, so good models are not squeezed to the top.
-  const double y_lo = std::max(0.0, std::floor((tar_lo - 0.02) * 20.0) / 20.0);
-  fitAxes({far_lo, 1.05}, {y_lo, 1.0 + 0.02 * (1.0 - y_lo)});
+  const double yLo = std::max(0.0, std::floor((tarLo - 0.02) * 20.0) / 20.0);
+  fitAxes({farLo, 1.05}, {yLo, 1.0 + 0.02 * (1.0 - yLo)});
 }
 
 DataTable RocPlot::shownData() const {

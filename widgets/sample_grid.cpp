@@ -206,19 +206,19 @@ void SampleGrid::paintGrid(QPainter& painter, const QRect& area, int columns) co
     const QRect rect(kSpacing + (i % columns) * (cell.width() + kSpacing),
                      kSpacing + (i / columns) * (cell.height() + kSpacing), cell.width(), cell.height());
     if (!rect.intersects(area)) continue;
-    const QRect image_box(rect.topLeft(), QSize(tileSize_, tileSize_));
+    const QRect imageBox(rect.topLeft(), QSize(tileSize_, tileSize_));
     const QPixmap& pixmap = scaled_[i];
     if (pixmap.isNull()) {
-      painter.fillRect(image_box, pal.color(QPalette::AlternateBase));
+      painter.fillRect(imageBox, pal.color(QPalette::AlternateBase));
       painter.setPen(pal.color(QPalette::PlaceholderText));
-      painter.drawText(image_box, Qt::AlignCenter, tr("no image"));
+      painter.drawText(imageBox, Qt::AlignCenter, tr("no image"));
     } else {
       const QPoint offset((tileSize_ - pixmap.width()) / 2, (tileSize_ - pixmap.height()) / 2);
-      painter.drawPixmap(image_box.topLeft() + offset, pixmap);
+      painter.drawPixmap(imageBox.topLeft() + offset, pixmap);
     }
     painter.setPen(pal.color(QPalette::Text));
     const QStringList lines = tiles_[i].caption.split(QLatin1Char('\n'));
-    int y = image_box.bottom() + 1 + kCaptionGap;
+    int y = imageBox.bottom() + 1 + kCaptionGap;
     for (int line = 0; line < std::min<int>(lines.size(), kMaxCaptionLines); ++line) {
       painter.drawText(QRect(rect.left(), y, rect.width(), metrics.lineSpacing()), Qt::AlignHCenter | Qt::AlignTop,
                        metrics.elidedText(lines[line], Qt::ElideRight, rect.width()));

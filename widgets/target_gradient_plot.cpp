@@ -104,16 +104,16 @@ void TargetGradientPlot::redraw() {
                                      : tr("feature norm ‖z‖ (quality unknown)"));
 
   QVector<QVector<double>> keys(kLevels + 1), values(kLevels + 1);
-  double x_lo = 180, x_hi = 0, y_hi = 0;
+  double xLo = 180, xHi = 0, yHi = 0;
   for (const Point& point : points_) {
     const int level = std::isfinite(point.colour)
                           ? std::clamp(static_cast<int>((point.colour - lo) / (hi - lo) * kLevels), 0, kLevels - 1)
                           : kLevels;
     keys[level] << point.theta_deg;
     values[level] << point.grad;
-    x_lo = std::min(x_lo, point.theta_deg);
-    x_hi = std::max(x_hi, point.theta_deg);
-    y_hi = std::max(y_hi, point.grad);
+    xLo = std::min(xLo, point.theta_deg);
+    xHi = std::max(xHi, point.theta_deg);
+    yHi = std::max(yHi, point.grad);
   }
   for (int level = 0; level <= kLevels; ++level) {
     const QColor color = level < kLevels ? gradient.color(lo + (level + 0.5) / kLevels * (hi - lo), range)
@@ -124,8 +124,8 @@ void TargetGradientPlot::redraw() {
     graphs_[level]->setName(level < kLevels ? QString() : tr("quality unknown"));
   }
   if (!points_.empty()) {
-    const double pad = std::max(2.0, 0.04 * (x_hi - x_lo));
-    fitAxes({std::max(0.0, x_lo - pad), std::min(180.0, x_hi + pad)}, {0, y_hi > 0 ? y_hi * 1.06 : 1.0});
+    const double pad = std::max(2.0, 0.04 * (xHi - xLo));
+    fitAxes({std::max(0.0, xLo - pad), std::min(180.0, xHi + pad)}, {0, yHi > 0 ? yHi * 1.06 : 1.0});
   } else {
     fitAxes({0, 180}, {0, 1});
   }

@@ -52,14 +52,14 @@ class LogTicker125 : public QCPAxisTickerLog {
     if (decades > 3) return QCPAxisTickerLog::createTickVector(tickStep, range);
     const int first = static_cast<int>(std::floor(std::log10(range.lower)));
     const int last = static_cast<int>(std::ceil(std::log10(range.upper)));
-    const double mantissas_wide[] = {1, 2, 5};
-    const double mantissas_narrow[] = {1, 1.5, 2, 3, 5, 7};
+    const double mantissasWide[] = {1, 2, 5};
+    const double mantissasNarrow[] = {1, 1.5, 2, 3, 5, 7};
     QVector<double> ticks;
     for (int k = first - 1; k <= last; ++k) {
       if (decades <= 0.6) {
-        for (double m : mantissas_narrow) ticks << m * std::pow(10.0, k);
+        for (double m : mantissasNarrow) ticks << m * std::pow(10.0, k);
       } else {
-        for (double m : mantissas_wide) ticks << m * std::pow(10.0, k);
+        for (double m : mantissasWide) ticks << m * std::pow(10.0, k);
       }
     }
     return ticks;
@@ -69,7 +69,7 @@ class LogTicker125 : public QCPAxisTickerLog {
 
 // Drawn points of a series as they appear in the plot and in shownData(): a value is drawn when it is finite and not
 // left out by the log axis.
-bool drawnValue(double value, bool left_out) { return std::isfinite(value) && !left_out; }
+bool drawnValue(double value, bool leftOut) { return std::isfinite(value) && !leftOut; }
 
 }  // namespace
 
@@ -413,7 +413,7 @@ TrainingCurvesPlot::Drawn TrainingCurvesPlot::drawSeries(const Series& series, c
   const double w = smoothing_;
   const bool log = logY();
   double last = 0;
-  double w_power = 1;  // wⁿ after n finite values
+  double wPower = 1;  // wⁿ after n finite values
   for (std::size_t i = 0; i < n; ++i) {
     const Point& p = drawn.points[i];
     switch (xAxis_) {
@@ -427,8 +427,8 @@ TrainingCurvesPlot::Drawn TrainingCurvesPlot::drawSeries(const Series& series, c
     // towards 0; a missing value stays a gap and does not advance the average.
     if (std::isfinite(value)) {
       last = last * w + (1 - w) * value;
-      w_power *= w;
-      drawn.smoothed[i] = w > 0 ? last / (1 - w_power) : value;
+      wPower *= w;
+      drawn.smoothed[i] = w > 0 ? last / (1 - wPower) : value;
     } else {
       drawn.smoothed[i] = kNaN;
     }
@@ -508,28 +508,28 @@ void TrainingCurvesPlot::redraw() {
     case XAxis::wall_time: custom->xAxis->setLabel(tr("wall time (%1)").arg(wallUnit())); break;
   }
 
-  bool any_point = false, any_value = false;
+  bool anyPoint = false, anyValue = false;
   for (const auto& drawn : all) {
-    any_point = any_point || !drawn.points.empty();
-    for (double v : drawn.raw) any_value = any_value || std::isfinite(v);
+    anyPoint = anyPoint || !drawn.points.empty();
+    for (double v : drawn.raw) anyValue = anyValue || std::isfinite(v);
   }
   custom->legend->setVisible(false);
-  if (!any_point) {
+  if (!anyPoint) {
     setEmptyText(run_.skipped() > 0
                      ? tr("Nothing to draw yet: %1 skipped\n(non-finite loss or gradients)").arg(run_.skipped())
                      : tr("No training steps yet"));
     fitAxes({0, 1}, log ? QCPRange(0.1, 10) : QCPRange(0, 1));
     return;
   }
-  if (!any_value) {
+  if (!anyValue) {
     setEmptyText(tr("This run does not report the %1").arg(metricName(metric_)));
     return;
   }
   setEmptyText(QString());
 
-  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo;
-  double y_lo = x_lo, y_hi = -x_lo;
-  int left_out = 0;
+  double xLo = std::numeric_limits<double>::infinity(), xHi = -xLo;
+  double yLo = xLo, yHi = -xLo;
+  int leftOut = 0;
   for (std::size_t s = 0; s < all.size(); ++s) {
     const Drawn& drawn = all[s];
     if (drawn.points.empty()) continue;
@@ -547,34 +547,34 @@ void TrainingCurvesPlot::redraw() {
         smooth.push_back(drawn.smoothed[i]);
       }
       if (drawnValue(drawn.raw[i], drawn.raw_out[i]) || drawnValue(drawn.smoothed[i], drawn.smoothed_out[i])) {
-        x_lo = std::min(x_lo, drawn.x[i]);
-        x_hi = std::max(x_hi, drawn.x[i]);
+        xLo = std::min(xLo, drawn.x[i]);
+        xHi = std::max(xHi, drawn.x[i]);
       }
       for (double v : {drawnValue(drawn.raw[i], drawn.raw_out[i]) ? drawn.raw[i] : kNaN,
                        drawnValue(drawn.smoothed[i], drawn.smoothed_out[i]) ? drawn.smoothed[i] : kNaN}) {
         if (!std::isfinite(v)) continue;
-        y_lo = std::min(y_lo, v);
-        y_hi = std::max(y_hi, v);
+        yLo = std::min(yLo, v);
+        yHi = std::max(yHi, v);
       }
     }
-    left_out += drawn.left_out;
+    leftOut += drawn.left_out;
     // In step mode the range starts at the first step the first point stands for (it sits at its group's last).
-    if (xAxis_ == XAxis::step) x_lo = std::min(x_lo, static_cast<double>(drawn.points.front().first_step));
+    if (xAxis_ == XAxis::step) xLo = std::min(xLo, static_cast<double>(drawn.points.front().first_step));
     const bool smoothed = smoothing_ > 0;
-    auto* raw_graph = custom->addGraph();
-    raw_graph->setData(x, raw, /*alreadySorted=*/xAxis_ != XAxis::wall_time);
-    QPen raw_pen(smoothed ? faded(colour, 70) : colour, smoothed ? 1.0 : 1.6);
-    if (dashed && !smoothed) raw_pen.setStyle(Qt::DashLine);  // under a smoothed line dashes only add noise
-    raw_graph->setPen(raw_pen);
-    raw_graph->setName(drawn.name);
+    auto* rawGraph = custom->addGraph();
+    rawGraph->setData(x, raw, /*alreadySorted=*/xAxis_ != XAxis::wall_time);
+    QPen rawPen(smoothed ? faded(colour, 70) : colour, smoothed ? 1.0 : 1.6);
+    if (dashed && !smoothed) rawPen.setStyle(Qt::DashLine);  // under a smoothed line dashes only add noise
+    rawGraph->setPen(rawPen);
+    rawGraph->setName(drawn.name);
     if (smoothed) {
-      raw_graph->removeFromLegend();
-      auto* smooth_graph = custom->addGraph();
-      smooth_graph->setData(sx, smooth, /*alreadySorted=*/xAxis_ != XAxis::wall_time);
+      rawGraph->removeFromLegend();
+      auto* smoothGraph = custom->addGraph();
+      smoothGraph->setData(sx, smooth, /*alreadySorted=*/xAxis_ != XAxis::wall_time);
       QPen pen(colour, 1.8);
       if (dashed) pen.setStyle(Qt::DashLine);
-      smooth_graph->setPen(pen);
-      smooth_graph->setName(drawn.name);
+      smoothGraph->setPen(pen);
+      smoothGraph->setName(drawn.name);
     }
   }
 
@@ -586,7 +586,7 @@ void TrainingCurvesPlot::redraw() {
     custom->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignRight | (rising ? Qt::AlignBottom : Qt::AlignTop));
   }
 
-  if (left_out > 0) {
+  if (leftOut > 0) {
     auto* note = new QCPItemText(custom);
     note->position->setType(QCPItemPosition::ptAxisRectRatio);
     note->position->setCoords(0.01, 0.99);
@@ -595,12 +595,12 @@ void TrainingCurvesPlot::redraw() {
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() * 0.85);
     note->setFont(small);
-    note->setText(tr("%1 left out (≤ 0 on a log axis)").arg(left_out));
+    note->setText(tr("%1 left out (≤ 0 on a log axis)").arg(leftOut));
   }
 
   // Parameter changes: a faint vertical line at the step after which the new value applies, and its value.
-  QFont label_font = font();
-  label_font.setPointSizeF(label_font.pointSizeF() * 0.8);
+  QFont labelFont = font();
+  labelFont.setPointSizeF(labelFont.pointSizeF() * 0.8);
   for (const Marker& marker : markers_) {
     const double x = markerX(marker.step, all.front().points);
     if (!std::isfinite(x)) continue;
@@ -620,7 +620,7 @@ void TrainingCurvesPlot::redraw() {
     label->setRotation(-90);
     label->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
     label->setPadding(QMargins(2, 1, 2, 1));
-    label->setFont(label_font);
+    label->setFont(labelFont);
     label->setColor(role::marker());
     label->setBrush(faded(palette().color(QPalette::Base), 200));  // legible over the curve
     label->setText(marker.label);
@@ -629,24 +629,24 @@ void TrainingCurvesPlot::redraw() {
   std::stable_sort(markerLabels_.begin(), markerLabels_.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
 
-  if (x_lo == x_hi) {
-    x_lo -= 1;
-    x_hi += 1;
+  if (xLo == xHi) {
+    xLo -= 1;
+    xHi += 1;
   }
   QCPRange y;
   if (metric_ == Metric::accuracy) {
     y = QCPRange(0, 1.02);  // the quantity's whole range, so runs and moments compare at a glance
   } else if (log) {
-    if (!(y_lo > 0)) y_lo = y_hi > 0 ? y_hi / 10 : 0.1;
-    if (!(y_hi > 0)) y_hi = 1;
-    const double pad = std::pow(y_hi / y_lo, 0.05);
-    y = QCPRange(y_lo / (pad > 1 ? pad : 1.5), y_hi * (pad > 1 ? pad : 1.5));
+    if (!(yLo > 0)) yLo = yHi > 0 ? yHi / 10 : 0.1;
+    if (!(yHi > 0)) yHi = 1;
+    const double pad = std::pow(yHi / yLo, 0.05);
+    y = QCPRange(yLo / (pad > 1 ? pad : 1.5), yHi * (pad > 1 ? pad : 1.5));
   } else {
-    double pad = 0.05 * (y_hi - y_lo);
-    if (!(pad > 0)) pad = std::max(1e-12, 0.05 * std::abs(y_hi));
-    y = QCPRange(y_lo - pad, y_hi + pad);
+    double pad = 0.05 * (yHi - yLo);
+    if (!(pad > 0)) pad = std::max(1e-12, 0.05 * std::abs(yHi));
+    y = QCPRange(yLo - pad, yHi + pad);
   }
-  fitAxes({x_lo, x_hi + 0.01 * (x_hi - x_lo)}, y);
+  fitAxes({xLo, xHi + 0.01 * (xHi - xLo)}, y);
 }
 
 // Hides the labels that would overlap the one before them (the line stays): dense markers read as lines only.
@@ -655,13 +655,13 @@ void TrainingCurvesPlot::updateMarkerLabels() {
   QCPAxis* axis = plot()->xAxis;
   const QRect rect = plot()->axisRect()->rect();
   const double gap = QFontMetricsF(markerLabels_.front().second->font()).height() + 2;
-  double last_shown = -std::numeric_limits<double>::infinity();
+  double lastShown = -std::numeric_limits<double>::infinity();
   for (auto& [x, label] : markerLabels_) {
     const double pixel = axis->coordToPixel(x);
     const bool inside = pixel >= rect.left() && pixel + gap <= rect.right() + 1;
-    const bool shown = inside && pixel - last_shown >= gap;
+    const bool shown = inside && pixel - lastShown >= gap;
     label->setVisible(shown);
-    if (shown) last_shown = pixel;
+    if (shown) lastShown = pixel;
   }
 }
 
@@ -671,10 +671,10 @@ DataTable TrainingCurvesPlot::shownData() const {
   table.columns << QStringLiteral("step") << QStringLiteral("epoch") << QStringLiteral("wall_seconds")
                 << QStringLiteral("raw") << QStringLiteral("smoothed");
   const auto all = drawnSeries();
-  bool any_value = false;
+  bool anyValue = false;
   for (const auto& drawn : all)
-    for (double v : drawn.raw) any_value = any_value || std::isfinite(v);
-  if (!any_value) return table;
+    for (double v : drawn.raw) anyValue = anyValue || std::isfinite(v);
+  if (!anyValue) return table;
   for (std::size_t s = 0; s < all.size(); ++s) {
     const Drawn& drawn = all[s];
     const Series& series = s == 0 ? run_ : overlay_;

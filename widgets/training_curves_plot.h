@@ -139,7 +139,7 @@ class TrainingCurvesPlot : public PlotWidget {
   void updateControls();
   void updateMarkerLabels();
   Drawn drawSeries(const Series& series, const QString& name) const;
-  double markerX(std::int64_t step, const std::vector<Point>& run_points) const;
+  double markerX(std::int64_t step, const std::vector<Point>& runPoints) const;
   double wallScale() const;  // seconds per unit of the wall-time axis
   QString wallUnit() const;
   QString yLabel() const;

@@ -11,8 +11,11 @@ namespace {
 template <class Params>
 std::vector<ParamValue> resolve(Params params, const std::string& head, const std::map<std::string, double>& values) {
   const auto& table = fields(static_cast<const Params*>(nullptr));
-  for (const auto& [name, value] : values) {
-    const auto field = std::find_if(table.begin(), table.end(), [&](const auto& f) { return f.name == name; });
+  for (const auto& entry : values) {
+    const auto& [name, value] = entry;
+    // A lambda may not name a structured binding before C++20 compilers that clang-tidy 14 parses with.
+    const auto field =
+        std::find_if(table.begin(), table.end(), [&entry](const auto& f) { return f.name == entry.first; });
     if (field == table.end()) {
       std::string known;
       for (const auto& f : table) known += (known.empty() ? "" : ", ") + std::string(f.name);
