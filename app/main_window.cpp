@@ -421,12 +421,7 @@ void MainWindow::onEventsArrived(const std::vector<train::RunEvent>& events) {
 void MainWindow::onParameterChangeRequested(const QString& name, double value) {
   const quint64 version = bridge_->postParameter(name, value);
   if (version > 0) log(tr("%1 = %2 requested (version %3)").arg(name).arg(value).arg(version));
-  if (experiment_.head.kind == "adaface" && (name == QLatin1String("m") || name == QLatin1String("h"))) {
-    const auto values = parameterPanel_->currentValues();
-    const auto m = values.find(QStringLiteral("m"));
-    const auto h = values.find(QStringLiteral("h"));
-    if (m != values.end() && h != values.end()) board_->previewAdaFaceParameters(m->second, h->second);
-  }
+  board_->previewHeadParameters(parameterPanel_->currentValues());
 }
 
 void MainWindow::updateActions() {

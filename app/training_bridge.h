@@ -1,7 +1,8 @@
 #pragma once
-// The only road between the GUI and the training engine. It owns the training thread and the engine's Trainer, and
-// turns the trainer's telemetry into Qt signals on the GUI thread: a timer (10 Hz by default) drains the per-step
-// queue (nothing dropped) and takes the newest snapshot (older ones are skipped), so a slow screen never slows
+// The only road between the GUI and the training engine. It owns the engine's BackgroundRun (the training thread and
+// its Trainer, as marginlab-cli train does) and turns what the run reports into Qt signals on the GUI thread: a timer
+// (10 Hz by default) drains the per-step queue (nothing dropped) and takes the newest snapshot (older ones are
+// skipped), so a slow screen never slows
 // training and the GUI thread never waits on it. 10 Hz, not 30: on two cores every millisecond of drawing is taken
 // from training, and a training curve does not need video rates. Control (pause, stop, live parameters) goes the other way through the engine's
 // mailboxes, which the trainer reads at step boundaries. No torch in this header: moc reads it.
@@ -9,18 +10,15 @@
 #include <QString>
 #include <QTimer>
 
-#include <atomic>
-#include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include "core/experiment/experiment.h"
 #include "core/telemetry/telemetry.h"
 
 namespace marginlab::train {
+class BackgroundRun;
 class Trainer;
 }
 
@@ -64,22 +62,14 @@ class TrainingBridge : public QObject {
   void failed(const QString& message);
 
  private:
-  using TrainerFactory = std::function<std::shared_ptr<train::Trainer>()>;
-  bool launch(TrainerFactory factory, QString* error);
+  bool launch(std::function<std::unique_ptr<train::Trainer>()> factory, QString* error);
   void poll();
   void setState(State state);
-  void onThreadEnded(bool ok, bool stopped, qint64 steps, const QString& message);
-  void joinThread();
-  std::shared_ptr<train::Trainer> trainer() const;
 
   QTimer timer_;
   State state_ = State::idle;
-  std::thread thread_;
-  // Shared with the training thread: set once the trainer is built, cleared after the thread has ended.
-  mutable std::mutex mutex_;
-  std::shared_ptr<train::Trainer> trainer_;
-  bool stopBeforeStart_ = false;
-  std::shared_ptr<const train::Snapshot> lastSnapshot_;
+  // The engine's run on its own thread (the same as marginlab-cli train's); null when idle.
+  std::unique_ptr<train::BackgroundRun> run_;
   QString runDirectory_;
 };
 

@@ -1010,10 +1010,6 @@
         <translation>像素</translation>
     </message>
     <message>
-        <source>batches</source>
-        <translation>批</translation>
-    </message>
-    <message>
         <source>epochs</source>
         <translation>轮</translation>
     </message>

@@ -59,7 +59,8 @@ AdaFaceMarginPlot::AdaFaceMarginPlot(QWidget* parent) : PlotWidget(tr("AdaFace m
 void AdaFaceMarginPlot::setSnapshot(const train::Snapshot& snapshot) {
   hasSnapshot_ = true;
   headKind_ = QString::fromStdString(snapshot.head_kind);
-  isAdaFace_ = snapshot.head_kind == "adaface";
+  // The quality-adaptive margin's diagnostics (ẑ, g) are there only for a head that computes them (AdaFace).
+  isAdaFace_ = !snapshot.samples.z_hat.empty();
   samples_.clear();
   snapshotMean_ = snapshotStd_ = kNaN;
   if (isAdaFace_) {

@@ -24,8 +24,8 @@ class AdaFaceMarginPlot : public PlotWidget {
   explicit AdaFaceMarginPlot(QWidget* parent = nullptr);
 
   // Copies the head kind, m, h and eps from the head parameters (m and h only until setParameters is called) and the
-  // labelled samples' norm, ẑ, g_angular, g_additive (at most kMaxSamples, newest). A head other than "adaface"
-  // shows an empty state naming it.
+  // labelled samples' norm, ẑ, g_angular, g_additive (at most kMaxSamples, newest). A snapshot without ẑ (a head
+  // without a quality-adaptive margin) shows an empty state naming the head.
   void setSnapshot(const train::Snapshot& snapshot);
   static constexpr std::size_t kMaxSamples = 65536;
   // The m and h to draw; redraws at once (the live hyperparameter panel calls it on every slider move). From the

@@ -33,13 +33,13 @@ class ClassTableModel : public QAbstractTableModel {
 
   bool hasKappa() const { return hasKappa_; }
 
-  void setTableData(Data data, bool has_kappa) {
-    const auto columns = columnsFor(has_kappa);
+  void setTableData(Data data, bool hasKappa) {
+    const auto columns = columnsFor(hasKappa);
     const std::size_t rows = data.count.size();
     if (columns != columns_ || rows != perm_.size()) {
       beginResetModel();
       columns_ = columns;
-      hasKappa_ = has_kappa;
+      hasKappa_ = hasKappa;
       d_ = std::move(data);
       if (sortColumn_ >= static_cast<int>(columns_.size())) sortColumn_ = 0;
       perm_.resize(rows);
@@ -164,8 +164,8 @@ class ClassTableModel : public QAbstractTableModel {
   }
 
  private:
-  static std::vector<Column> columnsFor(bool has_kappa) {
-    if (!has_kappa) return {Column::id, Column::n, Column::mean_theta};
+  static std::vector<Column> columnsFor(bool hasKappa) {
+    if (!hasKappa) return {Column::id, Column::n, Column::mean_theta};
     return {Column::id,  Column::n,          Column::kappa,      Column::r,
             Column::psi, Column::margin_rad, Column::margin_deg, Column::mean_theta};
   }
@@ -284,10 +284,10 @@ void ClassTable::showEvent(QShowEvent* event) {
 
 void ClassTable::apply(std::unique_ptr<train::Snapshot> s) {
   ClassTableModel::Data data;
-  const bool has_kappa = !s->kappa.kappa.empty();
+  const bool hasKappa = !s->kappa.kappa.empty();
   data.count = !s->class_count.empty() ? std::move(s->class_count) : std::move(s->kappa.count);
   data.mean_theta = std::move(s->class_mean_theta);
-  if (has_kappa) {
+  if (hasKappa) {
     data.kappa = std::move(s->kappa.kappa);
     data.r = std::move(s->kappa.r);
     data.psi = std::move(s->kappa.psi);
@@ -297,16 +297,16 @@ void ClassTable::apply(std::unique_ptr<train::Snapshot> s) {
   const QString kind = QString::fromStdString(s->head_kind);
   if (s->head_kind.empty()) {
     caption_->setText(tr("Waiting for the first snapshot of the run"));
-  } else if (has_kappa) {
+  } else if (hasKappa) {
     caption_->setText(tr("classes: %1 · KappaFace statistics of refresh %2 · click a header to sort")
                           .arg(classes)
                           .arg(s->kappa.refreshes));
-  } else if (kind == QLatin1String("kappaface")) {
+  } else if (s->kappa.kept) {
     caption_->setText(tr("classes: %1 · no κ yet: KappaFace computes it at the first refresh").arg(classes));
   } else {
     caption_->setText(tr("classes: %1 · %2 has no per-class κ: sizes and mean θ only").arg(classes).arg(kind));
   }
-  model_->setTableData(std::move(data), has_kappa);
+  model_->setTableData(std::move(data), hasKappa);
   restoreSelection();
 }
 

@@ -186,7 +186,11 @@ void PlotBoard::clearOverlay() {
   for (auto* curves : curves_) curves->clearOverlay();
 }
 
-void PlotBoard::previewAdaFaceParameters(double m, double h) { adaFaceMargin_->setParameters(m, h); }
+void PlotBoard::previewHeadParameters(const std::map<QString, double>& values) {
+  const auto m = values.find(QStringLiteral("m"));
+  const auto h = values.find(QStringLiteral("h"));
+  if (m != values.end() && h != values.end()) adaFaceMargin_->setParameters(m->second, h->second);
+}
 
 void PlotBoard::setLogitCurves(const std::vector<LogitCurve>& curves) { logitCurves_->setCurves(curves); }
 

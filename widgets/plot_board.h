@@ -9,6 +9,8 @@
 #include <QStringList>
 #include <QTabWidget>
 
+#include <map>
+
 #include <utility>
 #include <vector>
 
@@ -53,8 +55,9 @@ class PlotBoard : public QTabWidget {
   // Another run's curves beside this one's, in every training-curve plot.
   void setOverlay(const QString& runName, const std::vector<train::StepRecord>& steps);
   void clearOverlay();
-  // AdaFace's margin functions follow the live panel at once, before the trainer applies the values.
-  void previewAdaFaceParameters(double m, double h);
+  // The live panel's values (by name), before the trainer applies them: the plots of a head's margin functions
+  // follow at once (AdaFace's g functions take m and h when the run's head has a quality-adaptive margin).
+  void previewHeadParameters(const std::map<QString, double>& values);
   void setLogitCurves(const std::vector<LogitCurve>& curves);
 
   void setDataTiles(const QList<SampleTile>& tiles, const QString& description, const std::vector<qint64>& classCounts);

@@ -102,7 +102,7 @@ int histogramBin(double value, double lo, double width, int bins) {
 
 QString kappaUnavailableText(const train::Snapshot& snapshot) {
   if (!snapshot.kappa.kappa.empty()) return {};
-  if (snapshot.head_kind == "kappaface" && snapshot.kappa.refreshes == 0)
+  if (snapshot.kappa.kept && snapshot.kappa.refreshes == 0)
     return QObject::tr("No κ yet: KappaFace computes it at the first refresh");
   if (snapshot.head_kind.empty()) return QObject::tr("Waiting for the first snapshot of the run");
   return QObject::tr("Per-class κ is KappaFace's: this run trains %1").arg(QString::fromStdString(snapshot.head_kind));

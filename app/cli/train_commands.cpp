@@ -6,8 +6,9 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <exception>
 #include <filesystem>
+#include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include <unistd.h>
@@ -18,7 +19,7 @@
 #include "core/errors.h"
 #include "core/experiment/experiment.h"
 #ifdef MARGINLAB_WITH_OPENCV
-#include "engine/train/trainer.h"
+#include "engine/train/background_run.h"
 #endif
 
 namespace marginlab::cli {
@@ -109,77 +110,74 @@ struct TrainOptions {
   bool quiet = false;
 };
 
-int run_train(const TrainOptions& options) {
-  std::unique_ptr<train::Trainer> trainer;
+// The trainer the options ask for, built on the run's thread: experiment errors surface there and end the run.
+train::BackgroundRun::TrainerFactory trainer_factory(const TrainOptions& options) {
   if (!options.resume.empty()) {
     if (options.overrides.empty()) {
-      trainer = std::make_unique<train::Trainer>(options.resume);
-    } else {
-      const auto file = fs::path(options.resume) / "experiment.json";
-      auto document = train::read_experiment_document(file.string());
-      for (const auto& o : options.overrides) train::apply_override(document, o);
-      const auto experiment = train::experiment_from_json(document, file.string() + " with --set");
-      trainer = std::make_unique<train::Trainer>(options.resume, &experiment);
+      return [directory = fs::path(options.resume)] { return std::make_unique<train::Trainer>(directory); };
     }
-  } else {
-    const auto file = resolve_config(options.config);
+    const auto file = fs::path(options.resume) / "experiment.json";
     auto document = train::read_experiment_document(file.string());
     for (const auto& o : options.overrides) train::apply_override(document, o);
-    trainer = std::make_unique<train::Trainer>(train::experiment_from_json(document, file.string()));
+    const auto experiment = train::experiment_from_json(document, file.string() + " with --set");
+    return [directory = fs::path(options.resume), experiment] {
+      return std::make_unique<train::Trainer>(directory, &experiment);
+    };
   }
-  fmt::print("run directory: {}\n", trainer->run_directory().string());
-  fmt::print("{}: {} on {}, {} threads; {} steps{}\n", trainer->experiment().name, trainer->experiment().head.kind,
-             trainer->device_name(), at::get_num_threads(), trainer->total_steps(),
-             trainer->start_step() > 0 ? fmt::format(" (resuming at step {})", trainer->start_step()) : "");
-  std::fflush(stdout);
+  const auto file = resolve_config(options.config);
+  auto document = train::read_experiment_document(file.string());
+  for (const auto& o : options.overrides) train::apply_override(document, o);
+  const auto experiment = train::experiment_from_json(document, file.string());
+  return [experiment] { return std::make_unique<train::Trainer>(experiment); };
+}
 
+int run_train(const TrainOptions& options) {
   interrupts = 0;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  train::RunSummary summary;
-  std::exception_ptr failure;
-  std::atomic<bool> finished{false};
-  std::thread worker([&] {
-    try {
-      summary = trainer->run();
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    finished = true;
-  });
-
-  ProgressLine progress(trainer->start_step(), trainer->total_steps());
+  train::BackgroundRun run(trainer_factory(options));
+  std::optional<ProgressLine> progress;
   bool stop_forwarded = false;
-  auto drain = [&] {
-    for (const auto& record : trainer->telemetry().drain_steps()) progress.update(record);
-    for (const auto& event : trainer->telemetry().drain_events()) {
+  std::optional<train::BackgroundRun::Ended> end;
+  while (!end) {
+    if (interrupts > 0 && !stop_forwarded) {
+      std::fprintf(stderr, "\nstopping at the next step boundary (a checkpoint follows; Ctrl-C again to abort)\n");
+      run.stop();
+      stop_forwarded = true;
+    }
+    auto report = run.poll();
+    if (report.started) {
+      const auto& s = *report.started;
+      fmt::print("run directory: {}\n", s.run_directory);
+      fmt::print("{}: {} on {}, {} threads; {} steps{}\n", s.experiment_name, s.head_kind, s.device,
+                 at::get_num_threads(), s.total_steps,
+                 s.start_step > 0 ? fmt::format(" (resuming at step {})", s.start_step) : "");
+      std::fflush(stdout);
+      progress.emplace(s.start_step, s.total_steps);
+    }
+    for (const auto& record : report.steps) {
+      if (progress) progress->update(record);
+    }
+    for (const auto& event : report.events) {
       const bool notable = event.kind != train::RunEvent::Kind::checkpoint && event.kind != train::RunEvent::Kind::info &&
                            event.kind != train::RunEvent::Kind::evaluation;
       if (notable || !options.quiet) {
-        progress.clear();
+        if (progress) progress->clear();
         fmt::print("[step {}] {}\n", event.step, event.text);
         std::fflush(stdout);
       }
     }
-    trainer->telemetry().drain_evaluations();  // printed from the summary
-    if (!options.quiet) progress.draw(false);
-  };
-  while (!finished) {
-    if (interrupts > 0 && !stop_forwarded) {
-      std::fprintf(stderr, "\nstopping at the next step boundary (a checkpoint follows; Ctrl-C again to abort)\n");
-      trainer->control().stop();
-      stop_forwarded = true;
-    }
-    drain();
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    // Evaluations are printed from the summary.
+    if (progress && !options.quiet) progress->draw(false);
+    end = std::move(report.ended);
+    if (!end) std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
-  worker.join();
-  drain();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  if (failure) std::rethrow_exception(failure);
-  if (!options.quiet) progress.draw(true);
+  if (end->failed) throw std::runtime_error(end->error);
+  if (progress && !options.quiet) progress->draw(true);
 
+  const auto& summary = end->summary;
   fmt::print("{} at step {} of {}; {} steps skipped; last loss {:.4f}\n", summary.stopped ? "stopped" : "finished",
              summary.steps, summary.total_steps, summary.skipped_steps, summary.last_loss);
   for (const auto& evaluation : summary.evaluations) print_set_evaluation(evaluation, evaluation.step);

@@ -258,11 +258,10 @@ std::vector<ExperimentField> build_table() {
         ML_TRANSLATABLE("ExperimentField", "Loader threads"),
         ML_TRANSLATABLE("ExperimentField", "Threads decoding and augmenting images"))
       .range = {1, 256};
-  auto& prefetch = t.add("data.prefetch_batches", F::integer, &E::data, &DataSettings::prefetch_batches,
-                         ML_TRANSLATABLE("ExperimentField", "Prefetch batches"),
-                         ML_TRANSLATABLE("ExperimentField", "Batches prepared ahead of the trainer"));
-  prefetch.range = {1, 1024};
-  prefetch.unit = ML_TRANSLATABLE("ExperimentField", "batches");
+  t.add("data.prefetch_batches", F::integer, &E::data, &DataSettings::prefetch_batches,
+        ML_TRANSLATABLE("ExperimentField", "Prefetch batches"),
+        ML_TRANSLATABLE("ExperimentField", "Batches prepared ahead of the trainer"))
+      .range = {1, 1024};
 
   // --- model ---
   t.add("model.backbone", F::text, &E::model, &ModelSettings::backbone, ML_TRANSLATABLE("ExperimentField", "Backbone"),

@@ -23,8 +23,10 @@ struct SampleDiagnostics {
   std::vector<float> g_additive;           // m(1+ẑ), subtracted from cos
 };
 
-// KappaFace's per-class state after its latest refresh.
+// A head's per-class state after its latest refresh (KappaFace's). `kept` is false for heads that keep none; a head
+// that keeps them has empty vectors (but the counts) until its first refresh.
 struct ClassStatistics {
+  bool kept = false;
   std::vector<std::int64_t> count;  // n_c (dataset count)
   std::vector<double> r;            // mean resultant length r̂_c
   std::vector<double> kappa;        // vMF concentration κ̂_c

@@ -133,7 +133,7 @@ json snapshot_to_json(const Snapshot& s, bool with_class_count) {
             {"norm_band", bands},
             {"class_mean_theta", numbers(s.class_mean_theta)}};
   if (with_class_count) line["class_count"] = s.class_count;
-  if (!s.kappa.kappa.empty()) {
+  if (s.kappa.kept) {
     const auto& k = s.kappa;
     line["kappa"] = {{"count", k.count},         {"r", numbers(k.r)},         {"kappa", numbers(k.kappa)},
                      {"w_kappa", numbers(k.w_kappa)}, {"w_pop", numbers(k.w_pop)}, {"psi", numbers(k.psi)},
@@ -197,8 +197,12 @@ Snapshot snapshot_from_json(const json& line, const std::string& origin) {
   }
   s.class_mean_theta = read_array<float>(line, "class_mean_theta", origin);
   s.class_count = read_array<std::int64_t>(line, "class_count", origin);
+  // Files written before 0.2 left the section out until KappaFace's first refresh: their KappaFace snapshots keep
+  // class statistics all the same.
+  s.kappa.kept = s.head_kind == "kappaface";
   if (const auto kappa = line.find("kappa"); kappa != line.end()) {
     auto& k = s.kappa;
+    k.kept = true;
     k.count = read_array<std::int64_t>(*kappa, "count", origin);
     k.r = read_array<double>(*kappa, "r", origin);
     k.kappa = read_array<double>(*kappa, "kappa", origin);

@@ -17,7 +17,7 @@ class AdaFaceHeadImpl : public HeadWithParams<AdaFaceParams> {
   double batch_std() const { return batch_std_.item<double>(); }
   void set_norm_statistics(double mean, double std);
   // The running mean and std themselves (device tensors, updated in place), for telemetry without a host sync.
-  std::pair<torch::Tensor, torch::Tensor> norm_statistics() const { return {batch_mean_, batch_std_}; }
+  std::pair<torch::Tensor, torch::Tensor> running_norm_statistics() const override { return {batch_mean_, batch_std_}; }
   static constexpr double kInitialMean = 20.0;
   static constexpr double kInitialStd = 100.0;
   static constexpr double kNormMin = 0.001;

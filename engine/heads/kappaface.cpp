@@ -148,12 +148,18 @@ void KappaFaceHeadImpl::refresh() {
   ++refreshes_;
 }
 
+MarginHeadImpl::Observes KappaFaceHeadImpl::observes() const {
+  return params_.source == KappaStatisticsSource::momentum_encoder ? Observes::momentum_encoder_features
+                                                                   : Observes::backbone_features;
+}
+
 ClassStatistics KappaFaceHeadImpl::class_statistics() const {
   auto to_vector = [](const torch::Tensor& t) {
     auto host = t.to(torch::kCPU, torch::kFloat64).contiguous();
     return std::vector<double>(host.data_ptr<double>(), host.data_ptr<double>() + host.numel());
   };
   ClassStatistics s;
+  s.kept = true;
   auto counts = counts_.to(torch::kCPU, torch::kInt64).contiguous();
   s.count.assign(counts.data_ptr<std::int64_t>(), counts.data_ptr<std::int64_t>() + counts.numel());
   s.r = to_vector(r_);

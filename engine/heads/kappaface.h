@@ -23,13 +23,15 @@ class KappaFaceHeadImpl : public HeadWithParams<KappaFaceParams> {
   // embeddings of samples `sample_ids`; each memory row moves towards its feature and the rows are summed.
   // Momentum encoder: `features` come from the EMA encoder and are summed (sample_ids may be undefined).
   // Rows labelled −1 are skipped. With refresh_every_steps = N, every N-th call refreshes ψ.
-  void observe(const torch::Tensor& sample_ids, const torch::Tensor& features, const torch::Tensor& labels);
+  void observe(const torch::Tensor& sample_ids, const torch::Tensor& features, const torch::Tensor& labels) override;
+  // The memory buffer observes the backbone's features; the momentum-encoder source an EMA encoder's.
+  Observes observes() const override;
   // The end of an epoch: refreshes ψ when refreshing per epoch.
-  void end_epoch();
+  void end_epoch() override;
   // Computes r̂, κ, the weights and ψ from what was observed since the last refresh, then starts over.
   void refresh();
 
-  ClassStatistics class_statistics() const;
+  ClassStatistics class_statistics() const override;
   torch::Tensor psi() const { return psi_; }
   torch::Tensor& memory() { return memory_; }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/errors.h"
@@ -78,6 +79,31 @@ class MarginHeadImpl : public torch::nn::Module {
   // Name-based access to the numeric hyperparameters (CLI --set, GUI sliders); same validation as set_params.
   virtual std::vector<ParamValue> parameter_values() const = 0;
   virtual void set_parameter(std::string_view name, double value) = 0;
+
+  // --- What a head keeps beyond its kernel. The training session and the telemetry use these hooks and never name a
+  // head (docs/architecture.md); a head overrides what it needs. Defaults: nothing kept, nothing observed.
+
+  // The running (μ, σ) of the feature norm that the margin depends on (AdaFace's EMA): device scalars updated in
+  // place, or undefined tensors for a head that keeps none. The telemetry copies them with each step's numbers.
+  virtual std::pair<torch::Tensor, torch::Tensor> running_norm_statistics() const { return {}; }
+
+  // Which features of each step the head learns from after the optimiser step (KappaFace's class statistics).
+  enum class Observes {
+    nothing,
+    backbone_features,          // the step's own embeddings, with their dataset row ids
+    momentum_encoder_features,  // the features of an EMA copy of the backbone, which the session keeps for the head
+  };
+  virtual Observes observes() const { return Observes::nothing; }
+  // One step's unit features (no gradient), their global labels, and their dataset row ids (undefined for momentum
+  // encoder features). Called after the optimiser step when observes() is not `nothing`.
+  virtual void observe(const torch::Tensor& sample_ids, const torch::Tensor& features, const torch::Tensor& labels) {
+    (void)sample_ids, (void)features, (void)labels;
+  }
+  // The end of a pass over the training data.
+  virtual void end_epoch() {}
+  // The head's per-class state for the telemetry (KappaFace's κ, ψ and margins); `kept` is false for a head that
+  // keeps none, and the plots of per-class state say so.
+  virtual ClassStatistics class_statistics() const { return {}; }
 
  protected:
   struct MarginLogits {

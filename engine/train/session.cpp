@@ -78,13 +78,11 @@ TrainingSession::TrainingSession(const Experiment& experiment, const DataShape& 
   head.kappa_source = experiment.head.kappa_statistics;
   if (data.class_counts.empty() && data.num_classes > 0) head.samples_per_class = data.dataset_size / data.num_classes;
   head_ = heads::make_head(head);
-  adaface_ = dynamic_cast<heads::AdaFaceHeadImpl*>(head_.get());
-  kappaface_ = dynamic_cast<heads::KappaFaceHeadImpl*>(head_.get());
 
   backbone_->to(device_);
   head_->to(device_);
   if (experiment.model.channels_last) backbones::use_channels_last(*backbone_);
-  if (kappaface_ && experiment.head.kappa_statistics == heads::KappaStatisticsSource::momentum_encoder) {
+  if (head_->observes() == heads::MarginHeadImpl::Observes::momentum_encoder_features) {
     momentum_encoder_ = std::make_unique<heads::MomentumEncoder<backbones::Backbone>>(
         backbone_, heads::MomentumEncoder<backbones::Backbone>::kAuthorsSourceWeight);
   }
@@ -94,10 +92,6 @@ TrainingSession::TrainingSession(const Experiment& experiment, const DataShape& 
   trainable_.insert(trainable_.end(), groups.no_decay.begin(), groups.no_decay.end());
   optimizer_ = make_optimizer(experiment.optimizer, std::move(groups));
   if (experiment.train.precision == Precision::fp16) loss_scale_ = kInitialLossScale;
-}
-
-std::pair<torch::Tensor, torch::Tensor> TrainingSession::norm_statistics() const {
-  return adaface_ ? adaface_->norm_statistics() : std::pair<torch::Tensor, torch::Tensor>{};
 }
 
 torch::Tensor TrainingSession::to_device(const torch::Tensor& t, bool images) const {
@@ -179,9 +173,9 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
       CudaAutocast autocast(precision != Precision::fp32, precision == Precision::bf16 ? at::kBFloat16 : at::kHalf);
       encoded = momentum_encoder_->encoder()->forward(images).embedding;
     }
-    kappaface_->observe(torch::Tensor(), encoded.to(torch::kFloat32), labels);
-  } else if (kappaface_) {
-    kappaface_->observe(to_device(batch.sample_ids, false), embedding.detach(), labels);
+    head_->observe(torch::Tensor(), encoded.to(torch::kFloat32), labels);
+  } else if (head_->observes() == heads::MarginHeadImpl::Observes::backbone_features) {
+    head_->observe(to_device(batch.sample_ids, false), embedding.detach(), labels);
   }
 
   torch::NoGradGuard no_grad;
@@ -223,9 +217,7 @@ void TrainingSession::apply(const ParamUpdate& update) {
   head_->set_parameter(update.name, update.value);
 }
 
-void TrainingSession::end_epoch() {
-  if (kappaface_) kappaface_->end_epoch();
-}
+void TrainingSession::end_epoch() { head_->end_epoch(); }
 
 void TrainingSession::save(torch::serialize::OutputArchive& archive) const {
   torch::serialize::OutputArchive backbone, head, head_extra, optimizer;

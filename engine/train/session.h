@@ -11,8 +11,6 @@
 
 #include "engine/backbones/backbone.h"
 #include "engine/data/batch.h"
-#include "engine/heads/adaface.h"
-#include "engine/heads/kappaface.h"
 #include "engine/heads/margin_head.h"
 #include "engine/heads/momentum_encoder.h"
 #include "core/experiment/experiment.h"
@@ -54,7 +52,7 @@ class TrainingSession {
   // (naming the parameter, value and range) and leaves everything unchanged when the value is refused.
   void apply(const ParamUpdate& update);
 
-  // The end of an epoch: KappaFace refreshes its per-class statistics.
+  // The end of an epoch: the head's end_epoch() (KappaFace refreshes its per-class statistics).
   void end_epoch();
 
   void save(torch::serialize::OutputArchive& archive) const;
@@ -66,9 +64,6 @@ class TrainingSession {
   double base_lr() const { return base_lr_; }
   double loss_scale() const { return loss_scale_; }
   std::int64_t skipped_steps() const { return skipped_steps_; }
-  bool adaface() const { return adaface_ != nullptr; }
-  // AdaFace's running norm mean and std (device scalars), undefined for other heads.
-  std::pair<torch::Tensor, torch::Tensor> norm_statistics() const;
 
  private:
   torch::Tensor to_device(const torch::Tensor& t, bool images) const;
@@ -77,10 +72,8 @@ class TrainingSession {
   torch::Device device_;
   backbones::Backbone backbone_;
   heads::MarginHead head_;
-  // The head's concrete type where the step treats it specially; looked up once, not per step.
-  heads::AdaFaceHeadImpl* adaface_ = nullptr;
-  heads::KappaFaceHeadImpl* kappaface_ = nullptr;
-  // KappaFace with head.kappa_statistics = momentum_encoder: the EMA copy whose features feed the class statistics.
+  // For a head that observes momentum-encoder features (KappaFace's shipped configuration): the EMA copy of the
+  // backbone whose features the head learns from.
   std::unique_ptr<heads::MomentumEncoder<backbones::Backbone>> momentum_encoder_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::vector<torch::Tensor> trainable_;

@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "core/eval/verification.h"
-#include "engine/heads/kappaface.h"
 
 namespace marginlab::train {
 namespace {
@@ -39,9 +38,8 @@ TelemetryBuilder::TelemetryBuilder(const Experiment& experiment, std::vector<std
 void TelemetryBuilder::add_step(const StepRecord& record, const StepOutcome& outcome, TrainingSession& session,
                                 const torch::Tensor& quality) {
   auto stats = outcome.stats;
-  if (session.adaface()) {
-    // The EMA buffers change in place at the next step: keep their values of this one.
-    auto [mean, std] = session.norm_statistics();
+  if (const auto [mean, std] = session.head()->running_norm_statistics(); mean.defined()) {
+    // The running statistics change in place at the next step: keep their values of this one.
     stats = torch::cat({stats, mean.detach().to(torch::kFloat32).flatten(), std.detach().to(torch::kFloat32).flatten()});
   }
   pending_records_.push_back(record);
@@ -137,8 +135,7 @@ std::shared_ptr<Snapshot> TelemetryBuilder::snapshot(TrainingSession& session, s
     }
     NormBand band{step, percentile(norms, 0.05), percentile(norms, 0.25), percentile(norms, 0.5),
                   percentile(norms, 0.75), percentile(norms, 0.95)};
-    if (session.adaface()) {
-      auto [mean, std] = session.norm_statistics();
+    if (const auto [mean, std] = session.head()->running_norm_statistics(); mean.defined()) {
       band.ema_mean = mean.item<double>();
       band.ema_std = std.item<double>();
     }
@@ -165,7 +162,7 @@ std::shared_ptr<Snapshot> TelemetryBuilder::snapshot(TrainingSession& session, s
   for (std::int64_t c = 0; c < classes; ++c) {
     s->class_mean_theta[c] = seen[c] ? static_cast<float>(theta_sum[c] / static_cast<double>(seen[c])) : NAN;
   }
-  if (auto* kappa = dynamic_cast<heads::KappaFaceHeadImpl*>(&head)) s->kappa = kappa->class_statistics();
+  s->kappa = head.class_statistics();
   return s;
 }
 

@@ -73,6 +73,7 @@ inline train::Snapshot makeClassSnapshot(const ClassSnapshotOptions& o = {}) {
     sd = std::sqrt(sd / (o.classes - 1));
     const double big_k = 1.05 * static_cast<double>(*std::max_element(sizes.begin(), sizes.end()));
     auto& st = s.kappa;
+    st.kept = true;
     st.refreshes = o.refreshes;
     for (int c = 0; c < o.classes; ++c) {
       const double w_kappa = 1.0 - 1.0 / (1.0 + std::exp(-0.4 * (kappa[c] - mean) / sd));

@@ -7,8 +7,10 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QtTest>
 
+#include "core/experiment/experiment_fields.h"
 #include "widgets/experiment_panel.h"
 
 using marginlab::heads::ParamValue;
@@ -314,6 +316,37 @@ class TestExperimentPanel : public QObject {
     QVERIFY(child<QWidget>(panel, "optimizer.lr")->isEnabled());
     QVERIFY(child<QWidget>(panel, "head.params.h")->isEnabled());
     QVERIFY(child<QWidget>(panel, "preset")->isEnabled());
+  }
+
+  // The form is the field table: every field has an editor named by its key (lists of fixed length one per entry),
+  // labelled with the table's label; the tabs are saved as pictures when MARGINLAB_LOOK_DIR is set.
+  void everyFieldOfTheTableHasAnEditor() {
+    ExperimentPanel panel;
+    panel.setChoices(choices());
+    panel.setExperiment(unusual());
+    panel.resize(1000, 640);
+    panel.show();
+    int fields = 0;
+    for (const auto& field : train::experiment_fields()) {
+      const QString key = QString::fromStdString(field.key);
+      const bool found = field.type == train::FieldType::numbers && field.count > 0
+                             ? panel.findChild<QWidget*>(key + QStringLiteral(".0")) != nullptr
+                             : panel.findChild<QWidget*>(key) != nullptr;
+      QVERIFY2(found, qPrintable(key));
+      ++fields;
+    }
+    QVERIFY(fields > 50);
+    // A label shows the unit beside the table's label.
+    bool unitShown = false;
+    for (const auto* label : panel.findChildren<QLabel*>()) unitShown |= label->text() == QStringLiteral("Warm-up (epochs)");
+    QVERIFY(unitShown);
+    auto* tabs = child<QTabWidget>(panel, "tabs");
+    for (int i = 0; i < tabs->count(); ++i) {
+      tabs->setCurrentIndex(i);
+      QCoreApplication::processEvents();
+      const QString dir = qEnvironmentVariable("MARGINLAB_LOOK_DIR");
+      if (!dir.isEmpty()) panel.grab().save(QStringLiteral("%1/experiment_panel_tab%2.png").arg(dir).arg(i));
+    }
   }
 
   void presetComboAsksForThePreset() {

@@ -101,7 +101,7 @@ class TestKappaHistogramPlot : public QObject {
     testing::ClassSnapshotOptions fresh;
     fresh.refreshes = 0;
     train::Snapshot s = testing::makeClassSnapshot(fresh);
-    s.kappa = {};
+    s.kappa = {.kept = true};  // KappaFace before its first refresh
     plot.setSnapshot(s);
     QVERIFY(plot.emptyText().startsWith(QStringLiteral("No κ yet")));
     testing::saveLook(plot, QStringLiteral("kappa_histogram_plot_empty"));

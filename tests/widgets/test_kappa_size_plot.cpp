@@ -169,7 +169,7 @@ class TestKappaSizePlot : public QObject {
     testing::saveLook(plot, QStringLiteral("kappa_size_plot_empty"));
 
     train::Snapshot fresh = testing::makeClassSnapshot();
-    fresh.kappa = {};
+    fresh.kappa = {.kept = true};  // KappaFace before its first refresh
     plot.setSnapshot(fresh);
     QVERIFY(plot.emptyText().startsWith(QStringLiteral("No κ yet")));
 

@@ -42,6 +42,7 @@ Snapshot make_snapshot(std::int64_t step) {
   s.class_mean_theta = {1.0f, NAN};
   s.kappa.count = {7, 3};
   s.kappa.r = {0.9, 0.5};
+  s.kappa.kept = true;
   s.kappa.kappa = {40, 10};
   s.kappa.w_kappa = {0.2, 0.8};
   s.kappa.w_pop = {0.1, 0.9};

@@ -332,3 +332,55 @@ TEST(MarginHead, ForwardEqualsForwardCosineOnTheNormalisedKernel) {
   ASSERT_TRUE(head.kernel().grad().defined());
   EXPECT_GT(head.kernel().grad().abs().max().item<double>(), 0.0);
 }
+
+namespace marginlab::heads {
+namespace {
+
+// The hooks through which the session and the telemetry reach a head's own state, without naming the head: every
+// kind answers them, and only the heads that keep something say so.
+TEST(MarginHeadHooks, EveryKindAnswersAndOnlyStatefulHeadsKeepSomething) {
+  for (const auto& [kind, description] : head_kinds()) {
+    SCOPED_TRACE(kind);
+    HeadSpec spec;
+    spec.kind = kind;
+    spec.embedding_dim = 4;
+    spec.num_classes = 3;
+    auto head = make_head(spec);
+    const auto [mean, std] = head->running_norm_statistics();
+    EXPECT_EQ(mean.defined(), kind == "adaface");
+    EXPECT_EQ(std.defined(), kind == "adaface");
+    EXPECT_EQ(head->class_statistics().kept, kind == "kappaface");
+    EXPECT_EQ(head->observes() == MarginHeadImpl::Observes::nothing, kind != "kappaface");
+    head->end_epoch();  // harmless for every head
+  }
+  HeadSpec spec;
+  spec.kind = "kappaface";
+  spec.embedding_dim = 4;
+  spec.num_classes = 3;
+  spec.kappa_source = KappaStatisticsSource::momentum_encoder;
+  EXPECT_EQ(make_head(spec)->observes(), MarginHeadImpl::Observes::momentum_encoder_features);
+  spec.kappa_source = KappaStatisticsSource::memory_buffer;
+  EXPECT_EQ(make_head(spec)->observes(), MarginHeadImpl::Observes::backbone_features);
+}
+
+// Observing through the base interface is what the session does: KappaFace's statistics move, and the epoch's end
+// refreshes them.
+TEST(MarginHeadHooks, ObservationsThroughTheInterfaceReachKappaFace) {
+  HeadSpec spec;
+  spec.kind = "kappaface";
+  spec.embedding_dim = 4;
+  spec.num_classes = 2;
+  spec.class_counts = {2, 2};
+  MarginHead head = make_head(spec);
+  const auto features = torch::nn::functional::normalize(torch::randn({4, 4}),
+                                                         torch::nn::functional::NormalizeFuncOptions().dim(1));
+  head->observe(torch::arange(4), features, torch::tensor({0, 0, 1, 1}));
+  EXPECT_EQ(head->class_statistics().refreshes, 0);
+  head->end_epoch();
+  const auto statistics = head->class_statistics();
+  EXPECT_EQ(statistics.refreshes, 1);
+  EXPECT_EQ(statistics.kappa.size(), 2u);
+}
+
+}  // namespace
+}  // namespace marginlab::heads

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/errors.h"
+#include "engine/heads/kappaface.h"
 
 namespace marginlab::train {
 namespace {
