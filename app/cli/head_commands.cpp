@@ -5,10 +5,10 @@
 #include <fstream>
 
 #include "app/cli/command.h"
-#include "engine/bench/bench_heads.h"
+#include "devtools/bench/bench_heads.h"
 #include "core/errors.h"
 #include "engine/heads/head_factory.h"
-#include "engine/verify/verify_heads.h"
+#include "devtools/verify/verify_heads.h"
 
 namespace marginlab::cli {
 namespace {

@@ -15,7 +15,7 @@
 
 #include "app/cli/command.h"
 #include "app/cli/evaluation_report.h"
-#include "engine/bench/bench_train.h"
+#include "devtools/bench/bench_train.h"
 #include "core/errors.h"
 #include "core/experiment/experiment.h"
 #ifdef MARGINLAB_WITH_OPENCV

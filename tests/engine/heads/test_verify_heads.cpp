@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/verify/verify_heads.h"
+#include "devtools/verify/verify_heads.h"
 
 namespace fs = std::filesystem;
 using marginlab::verify::FileReport;

@@ -1,4 +1,4 @@
-#include "engine/verify/verify_heads.h"
+#include "devtools/verify/verify_heads.h"
 
 #include <cmath>
 #include <limits>
@@ -13,7 +13,7 @@
 #include "engine/heads/curricularface.h"
 #include "engine/heads/kappaface.h"
 #include "engine/heads/magface.h"
-#include "engine/verify/reference_json.h"
+#include "devtools/verify/reference_json.h"
 
 namespace marginlab::verify {
 namespace {

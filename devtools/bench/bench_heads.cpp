@@ -1,4 +1,4 @@
-#include "engine/bench/bench_heads.h"
+#include "devtools/bench/bench_heads.h"
 
 #include <torch/torch.h>
 

@@ -1,4 +1,4 @@
-#include "engine/verify/reference_json.h"
+#include "devtools/verify/reference_json.h"
 
 #include <fstream>
 #include <limits>

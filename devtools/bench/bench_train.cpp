@@ -1,4 +1,4 @@
-#include "engine/bench/bench_train.h"
+#include "devtools/bench/bench_train.h"
 
 #include <torch/torch.h>
 
