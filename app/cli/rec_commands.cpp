@@ -12,6 +12,7 @@
 #include <string>
 
 #include "app/cli/command.h"
+#include "app/cli/cpu_time.h"
 #include "core/errors.h"
 #include "engine/data/augment.h"
 #include "engine/data/image_decode.h"
@@ -111,18 +112,6 @@ int run_info(const std::string& path, bool check) {
   return unreadable == 0 ? 0 : 1;
 }
 
-double thread_cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
-}
-
-double process_cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
-}
-
 // Removes the benchmark's scratch folder however the benchmark ends.
 struct ScratchFolder {
   fs::path path;
@@ -132,7 +121,7 @@ struct ScratchFolder {
   }
 };
 
-int run_bench(std::int64_t images, int threads) {
+int run_bench_rec(std::int64_t images, int threads) {
   if (images < 64 || threads < 1) {
     throw InvalidParameter(
         fmt::format("bench rec: --images = {} (at least 64), --threads = {} (at least 1)", images, threads));
@@ -228,7 +217,7 @@ void add_rec_commands(CLI::App& app, CLI::App& bench_group, Commands& commands) 
   auto threads = std::make_shared<int>(2);
   bench->add_option("--images", *images, "images in the temporary .rec");
   bench->add_option("--threads", *threads, "loader threads");
-  commands.push_back({bench, [images, threads] { return run_bench(*images, *threads); }});
+  commands.push_back({bench, [images, threads] { return run_bench_rec(*images, *threads); }});
 }
 
 }  // namespace marginlab::cli

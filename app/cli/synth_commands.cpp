@@ -11,6 +11,7 @@
 #include <string>
 
 #include "app/cli/command.h"
+#include "app/cli/cpu_time.h"
 #include "core/errors.h"
 #include "engine/data/augment.h"
 #include "engine/data/loader.h"
@@ -91,13 +92,7 @@ int run_preview(const PreviewOptions& options) {
   return 0;
 }
 
-double thread_cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
-}
-
-int run_bench(std::int64_t images, int threads) {
+int run_bench_synth(std::int64_t images, int threads) {
   if (images < 1 || threads < 1) {
     throw InvalidParameter(
         fmt::format("bench synth: --images = {}, --threads = {} (both at least 1)", images, threads));
@@ -152,7 +147,7 @@ void add_synth_commands(CLI::App& app, CLI::App& bench_group, Commands& commands
   auto threads = std::make_shared<int>(2);
   bench->add_option("--images", *images, "images to render per measurement");
   bench->add_option("--threads", *threads, "loader threads");
-  commands.push_back({bench, [images, threads] { return run_bench(*images, *threads); }});
+  commands.push_back({bench, [images, threads] { return run_bench_synth(*images, *threads); }});
 }
 
 }  // namespace marginlab::cli
