@@ -14,7 +14,7 @@ namespace mb = marginlab::backbones;
 
 namespace {
 
-mb::Backbone make(std::int64_t input_size = 64, std::int64_t dim = 128, double dropout = 0.0) {
+mb::Backbone make_demo_net(std::int64_t input_size = 64, std::int64_t dim = 128, double dropout = 0.0) {
   return mb::make_backbone({.kind = "demo", .embedding_dim = dim, .input_size = input_size, .dropout = dropout});
 }
 
@@ -29,7 +29,7 @@ TEST(DemoNet, CostsTwentyToFortyMillionMultiplyAddsAt64) {
 
 // Same module tree as IResNet, so the same names (and the same frozen features.weight).
 TEST(DemoNet, IsAnIResNetByName) {
-  const auto net = make();
+  const auto net = make_demo_net();
   EXPECT_EQ(net->kind(), "demo");
   const auto params = net->named_parameters();
   EXPECT_EQ(params["conv1.weight"].sizes().vec(), (std::vector<std::int64_t>{16, 3, 3, 3}));
@@ -42,22 +42,22 @@ TEST(DemoNet, IsAnIResNetByName) {
 }
 
 TEST(DemoNet, ForwardGivesUnitEmbeddingsNormsAndGradients) {
-  auto net = make();
+  auto net = make_demo_net();
   mb::testing::expect_forward_contract(*net, "conv1.weight");
 }
 
 TEST(DemoNet, ChannelsLastMatchesNchw) {
-  auto net = make();
+  auto net = make_demo_net();
   mb::testing::expect_channels_last_matches(*net, 4);
 }
 
 TEST(DemoNet, EvalModeIsDeterministic) {
-  auto net = make();
+  auto net = make_demo_net();
   mb::testing::expect_eval_deterministic(*net);
 }
 
 TEST(DemoNet, DropoutActsOnlyWhileTraining) {
-  auto net = make(64, 16, 0.5);
+  auto net = make_demo_net(64, 16, 0.5);
   torch::manual_seed(5);
   const auto images = torch::randn({4, 3, 64, 64});
   torch::NoGradGuard no_grad;
@@ -68,18 +68,18 @@ TEST(DemoNet, DropoutActsOnlyWhileTraining) {
 }
 
 TEST(DemoNet, AcceptsMultiplesOfSixteenFrom32) {
-  EXPECT_NO_THROW(make(32));
-  EXPECT_NO_THROW(make(48));
-  EXPECT_NO_THROW(make(112));
+  EXPECT_NO_THROW(make_demo_net(32));
+  EXPECT_NO_THROW(make_demo_net(48));
+  EXPECT_NO_THROW(make_demo_net(112));
   for (const std::int64_t side : {16, 40, 63}) {
     try {
-      make(side);
+      make_demo_net(side);
       ADD_FAILURE() << side << " accepted";
     } catch (const marginlab::InvalidParameter& e) {
       EXPECT_NE(std::string(e.what()).find("input_size = " + std::to_string(side)), std::string::npos) << e.what();
     }
   }
-  const auto net = make(32, 8);
+  const auto net = make_demo_net(32, 8);
   torch::NoGradGuard no_grad;
   net->eval();
   EXPECT_EQ(net->forward(torch::randn({2, 3, 32, 32})).embedding.sizes().vec(), (std::vector<std::int64_t>{2, 8}));

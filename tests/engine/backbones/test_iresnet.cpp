@@ -17,7 +17,7 @@ using mb::testing::parameter_count;
 
 namespace {
 
-mb::Backbone make(const std::string& kind, std::int64_t input_size = 112, std::int64_t dim = 512) {
+mb::Backbone make_iresnet(const std::string& kind, std::int64_t input_size = 112, std::int64_t dim = 512) {
   return mb::make_backbone({.kind = kind, .embedding_dim = dim, .input_size = input_size});
 }
 
@@ -39,7 +39,7 @@ TEST(IResNet, ParameterCountsMatchArcfaceTorch) {
   const std::vector<std::pair<std::string, double>> published{
       {"ir18", 24.0}, {"ir34", 34.1}, {"ir50", 43.6}, {"ir100", 65.2}, {"ir200", 118.8}};
   for (const auto& [kind, expected] : published) {
-    const auto net = make(kind);
+    const auto net = make_iresnet(kind);
     EXPECT_DOUBLE_EQ(millions(parameter_count(*net)), expected) << kind << ": " << parameter_count(*net);
     std::int64_t trainable = 0;
     for (const auto& p : net->parameters()) trainable += p.requires_grad() ? p.numel() : 0;
@@ -49,7 +49,7 @@ TEST(IResNet, ParameterCountsMatchArcfaceTorch) {
 
 // Keys of arcface_torch's iresnet18().state_dict(), a sample covering every kind of entry, with their shapes.
 TEST(IResNet, StateDictMatchesArcfaceTorchIResNet18) {
-  const auto net = make("ir18");
+  const auto net = make_iresnet("ir18");
   const auto keys = mb::testing::state_dict_keys(*net);
   const std::set<std::string> key_set(keys.begin(), keys.end());
   const std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected{
@@ -103,22 +103,22 @@ TEST(IResNet, StateDictMatchesArcfaceTorchIResNet18) {
 }
 
 TEST(IResNet, ForwardGivesUnitEmbeddingsNormsAndGradients) {
-  auto net = make("ir18");
+  auto net = make_iresnet("ir18");
   mb::testing::expect_forward_contract(*net, "conv1.weight");
 }
 
 TEST(IResNet, ChannelsLastMatchesNchw) {
-  auto net = make("ir18");
+  auto net = make_iresnet("ir18");
   mb::testing::expect_channels_last_matches(*net, 2);
 }
 
 TEST(IResNet, EvalModeIsDeterministic) {
-  auto net = make("ir18");
+  auto net = make_iresnet("ir18");
   mb::testing::expect_eval_deterministic(*net);
 }
 
 TEST(IResNet, OtherInputSizesResizeOnlyFc) {
-  const auto net = make("ir18", 64, 128);
+  const auto net = make_iresnet("ir18", 64, 128);
   const auto params = net->named_parameters();
   EXPECT_EQ(params["fc.weight"].sizes().vec(), (std::vector<std::int64_t>{128, 512 * 4 * 4}));
   EXPECT_EQ(params["layer4.1.conv2.weight"].sizes().vec(), (std::vector<std::int64_t>{512, 512, 3, 3}));
@@ -128,8 +128,8 @@ TEST(IResNet, OtherInputSizesResizeOnlyFc) {
 }
 
 TEST(IResNet, AliasesAreArcfaceTorchNames) {
-  EXPECT_EQ(make("iresnet50")->kind(), "ir50");
-  EXPECT_EQ(make("iresnet18")->spec().kind, "ir18");
+  EXPECT_EQ(make_iresnet("iresnet50")->kind(), "ir50");
+  EXPECT_EQ(make_iresnet("iresnet18")->spec().kind, "ir18");
 }
 
 TEST(IResNet, InvalidSpecsNameTheValue) {
@@ -142,7 +142,7 @@ TEST(IResNet, InvalidSpecsNameTheValue) {
 }
 
 TEST(IResNet, RejectsImagesOfTheWrongShape) {
-  const auto net = make("ir18", 32, 8);
+  const auto net = make_iresnet("ir18", 32, 8);
   EXPECT_THROW(net->forward(torch::randn({2, 3, 64, 64})), marginlab::InvalidBatch);
   EXPECT_THROW(net->forward(torch::randn({2, 1, 32, 32})), marginlab::InvalidBatch);
   EXPECT_THROW(net->forward(torch::randn({3, 32, 32})), marginlab::InvalidBatch);
@@ -150,7 +150,7 @@ TEST(IResNet, RejectsImagesOfTheWrongShape) {
 }
 
 TEST(IResNet, CloneIsADeepCopy) {
-  auto net = make("ir18", 32, 8);
+  auto net = make_iresnet("ir18", 32, 8);
   torch::manual_seed(4);
   net->train();
   net->forward(torch::randn({4, 3, 32, 32}));  // running statistics away from their initial values

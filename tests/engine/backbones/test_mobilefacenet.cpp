@@ -16,7 +16,7 @@ using mb::testing::parameter_count;
 
 namespace {
 
-mb::Backbone make(std::int64_t input_size = 112, std::int64_t dim = 512, const std::string& kind = "mobilefacenet") {
+mb::Backbone make_mobilefacenet(std::int64_t input_size = 112, std::int64_t dim = 512, const std::string& kind = "mobilefacenet") {
   return mb::make_backbone({.kind = kind, .embedding_dim = dim, .input_size = input_size});
 }
 
@@ -41,16 +41,16 @@ std::int64_t get_mbf_parameters(std::int64_t scale, std::int64_t dim) {
 // get_mbf's default (scale 2) has 2.1M parameters at D = 512; the often quoted ~1.2M is the same tree at scale 1,
 // and at D = 128 that is the paper's ~1.0M.
 TEST(MobileFaceNet, ParameterCountsAreGetMbfs) {
-  EXPECT_EQ(parameter_count(*make()), get_mbf_parameters(2, 512));
-  EXPECT_EQ(parameter_count(*make(112, 128)), get_mbf_parameters(2, 128));
-  EXPECT_EQ(parameter_count(*make(112, 512, "mobilefacenet-x1")), get_mbf_parameters(1, 512));
-  EXPECT_DOUBLE_EQ(millions(parameter_count(*make())), 2.1);
-  EXPECT_DOUBLE_EQ(millions(parameter_count(*make(112, 512, "mobilefacenet-x1"))), 1.2);
-  EXPECT_DOUBLE_EQ(millions(parameter_count(*make(112, 128, "mobilefacenet-x1"))), 1.0);
+  EXPECT_EQ(parameter_count(*make_mobilefacenet()), get_mbf_parameters(2, 512));
+  EXPECT_EQ(parameter_count(*make_mobilefacenet(112, 128)), get_mbf_parameters(2, 128));
+  EXPECT_EQ(parameter_count(*make_mobilefacenet(112, 512, "mobilefacenet-x1")), get_mbf_parameters(1, 512));
+  EXPECT_DOUBLE_EQ(millions(parameter_count(*make_mobilefacenet())), 2.1);
+  EXPECT_DOUBLE_EQ(millions(parameter_count(*make_mobilefacenet(112, 512, "mobilefacenet-x1"))), 1.2);
+  EXPECT_DOUBLE_EQ(millions(parameter_count(*make_mobilefacenet(112, 128, "mobilefacenet-x1"))), 1.0);
 }
 
 TEST(MobileFaceNet, StateDictMatchesArcfaceTorch) {
-  const auto net = make();
+  const auto net = make_mobilefacenet();
   const auto keys = mb::testing::state_dict_keys(*net);
   const std::set<std::string> key_set(keys.begin(), keys.end());
   const std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected{
@@ -99,27 +99,27 @@ TEST(MobileFaceNet, StateDictMatchesArcfaceTorch) {
 }
 
 TEST(MobileFaceNet, ForwardGivesUnitEmbeddingsNormsAndGradients) {
-  auto net = make();
+  auto net = make_mobilefacenet();
   mb::testing::expect_forward_contract(*net, "layers.0.layers.0.weight");
-  auto narrow = make(112, 128, "mobilefacenet-x1");
+  auto narrow = make_mobilefacenet(112, 128, "mobilefacenet-x1");
   mb::testing::expect_forward_contract(*narrow, "layers.0.layers.0.weight");
   EXPECT_EQ(narrow->named_parameters()["layers.1.layers.0.weight"].sizes().vec(),
             (std::vector<std::int64_t>{64, 1, 3, 3}));  // depthwise at scale 1
 }
 
 TEST(MobileFaceNet, ChannelsLastMatchesNchw) {
-  auto net = make();
+  auto net = make_mobilefacenet();
   mb::testing::expect_channels_last_matches(*net, 2);
 }
 
 TEST(MobileFaceNet, EvalModeIsDeterministic) {
-  auto net = make();
+  auto net = make_mobilefacenet();
   mb::testing::expect_eval_deterministic(*net);
 }
 
 // The GDC spans the whole last map, so other multiples of 16 work.
 TEST(MobileFaceNet, GlobalDepthwiseKernelFollowsTheInputSize) {
-  const auto net = make(96, 64);
+  const auto net = make_mobilefacenet(96, 64);
   EXPECT_EQ(net->named_parameters()["features.layers.0.layers.0.weight"].sizes().vec(),
             (std::vector<std::int64_t>{512, 1, 6, 6}));
   torch::NoGradGuard no_grad;

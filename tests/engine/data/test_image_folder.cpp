@@ -16,11 +16,14 @@
 #include "engine/data/image_decode.h"
 #include "engine/data/loader.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/files.h"
 
 namespace md = marginlab::data;
 namespace fs = std::filesystem;
 
 namespace {
+
+using marginlab::test_support::write_bytes;
 
 using marginlab::test_support::TempDir;
 
@@ -33,11 +36,6 @@ cv::Mat pattern(int side, int seed) {
   return image;
 }
 
-void write_bytes(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                              static_cast<std::streamsize>(bytes.size()));
-}
 
 void write_image(const fs::path& path, const cv::Mat& image, const std::string& extension) {
   std::vector<std::uint8_t> bytes;

@@ -21,12 +21,15 @@
 #include "engine/data/loader.h"
 #include "engine/data/recordio_pack.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/files.h"
 
 namespace md = marginlab::data;
 namespace rio = marginlab::formats::recordio;
 namespace fs = std::filesystem;
 
 namespace {
+
+using marginlab::test_support::write_bytes;
 
 using marginlab::test_support::TempDir;
 
@@ -47,11 +50,6 @@ std::vector<std::uint8_t> encoded(const cv::Mat& image, const std::string& exten
   return bytes;
 }
 
-void write_bytes(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                              static_cast<std::streamsize>(bytes.size()));
-}
 
 // Three identities of JPEGs (one a PNG in disguise of nothing: a real .png) and one JPEG that does not decode.
 fs::path make_folder(const fs::path& root) {

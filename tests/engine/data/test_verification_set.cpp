@@ -16,6 +16,7 @@
 #include "engine/data/synthface.h"
 #include "tests/engine/formats/pickle_fixtures.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/files.h"
 
 namespace md = marginlab::data;
 namespace fs = std::filesystem;
@@ -23,15 +24,12 @@ namespace fx = marginlab::formats::fixtures;
 
 namespace {
 
+using marginlab::test_support::write_bytes;
+
 using Bytes = std::vector<std::uint8_t>;
 
 using marginlab::test_support::TempDir;
 
-void write_bytes(const fs::path& path, const Bytes& bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-}
 
 // A 112 × 112 RGB image, different for every seed, as a quality-95 JPEG (insightface's builder's setting).
 Bytes jpeg(int seed) {

@@ -13,20 +13,20 @@
 #include "engine/heads/adaface.h"
 #include "engine/heads/arcface.h"
 #include "engine/heads/cosface.h"
+#include "tests/support/tensors.h"
 
 namespace mh = marginlab::heads;
 
 namespace {
 
+using marginlab::test_support::i64;
+using marginlab::test_support::f64;
+using marginlab::test_support::max_abs_diff;
+
 constexpr double kEps = 1e-3;
 
-torch::Tensor i64(std::vector<std::int64_t> v) { return torch::tensor(v, torch::kInt64); }
-torch::Tensor f64(std::vector<double> v) { return torch::tensor(v, torch::kFloat64); }
-double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs().max().item<double>();
-}
 
-std::shared_ptr<mh::AdaFaceHeadImpl> make_head(const mh::AdaFaceParams& p = {}, std::int64_t classes = 5,
+std::shared_ptr<mh::AdaFaceHeadImpl> make_adaface(const mh::AdaFaceParams& p = {}, std::int64_t classes = 5,
                                                torch::Dtype dtype = torch::kFloat64) {
   auto head = std::make_shared<mh::AdaFaceHeadImpl>(4, classes, p);
   head->to(dtype);
@@ -85,7 +85,7 @@ TEST(AdaFace, NonTargetLogitsAreScaledClampedCosines) {
                                 {0.0, 0.0, 0, 0, {10, 10, 10, 10, 10, 10}}};
   for (auto dtype : {torch::kFloat64, torch::kFloat32}) {
     for (const auto& k : cases) {
-      auto head = make_head(params(k.m, k.h), 5, dtype);
+      auto head = make_adaface(params(k.m, k.h), 5, dtype);
       head->set_norm_statistics(k.mean, k.sd);
       auto cos = cosine_with_extremes(6, 5, 81, dtype);
       auto labels = i64({2, 3, 0, -1, 4, 1});
@@ -100,7 +100,7 @@ TEST(AdaFace, NonTargetLogitsAreScaledClampedCosines) {
 
 TEST(AdaFace, HZeroIsCosFaceOnTheClampedCosine) {
   for (auto dtype : {torch::kFloat64, torch::kFloat32}) {
-    auto head = make_head(params(0.4, 0.0), 5, dtype);
+    auto head = make_adaface(params(0.4, 0.0), 5, dtype);
     mh::CosFaceParams cp;
     cp.m = 0.4;
     mh::CosFaceHeadImpl cosface(4, 5, cp);
@@ -115,7 +115,7 @@ TEST(AdaFace, HZeroIsCosFaceOnTheClampedCosine) {
 }
 
 TEST(AdaFace, MZeroIsNormFaceOnTheClampedCosine) {
-  auto head = make_head(params(0.0, 0.333));
+  auto head = make_adaface(params(0.0, 0.333));
   auto cos = cosine_with_extremes(6, 5, 83, torch::kFloat64);
   auto out = head->forward_cosine(cos, f64({1, 10, 30, 60, 90, 100}), labels_for(6, 5));
   EXPECT_LE(max_abs_diff(out.logits, 64.0 * cos.clamp(-1 + kEps, 1 - kEps)), 1e-9);
@@ -123,7 +123,7 @@ TEST(AdaFace, MZeroIsNormFaceOnTheClampedCosine) {
 
 TEST(AdaFace, LowestQualityIsArcFace) {
   // Frozen statistics (t_alpha = 0) far above the norms: ẑ ≡ −1.
-  auto head = make_head(params(0.4, 0.333, 0.0));
+  auto head = make_adaface(params(0.4, 0.333, 0.0));
   head->set_norm_statistics(50.0, 1.0);
   mh::ArcFaceParams ap;
   ap.m = 0.4;
@@ -142,7 +142,7 @@ TEST(AdaFace, LowestQualityIsArcFace) {
 }
 
 TEST(AdaFace, HighestQualityIsCosThetaMinusMMinusTwoM) {
-  auto head = make_head(params(0.4, 0.333, 0.0));
+  auto head = make_adaface(params(0.4, 0.333, 0.0));
   head->set_norm_statistics(0.0, 1.0);
   auto cos = cosine_with_extremes(8, 5, 85, torch::kFloat64);
   auto labels = labels_for(8, 5);
@@ -157,7 +157,7 @@ TEST(AdaFace, HighestQualityIsCosThetaMinusMMinusTwoM) {
 }
 
 TEST(AdaFace, TargetLogitIsNonIncreasingInTheNorm) {
-  auto head = make_head(params(0.4, 1.0, 0.0));
+  auto head = make_adaface(params(0.4, 1.0, 0.0));
   head->set_norm_statistics(20.0, 10.0);
   const std::int64_t n = 60;
   auto norms = torch::linspace(0.5, 60.0, n, torch::kFloat64);
@@ -177,7 +177,7 @@ TEST(AdaFace, TargetLogitIsNonIncreasingInTheNorm) {
 
 TEST(AdaFace, MarginsStayInTheirRanges) {
   const double m = 0.4;
-  auto head = make_head(params(m, 1.0, 0.0));
+  auto head = make_adaface(params(m, 1.0, 0.0));
   head->set_norm_statistics(20.0, 5.0);
   torch::manual_seed(86);
   auto norms = torch::rand({64}, torch::kFloat64) * 60.0;
@@ -199,7 +199,7 @@ TEST(AdaFace, MarginsStayInTheirRanges) {
 }
 
 TEST(AdaFace, NoGradientReachesTheNorms) {
-  auto head = make_head();
+  auto head = make_adaface();
   torch::manual_seed(87);
   auto emb = torch::randn({6, 4}, torch::kFloat64);
   emb = (emb / emb.norm(2, 1, true)).requires_grad_(true);
@@ -212,7 +212,7 @@ TEST(AdaFace, NoGradientReachesTheNorms) {
 }
 
 TEST(AdaFace, EmaAfterKIdenticalBatches) {
-  auto head = make_head();  // t_alpha 0.01, start 20 / 100
+  auto head = make_adaface();  // t_alpha 0.01, start 20 / 100
   EXPECT_EQ(head->batch_mean(), 20.0);
   EXPECT_EQ(head->batch_std(), 100.0);
   const std::vector<double> raw{10, 14, 30, 22, 17, 250, 0};
@@ -231,7 +231,7 @@ TEST(AdaFace, EmaAfterKIdenticalBatches) {
 }
 
 TEST(AdaFace, StatisticsAreUpdatedBeforeUse) {
-  auto head = make_head(params(0.4, 1.0, 1.0));  // t_alpha = 1: the statistics are this batch's
+  auto head = make_adaface(params(0.4, 1.0, 1.0));  // t_alpha = 1: the statistics are this batch's
   const std::vector<double> norms{12, 18, 25, 40};
   auto out = head->forward_cosine(torch::zeros({4, 5}, torch::kFloat64), f64(norms), labels_for(4, 5), true);
   const double mu = sample_mean(norms), sd = sample_std(norms);
@@ -249,11 +249,11 @@ TEST(AdaFace, StatisticsIgnoreLabelsKernelAndRowOrder) {
   auto norms = f64({3, 15, 25, 40, 70, 150});
   auto perm = i64({4, 0, 5, 2, 1, 3});
   torch::manual_seed(1);
-  auto a = make_head();
+  auto a = make_adaface();
   torch::manual_seed(2);
-  auto b = make_head();  // another kernel
+  auto b = make_adaface();  // another kernel
   ASSERT_GT(max_abs_diff(a->kernel(), b->kernel()), 1e-3);
-  auto c = make_head();
+  auto c = make_adaface();
   a->forward({emb, norms, labels_for(6, 5)});
   b->forward({emb, norms, i64({4, 4, 3, -1, 0, 2})});
   c->forward({emb.index_select(0, perm), norms.index_select(0, perm), labels_for(6, 5)});
@@ -265,8 +265,8 @@ TEST(AdaFace, StatisticsIgnoreLabelsKernelAndRowOrder) {
 }
 
 TEST(AdaFace, PermutingTheBatchPermutesTheOutput) {
-  auto a = make_head();
-  auto b = make_head();
+  auto a = make_adaface();
+  auto b = make_adaface();
   auto cos = cosine_with_extremes(6, 5, 89, torch::kFloat64);
   auto norms = f64({3, 15, 25, 40, 70, 100});
   auto labels = i64({1, 0, 4, -1, 2, 2});
@@ -280,7 +280,7 @@ TEST(AdaFace, PermutingTheBatchPermutesTheOutput) {
 }
 
 TEST(AdaFace, AbsentClassGetsPlainLogitAndOnlySoftmaxGradient) {
-  auto head = make_head({}, 6);
+  auto head = make_adaface({}, 6);
   torch::manual_seed(90);
   auto cos = (torch::rand({4, 6}, torch::kFloat64) * 1.6 - 0.8).requires_grad_(true);
   auto labels = i64({0, 1, 2, 1});  // classes 3, 4, 5 are absent
@@ -293,7 +293,7 @@ TEST(AdaFace, AbsentClassGetsPlainLogitAndOnlySoftmaxGradient) {
 }
 
 TEST(AdaFace, BatchOfOneLeavesTheStatisticsUnchanged) {
-  auto head = make_head(params(0.4, 0.333));
+  auto head = make_adaface(params(0.4, 0.333));
   auto one = f64({0.3, 0.1, -0.2, 0.5, 0.0}).reshape({1, 5});
   auto out = head->forward_cosine(one, f64({35.0}), i64({0}), true);
   EXPECT_EQ(head->batch_mean(), 20.0);
@@ -314,9 +314,9 @@ TEST(AdaFace, BatchOfOneLeavesTheStatisticsUnchanged) {
 
 TEST(AdaFace, InvertQualityFlipsZHat) {
   auto p = params(0.4, 0.5, 0.0);
-  auto normal = make_head(p);
+  auto normal = make_adaface(p);
   p.invert_quality = true;
-  auto inverted = make_head(p);
+  auto inverted = make_adaface(p);
   normal->set_norm_statistics(30.0, 8.0);
   inverted->set_norm_statistics(30.0, 8.0);
   auto cos = cosine_with_extremes(6, 5, 91, torch::kFloat64);
@@ -329,7 +329,7 @@ TEST(AdaFace, InvertQualityFlipsZHat) {
 }
 
 TEST(AdaFace, UnlabelledRowsHaveZHatButNoMargin) {
-  auto head = make_head(params(0.4, 1.0, 0.0));
+  auto head = make_adaface(params(0.4, 1.0, 0.0));
   head->set_norm_statistics(20.0, 10.0);
   auto cos = cosine_with_extremes(4, 5, 92, torch::kFloat64);
   auto out = head->forward_cosine(cos, f64({35, 25, 5, 5}), i64({0, -1, 2, -1}), true);
@@ -342,7 +342,7 @@ TEST(AdaFace, UnlabelledRowsHaveZHatButNoMargin) {
 }
 
 TEST(AdaFace, SetNormStatisticsValidates) {
-  auto head = make_head();
+  auto head = make_adaface();
   head->set_norm_statistics(25.0, 4.0);
   EXPECT_THROW(head->set_norm_statistics(std::numeric_limits<double>::quiet_NaN(), 1.0), marginlab::InvalidParameter);
   EXPECT_THROW(head->set_norm_statistics(25.0, -1.0), marginlab::InvalidParameter);

@@ -8,12 +8,14 @@
 
 #include "engine/heads/arcface.h"
 #include "engine/heads/normface.h"
+#include "tests/support/tensors.h"
 
 namespace mh = marginlab::heads;
 
 namespace {
-torch::Tensor i64(std::vector<std::int64_t> v) { return torch::tensor(v, torch::kInt64); }
-double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); }
+
+using marginlab::test_support::i64;
+using marginlab::test_support::max_abs_diff;
 
 mh::ArcFaceParams variant(const std::string& name) {
   mh::ArcFaceParams p;

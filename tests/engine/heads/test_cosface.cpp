@@ -4,16 +4,15 @@
 
 #include "engine/heads/cosface.h"
 #include "engine/heads/normface.h"
+#include "tests/support/tensors.h"
 
 namespace mh = marginlab::heads;
 
 namespace {
-torch::Tensor i64(std::vector<std::int64_t> v) { return torch::tensor(v, torch::kInt64); }
-double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); }
-torch::Tensor random_cosine(std::int64_t b, std::int64_t c, std::uint64_t seed) {
-  torch::manual_seed(seed);
-  return torch::rand({b, c}, torch::kFloat64) * 1.8 - 0.9;
-}
+
+using marginlab::test_support::i64;
+using marginlab::test_support::max_abs_diff;
+using marginlab::test_support::random_cosine;
 }  // namespace
 
 TEST(CosFace, TargetLogitLosesMOthersUntouched) {

@@ -7,14 +7,16 @@
 
 #include "engine/heads/arcface.h"
 #include "engine/heads/curricularface.h"
+#include "tests/support/tensors.h"
 
 namespace mh = marginlab::heads;
 
 namespace {
-torch::Tensor i64(std::vector<std::int64_t> v) { return torch::tensor(v, torch::kInt64); }
-torch::Tensor f64(std::vector<double> v) { return torch::tensor(v, torch::kFloat64); }
 
-std::shared_ptr<mh::CurricularFaceHeadImpl> make_head(const mh::CurricularFaceParams& p = {}) {
+using marginlab::test_support::i64;
+using marginlab::test_support::f64;
+
+std::shared_ptr<mh::CurricularFaceHeadImpl> make_curricularface(const mh::CurricularFaceParams& p = {}) {
   auto head = std::make_shared<mh::CurricularFaceHeadImpl>(4, 4, p);
   head->to(torch::kFloat64);
   return head;
@@ -22,7 +24,7 @@ std::shared_ptr<mh::CurricularFaceHeadImpl> make_head(const mh::CurricularFacePa
 }  // namespace
 
 TEST(CurricularFace, TFollowsItsEmaOverLabelledRows) {
-  auto head = make_head();
+  auto head = make_curricularface();
   EXPECT_EQ(head->t(), 0.0);
   double t = 0.0;
   torch::manual_seed(51);
@@ -43,7 +45,7 @@ TEST(CurricularFace, TFollowsItsEmaOverLabelledRows) {
 TEST(CurricularFace, TAlphaOneTracksTheBatchMean) {
   mh::CurricularFaceParams p;
   p.t_alpha = 1.0;
-  auto head = make_head(p);
+  auto head = make_curricularface(p);
   head->set_t(0.77);
   auto cos = f64({0.2, 0.0, 0.0, 0.0, 0.0, 0.6, 0.0, 0.0}).reshape({2, 4});
   head->forward_cosine(cos, torch::ones({2}), i64({0, 1}));
@@ -55,7 +57,7 @@ TEST(CurricularFace, TAlphaOneTracksTheBatchMean) {
 }
 
 TEST(CurricularFace, OnlyHardNegativesAreModulated) {
-  auto head = make_head();
+  auto head = make_curricularface();
   head->set_t(0.3);
   const double m = 0.5, s = 64.0;
   // Row 0: target 0.5, cos(θ+m) = 0.0175; negatives 0.6 and 0.3 are hard, −0.2 is not.
@@ -91,7 +93,7 @@ TEST(CurricularFace, OnlyHardNegativesAreModulated) {
 }
 
 TEST(CurricularFace, TargetUsesThMmFallback) {
-  auto head = make_head();
+  auto head = make_curricularface();
   const double m = 0.5;
   const double mm = std::sin(M_PI - m) * m;
   auto cos = f64({-0.95, -0.99, -0.99, -0.99, -0.5, -0.99, -0.99, -0.99}).reshape({2, 4});

@@ -9,14 +9,17 @@
 #include "engine/heads/cosface.h"
 #include "engine/heads/elasticface.h"
 #include "engine/heads/head_factory.h"
+#include "tests/support/tensors.h"
 
 namespace mh = marginlab::heads;
 
 namespace {
-torch::Tensor i64(std::vector<std::int64_t> v) { return torch::tensor(v, torch::kInt64); }
-double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
-std::shared_ptr<mh::ElasticFaceHeadImpl> make_head(mh::ElasticKind kind, bool plus, std::uint64_t seed,
+using marginlab::test_support::i64;
+using marginlab::test_support::max_abs_diff;
+using marginlab::test_support::random_cosine;
+
+std::shared_ptr<mh::ElasticFaceHeadImpl> make_elasticface(mh::ElasticKind kind, bool plus, std::uint64_t seed,
                                                    std::int64_t classes = 3) {
   auto p = mh::ElasticFaceParams::defaults(kind, plus);
   p.seed = seed;
@@ -25,10 +28,6 @@ std::shared_ptr<mh::ElasticFaceHeadImpl> make_head(mh::ElasticKind kind, bool pl
   return head;
 }
 
-torch::Tensor random_cosine(std::int64_t b, std::int64_t c, std::uint64_t seed) {
-  torch::manual_seed(seed);
-  return torch::rand({b, c}, torch::kFloat64) * 1.6 - 0.8;
-}
 
 torch::Tensor margins_of(mh::ElasticFaceHeadImpl& head, const torch::Tensor& cos, const torch::Tensor& labels) {
   return head.forward_cosine(cos, torch::ones({cos.size(0)}), labels, true).diagnostics.margin;
@@ -37,9 +36,9 @@ torch::Tensor margins_of(mh::ElasticFaceHeadImpl& head, const torch::Tensor& cos
 
 TEST(ElasticFace, MarginsFollowTheNormalDistribution) {
   for (auto kind : {mh::ElasticKind::arc, mh::ElasticKind::cos}) {
-    auto head = make_head(kind, false, 123);
+    auto head = make_elasticface(kind, false, 123);
     const double m = kind == mh::ElasticKind::arc ? 0.5 : 0.35;
-    auto cos = random_cosine(4000, 3, 71);
+    auto cos = random_cosine(4000, 3, 71, 0.8);
     auto labels = torch::zeros({4000}, torch::kInt64);
     auto draws = torch::cat({margins_of(*head, cos, labels), margins_of(*head, cos, labels)});
     const double n = static_cast<double>(draws.numel());
@@ -53,11 +52,11 @@ TEST(ElasticFace, MarginsFollowTheNormalDistribution) {
 }
 
 TEST(ElasticFace, SameSeedSameMarginsAndFreshDrawsEveryCall) {
-  auto cos = random_cosine(16, 3, 72);
+  auto cos = random_cosine(16, 3, 72, 0.8);
   auto labels = torch::randint(0, 3, {16}, torch::kInt64);
-  auto a = make_head(mh::ElasticKind::arc, false, 9);
-  auto b = make_head(mh::ElasticKind::arc, false, 9);
-  auto c = make_head(mh::ElasticKind::arc, false, 10);
+  auto a = make_elasticface(mh::ElasticKind::arc, false, 9);
+  auto b = make_elasticface(mh::ElasticKind::arc, false, 9);
+  auto c = make_elasticface(mh::ElasticKind::arc, false, 10);
   auto a1 = margins_of(*a, cos, labels);
   auto b1 = margins_of(*b, cos, labels);
   EXPECT_EQ(max_abs_diff(a1, b1), 0.0);
@@ -68,10 +67,10 @@ TEST(ElasticFace, SameSeedSameMarginsAndFreshDrawsEveryCall) {
 }
 
 TEST(ElasticFace, TargetsUseTheDrawnMargin) {
-  auto cos = random_cosine(8, 3, 73);
+  auto cos = random_cosine(8, 3, 73, 0.8);
   auto labels = i64({0, 1, 2, 0, 1, 2, 0, 1});
   for (auto kind : {mh::ElasticKind::arc, mh::ElasticKind::cos}) {
-    auto head = make_head(kind, false, 5);
+    auto head = make_elasticface(kind, false, 5);
     auto out = head->forward_cosine(cos, torch::ones({8}), labels, true);
     for (std::int64_t i = 0; i < 8; ++i) {
       const auto y = labels[i].item<std::int64_t>();
@@ -95,7 +94,7 @@ TEST(ElasticFace, ZeroSigmaIsTheFixedMarginHead) {
   mh::CosFaceHeadImpl cosface(4, 3, cp);
   elastic.to(torch::kFloat64);
   cosface.to(torch::kFloat64);
-  auto cos = random_cosine(6, 3, 74);
+  auto cos = random_cosine(6, 3, 74, 0.8);
   auto labels = i64({0, 1, 2, 0, 1, 2});
   EXPECT_LT(max_abs_diff(elastic.forward_cosine(cos, torch::ones({6}), labels).logits,
                          cosface.forward_cosine(cos, torch::ones({6}), labels).logits),
@@ -104,9 +103,9 @@ TEST(ElasticFace, ZeroSigmaIsTheFixedMarginHead) {
 
 TEST(ElasticFace, PlusGivesTheLargestCosineTheSmallestMargin) {
   for (auto kind : {mh::ElasticKind::arc, mh::ElasticKind::cos}) {
-    auto cos = random_cosine(12, 3, 75);
+    auto cos = random_cosine(12, 3, 75, 0.8);
     auto labels = i64({0, 1, 2, -1, 0, 1, 2, 0, -1, 1, 2, 0});
-    auto plus = make_head(kind, true, 77, 3);
+    auto plus = make_elasticface(kind, true, 77, 3);
     auto out = plus->forward_cosine(cos, torch::ones({12}), labels, true);
     auto margin = out.diagnostics.margin;
     auto cos_y = cos.gather(1, labels.clamp_min(0).unsqueeze(1)).squeeze(1);

@@ -11,23 +11,23 @@
 #include "core/errors.h"
 #include "engine/heads/arcface.h"
 #include "engine/heads/kappaface.h"
+#include "tests/support/tensors.h"
 
 namespace mh = marginlab::heads;
 using marginlab::InvalidBatch;
 
 namespace {
 
+using marginlab::test_support::i64;
+using marginlab::test_support::f64;
+using marginlab::test_support::max_abs_diff;
+
 constexpr std::int64_t kDim = 8;
 
-torch::Tensor i64(std::vector<std::int64_t> v) { return torch::tensor(v, torch::kInt64); }
-torch::Tensor f64(std::vector<double> v) { return torch::tensor(v, torch::kFloat64); }
 torch::Tensor vec(const std::vector<double>& v) { return torch::tensor(v, torch::kFloat64); }
-double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs().max().item<double>();
-}
 torch::Tensor unit_rows(const torch::Tensor& x) { return x / x.norm(2, 1, true); }
 
-std::shared_ptr<mh::KappaFaceHeadImpl> make_head(const std::vector<std::int64_t>& counts,
+std::shared_ptr<mh::KappaFaceHeadImpl> make_kappaface(const std::vector<std::int64_t>& counts,
                                                  const mh::KappaFaceParams& p = {}, std::int64_t dataset_size = -1) {
   if (dataset_size < 0) dataset_size = std::accumulate(counts.begin(), counts.end(), std::int64_t{0});
   auto head = std::make_shared<mh::KappaFaceHeadImpl>(kDim, counts, dataset_size, p, /*seed=*/3);
@@ -101,7 +101,7 @@ const std::vector<std::int64_t> kCounts{2, 3, 4, 6, 10};
 }  // namespace
 
 TEST(KappaFace, BeforeTheFirstRefreshPsiIsOneAndTheHeadIsArcFaceM0) {
-  auto head = make_head(kCounts);
+  auto head = make_kappaface(kCounts);
   EXPECT_EQ(max_abs_diff(head->psi(), torch::ones({5})), 0.0);
   EXPECT_EQ(head->class_statistics().refreshes, 0);
   mh::ArcFaceParams ap;
@@ -126,7 +126,7 @@ TEST(KappaFace, BeforeTheFirstRefreshPsiIsOneAndTheHeadIsArcFaceM0) {
 TEST(KappaFace, ZeroMarginIsNormFace) {
   mh::KappaFaceParams p;
   p.m0 = 0.0;
-  auto head = make_head(kCounts, p);
+  auto head = make_kappaface(kCounts, p);
   torch::manual_seed(102);
   auto cos = torch::rand({6, 5}, torch::kFloat64) * 1.98 - 0.99;
   auto out = head->forward_cosine(cos, torch::ones({6}), i64({0, 1, 2, 3, 4, 0}));
@@ -135,7 +135,7 @@ TEST(KappaFace, ZeroMarginIsNormFace) {
 
 TEST(KappaFace, EpochRefreshComputesTheSpecifiedStatistics) {
   const mh::KappaFaceParams p;  // code variant, γ 0.7, T 0.4, m0 0.8
-  auto head = make_head(kCounts, p);
+  auto head = make_kappaface(kCounts, p);
   const auto s = scenario(kCounts, 103);
   observe_all(*head, s);
   // Constant within the epoch: observing does not move ψ.
@@ -185,7 +185,7 @@ TEST(KappaFace, EpochRefreshComputesTheSpecifiedStatistics) {
 TEST(KappaFace, PaperVariantMixesTheOtherWayAndZeroesTheLargestClass) {
   mh::KappaFaceParams p;
   p.variant = mh::KappaVariant::paper;
-  auto head = make_head(kCounts, p);
+  auto head = make_kappaface(kCounts, p);
   const auto s = scenario(kCounts, 106);
   observe_all(*head, s);
   head->refresh();
@@ -203,7 +203,7 @@ TEST(KappaFace, GammaSelectsConcentrationOrPopulation) {
     mh::KappaFaceParams p;
     p.gamma = gamma;
     p.variant = variant;
-    auto head = make_head(kCounts, p);
+    auto head = make_kappaface(kCounts, p);
     observe_all(*head, s);
     head->refresh();
     return head->class_statistics();
@@ -220,14 +220,14 @@ TEST(KappaFace, GammaSelectsConcentrationOrPopulation) {
 TEST(KappaFace, ZeroTemperatureGivesHalfConcentrationWeight) {
   mh::KappaFaceParams p;
   p.temperature = 1e-9;
-  auto head = make_head(kCounts, p);
+  auto head = make_kappaface(kCounts, p);
   observe_all(*head, scenario(kCounts, 108));
   head->refresh();
   const auto stats = head->class_statistics();
   EXPECT_LT(max_abs_diff(vec(stats.w_kappa), torch::full({5}, 0.5, torch::kFloat64)), 1e-8);
   // And a large T spreads them.
   p.temperature = 50.0;
-  auto sharp = make_head(kCounts, p);
+  auto sharp = make_kappaface(kCounts, p);
   observe_all(*sharp, scenario(kCounts, 108));
   sharp->refresh();
   const auto w = vec(sharp->class_statistics().w_kappa);
@@ -235,7 +235,7 @@ TEST(KappaFace, ZeroTemperatureGivesHalfConcentrationWeight) {
 }
 
 TEST(KappaFace, UnseenClassHasZeroConcentration) {
-  auto head = make_head(kCounts);
+  auto head = make_kappaface(kCounts);
   auto s = scenario(kCounts, 109);
   auto keep = (s.labels != 2).nonzero().reshape({-1});
   head->memory().copy_(s.features);
@@ -251,13 +251,13 @@ TEST(KappaFace, UnseenClassHasZeroConcentration) {
 TEST(KappaFace, SingletonClassIsFiniteAndDoesNotMoveTheOthers) {
   const std::vector<std::int64_t> counts{3, 4, 5, 6};
   const auto s = scenario(counts, 110);
-  auto without = make_head(counts);
+  auto without = make_kappaface(counts);
   observe_all(*without, s);
   without->end_epoch();
 
   auto with_counts = counts;
   with_counts.push_back(1);
-  auto with = make_head(with_counts);
+  auto with = make_kappaface(with_counts);
   torch::manual_seed(111);
   Scenario s1{torch::cat({s.features, unit_rows(torch::randn({1, kDim}, torch::kFloat64))}),
               torch::cat({s.labels, i64({4})}), torch::arange(19, torch::kInt64)};
@@ -284,7 +284,7 @@ TEST(KappaFace, SingletonClassIsFiniteAndDoesNotMoveTheOthers) {
 
 TEST(KappaFace, EqualConcentrationsFallBackToThePopulationWeight) {
   // Nothing observed: every κ = 0, std(κ) = 0.
-  auto head = make_head(kCounts);
+  auto head = make_kappaface(kCounts);
   head->end_epoch();
   auto stats = head->class_statistics();
   for (int c = 0; c < 5; ++c) {
@@ -294,7 +294,7 @@ TEST(KappaFace, EqualConcentrationsFallBackToThePopulationWeight) {
   }
   // A single estimable class cannot be standardised with std over C − 1 either.
   const std::vector<std::int64_t> counts{1, 1, 5};
-  auto few = make_head(counts);
+  auto few = make_kappaface(counts);
   observe_all(*few, scenario(counts, 112));
   few->end_epoch();
   stats = few->class_statistics();
@@ -306,7 +306,7 @@ TEST(KappaFace, EqualConcentrationsFallBackToThePopulationWeight) {
 
 TEST(KappaFace, MemoryRowsMoveTowardsTheFeatureAndStayUnit) {
   mh::KappaFaceParams p;
-  auto head = make_head(kCounts, p);
+  auto head = make_kappaface(kCounts, p);
   auto before = head->memory().clone();
   EXPECT_GT((before.norm(2, 1) - 1).abs().max().item<double>(), 0.1);  // starts random, not unit
   torch::manual_seed(113);
@@ -330,7 +330,7 @@ TEST(KappaFace, MemoryRowsMoveTowardsTheFeatureAndStayUnit) {
 TEST(KappaFace, RefreshEveryNSteps) {
   mh::KappaFaceParams p;
   p.refresh_every_steps = 3;
-  auto head = make_head(kCounts, p);
+  auto head = make_kappaface(kCounts, p);
   const auto s = scenario(kCounts, 114);
   head->memory().copy_(s.features);
   // Class 4 (n = 10) shows the same sample three times: r̂ divides by what was seen, so it is capped at 1 − eps.
@@ -352,7 +352,7 @@ TEST(KappaFace, RefreshEveryNSteps) {
   EXPECT_EQ(next.kappa[4], stats.kappa[4]);
   EXPECT_GT(next.kappa[0], 0.0);
   // Per epoch, the same three observations divide by the dataset count n = 10.
-  auto epoch = make_head(kCounts);
+  auto epoch = make_kappaface(kCounts);
   epoch->memory().copy_(s.features);
   for (int step = 0; step < 3; ++step) epoch->observe(row, s.features.slice(0, 15, 16), s.labels.slice(0, 15, 16));
   epoch->end_epoch();
@@ -362,7 +362,7 @@ TEST(KappaFace, RefreshEveryNSteps) {
 TEST(KappaFace, PsiIsIndexedByGlobalClassId) {
   std::vector<std::int64_t> counts(40);
   std::iota(counts.begin(), counts.end(), 1);
-  auto head = make_head(counts);
+  auto head = make_kappaface(counts);
   head->end_epoch();  // nothing observed: ψ = w_pop, different for every class
   const auto stats = head->class_statistics();
   ASSERT_NE(stats.psi[35], stats.psi[2]);
@@ -380,7 +380,7 @@ TEST(KappaFace, PsiIsIndexedByGlobalClassId) {
 }
 
 TEST(KappaFace, ObserveRejectsBadInputWithoutChangingState) {
-  auto head = make_head(kCounts);
+  auto head = make_kappaface(kCounts);
   auto buffers = [&] {
     auto named = head->named_buffers();
     return std::vector<torch::Tensor>{named["memory"].clone(), named["sums"].clone(), named["seen"].clone()};
@@ -407,7 +407,7 @@ TEST(KappaFace, ObserveRejectsBadInputWithoutChangingState) {
 TEST(KappaFace, MomentumEncoderSourceSumsUnitFeatures) {
   mh::KappaFaceParams p;
   p.source = mh::KappaStatisticsSource::momentum_encoder;
-  auto head = make_head(kCounts, p, 0);
+  auto head = make_kappaface(kCounts, p, 0);
   EXPECT_EQ(head->memory().size(0), 0);
   torch::manual_seed(115);
   auto features = 3.0 * torch::randn({6, kDim}, torch::kFloat64);
@@ -422,7 +422,7 @@ TEST(KappaFace, MomentumEncoderSourceSumsUnitFeatures) {
 }
 
 TEST(KappaFace, StatisticsCarryNoGradient) {
-  auto head = make_head(kCounts);
+  auto head = make_kappaface(kCounts);
   auto features = torch::randn({3, kDim}, torch::kFloat64).requires_grad_(true);
   head->observe(i64({0, 1, 2}), features, i64({0, 0, 1}));
   head->end_epoch();

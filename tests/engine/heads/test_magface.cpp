@@ -6,14 +6,16 @@
 #include <cmath>
 
 #include "engine/heads/magface.h"
+#include "tests/support/tensors.h"
 
 namespace mh = marginlab::heads;
 
 namespace {
-torch::Tensor i64(std::vector<std::int64_t> v) { return torch::tensor(v, torch::kInt64); }
-torch::Tensor f64(std::vector<double> v) { return torch::tensor(v, torch::kFloat64); }
 
-std::shared_ptr<mh::MagFaceHeadImpl> make_head(const mh::MagFaceParams& p = {}) {
+using marginlab::test_support::i64;
+using marginlab::test_support::f64;
+
+std::shared_ptr<mh::MagFaceHeadImpl> make_magface(const mh::MagFaceParams& p = {}) {
   auto head = std::make_shared<mh::MagFaceHeadImpl>(4, 3, p);
   head->to(torch::kFloat64);
   return head;
@@ -35,7 +37,7 @@ TEST(MagFace, LambdaLowerBoundForDefaults) {
 }
 
 TEST(MagFace, MarginIsLinearInTheClampedNorm) {
-  auto head = make_head();
+  auto head = make_magface();
   const std::vector<double> norms{1.0, 10.0, 35.0, 60.0, 110.0, 400.0};
   auto cos = torch::full({6, 3}, 0.1, torch::kFloat64);
   cos.select(1, 0).fill_(0.6);
@@ -52,13 +54,13 @@ TEST(MagFace, MarginIsLinearInTheClampedNorm) {
 
 TEST(MagFace, EasyMarginByDefaultThMmOtherwise) {
   auto cos = f64({-0.3, 0.1, 0.1, -0.95, 0.1, 0.1}).reshape({2, 3});
-  auto easy = make_head();
+  auto easy = make_magface();
   auto out = easy->forward_cosine(cos, f64({60, 60}), i64({0, 0}));
   EXPECT_NEAR(out.logits[0][0].item<double>(), 64.0 * -0.3, 1e-12);
   EXPECT_NEAR(out.logits[1][0].item<double>(), 64.0 * -0.95, 1e-12);
   mh::MagFaceParams p;
   p.easy_margin = false;
-  auto hard = make_head(p);
+  auto hard = make_magface(p);
   out = hard->forward_cosine(cos, f64({60, 60}), i64({0, 0}));
   const double m = margin_at(60);
   EXPECT_NEAR(out.logits[0][0].item<double>(), 64.0 * std::cos(std::acos(-0.3) + m), 1e-10);
@@ -66,7 +68,7 @@ TEST(MagFace, EasyMarginByDefaultThMmOtherwise) {
 }
 
 TEST(MagFace, RegulariserIsLambdaTimesMeanGOfTheClampedNorm) {
-  auto head = make_head();
+  auto head = make_magface();
   auto norms = f64({5.0, 20.0, 70.0, 150.0}).requires_grad_(true);
   torch::manual_seed(61);
   auto cos = torch::rand({4, 3}, torch::kFloat64) * 1.6 - 0.8;
@@ -85,7 +87,7 @@ TEST(MagFace, RegulariserIsLambdaTimesMeanGOfTheClampedNorm) {
 }
 
 TEST(MagFace, ClassificationLossSendsGradientToTheNorm) {
-  auto head = make_head();
+  auto head = make_magface();
   auto norms = f64({40.0, 80.0}).requires_grad_(true);
   auto cos = f64({0.7, 0.2, -0.1, 0.1, 0.5, 0.3}).reshape({2, 3});
   auto out = head->forward_cosine(cos, norms, i64({0, 1}));
@@ -95,7 +97,7 @@ TEST(MagFace, ClassificationLossSendsGradientToTheNorm) {
   EXPECT_GT(norms.grad()[1].item<double>(), 0.0);
   // Finite difference of the classification loss in the first norm.
   auto loss_at = [&](double a0) {
-    auto fresh = make_head();
+    auto fresh = make_magface();
     return fresh->forward_cosine(cos, f64({a0, 80.0}), i64({0, 1})).classification_loss.item<double>();
   };
   const double h = 1e-5;

@@ -14,31 +14,28 @@
 #include "engine/heads/curricularface.h"
 #include "engine/heads/head_factory.h"
 #include "engine/heads/normface.h"
+#include "tests/support/tensors.h"
 
 namespace mh = marginlab::heads;
 using marginlab::InvalidBatch;
 
 namespace {
 
+using marginlab::test_support::i64;
+using marginlab::test_support::f64;
+using marginlab::test_support::max_abs_diff;
+using marginlab::test_support::random_cosine;
+
 constexpr std::int64_t kDim = 6;
 constexpr std::int64_t kClasses = 5;
 
-torch::Tensor f64(std::vector<double> values) { return torch::tensor(values, torch::kFloat64); }
-torch::Tensor i64(std::vector<std::int64_t> values) { return torch::tensor(values, torch::kInt64); }
 
-double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs().max().item<double>();
-}
 
 bool all_finite(const torch::Tensor& t) { return torch::isfinite(t).all().item<bool>(); }
 
 torch::Tensor unit_rows(torch::Tensor x) { return x / x.norm(2, 1, true); }
 
 // Random cosines in (−0.9, 0.9), float64.
-torch::Tensor random_cosine(std::int64_t batch, std::int64_t classes, std::uint64_t seed) {
-  torch::manual_seed(seed);
-  return torch::rand({batch, classes}, torch::kFloat64) * 1.8 - 0.9;
-}
 
 mh::MarginHead make_f64(const std::string& kind) {
   auto head = mh::make_head(mh::HeadSpec{kind, kDim, kClasses});
