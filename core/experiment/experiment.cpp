@@ -81,8 +81,6 @@ Experiment experiment_from_json(const json& document, const std::string& origin)
 data::SynthFaceConfig synthface_config(const DataSettings& data, const std::string& origin) {
   data::SynthFaceConfig config;
   config.image_size = data.image_size;
-  Experiment holder;
-  holder.data = data;
   const std::string prefix = "data.synthface.";
   if (!data.synthface.is_object()) refuse(origin, "data.synthface", data.synthface, "must be a JSON object");
   for (auto it = data.synthface.begin(); it != data.synthface.end(); ++it) {
