@@ -7,8 +7,7 @@
 #include <exception>
 
 #include "core/backbones/backbone_catalog.h"
-#include "core/heads/head_catalog.h"
-#include "engine/heads/head_factory.h"
+#include "core/heads/head_registry.h"
 
 namespace marginlab::app {
 namespace {
@@ -32,11 +31,6 @@ bool readExperiment(const QByteArray& bytes, const QString& origin, train::Exper
 
 widgets::ExperimentChoices experimentChoices() {
   widgets::ExperimentChoices choices;
-  for (const auto& [kind, description] : heads::head_kinds()) {
-    const QString name = QString::fromStdString(kind);
-    choices.headKinds.emplace_back(name, QString::fromStdString(description));
-    choices.headParams[name] = heads::head_parameter_values(kind);
-  }
   for (const auto& [kind, description] : backbones::backbone_kinds()) choices.backbones << QString::fromStdString(kind);
   choices.presets = presetNames();
   return choices;

@@ -1,6 +1,6 @@
 #pragma once
-// What the GUI needs to know of the engine before any run: the heads with their hyperparameters (defaults and allowed
-// ranges), the backbones, the built-in presets; and the experiment file's reading, writing and checking, with errors
+// What the GUI needs to know of the engine before any run: the backbones, the built-in presets, the head's
+// hyperparameters for an experiment (from the head registry); and the experiment file's reading, writing and checking, with errors
 // as sentences for the user. No torch in this header.
 #include <QString>
 #include <QStringList>
@@ -10,7 +10,7 @@
 
 namespace marginlab::app {
 
-// Heads, their parameters (from the real heads at their defaults), backbones and preset names.
+// Backbones and preset names.
 widgets::ExperimentChoices experimentChoices();
 
 // The hyperparameters of `kind` at the values `experiment.head.params` sets (defaults for the rest), with ranges.

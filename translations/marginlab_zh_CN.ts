@@ -514,14 +514,6 @@
         <translation>多项式衰减至最小学习率</translation>
     </message>
     <message>
-        <source>Per-sample memory buffer of normalised features (the authors&apos; memory.py)</source>
-        <translation>逐样本的归一化特征记忆缓冲区（原作者的 memory.py）</translation>
-    </message>
-    <message>
-        <source>Features of a momentum encoder, an EMA copy of the backbone (the shipped configuration)</source>
-        <translation>动量编码器（骨干网络的 EMA 副本）提取的特征（官方发布的配置）</translation>
-    </message>
-    <message>
         <source>The image alone</source>
         <translation>仅使用原图</translation>
     </message>
@@ -772,14 +764,6 @@
     <message>
         <source>Margin loss (marginlab-cli heads lists them)</source>
         <translation>边距损失（marginlab-cli heads 列出全部）</translation>
-    </message>
-    <message>
-        <source>Class statistics</source>
-        <translation>类别统计量</translation>
-    </message>
-    <message>
-        <source>Where KappaFace&apos;s class statistics come from</source>
-        <translation>KappaFace 类别统计量的来源</translation>
     </message>
     <message>
         <source>Optimiser</source>
@@ -1109,10 +1093,6 @@
         <translation>分类头</translation>
     </message>
     <message>
-        <source>The engine lists no parameters for this head kind.</source>
-        <translation>引擎没有为此类分类头列出任何参数。</translation>
-    </message>
-    <message>
         <source>Optimiser and schedule</source>
         <translation>优化器与学习率调度</translation>
     </message>
@@ -1192,6 +1172,18 @@
         <source>%1 (%2)</source>
         <comment>a field&apos;s label and its unit</comment>
         <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>This head kind is not in the registry: it has no parameters to show.</source>
+        <translation>此分类头类型不在注册表中：没有可显示的参数。</translation>
+    </message>
+    <message>
+        <source>Not one of the head&apos;s choices</source>
+        <translation>不是该分类头的可选项</translation>
+    </message>
+    <message>
+        <source>fixed for a run; default: %1</source>
+        <translation>一次运行中固定不变；默认：%1</translation>
     </message>
 </context>
 <context>
@@ -1392,6 +1384,10 @@ n = %2 张图像 · κ = %3
     <message>
         <source>%1 = %2 was not applied</source>
         <translation>%1 = %2 未被应用</translation>
+    </message>
+    <message>
+        <source>Head: %1 (%2)</source>
+        <translation>分类头：%1（%2）</translation>
     </message>
 </context>
 <context>

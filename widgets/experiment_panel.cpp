@@ -29,6 +29,7 @@
 #include <type_traits>
 
 #include "core/experiment/experiment_fields.h"
+#include "core/heads/head_registry.h"
 
 namespace marginlab::widgets {
 namespace {
@@ -559,7 +560,7 @@ void ExperimentPanel::buildUi() {
     page->addWidget(imageBox, 0, 1, Qt::AlignTop);
   }
 
-  // --- Model and head: the backbone and head kinds are the engine's choices (setChoices) ---
+  // --- Model and head: the backbones are the engine's choices (setChoices), the heads the registry's ---
   {
     QGridLayout* page = pageOf(tr("Model and head"));
     auto* modelBox = group(tr("Model"));
@@ -580,6 +581,11 @@ void ExperimentPanel::buildUi() {
     u.headForm = makeForm(headBox);
     QComboBox* headKind = editor("head.kind").combo;
     headKind->setMinimumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 26);
+    for (const auto& head : heads::head_registry()) {
+      headKind->addItem(QString::fromStdString(head.kind));
+      headKind->setItemData(headKind->count() - 1,
+                            QString::fromStdString(head.title + ": " + head.description), Qt::ToolTipRole);
+    }
     connect(headKind, &QComboBox::currentIndexChanged, this, [this] { headKindChanged(); });
     addRow(u.headForm, "head.kind");
     u.headDescription = new QLabel(this);
@@ -592,7 +598,7 @@ void ExperimentPanel::buildUi() {
     u.headParamsForm = makeForm(params);
     u.headParamsForm->setContentsMargins(0, 0, 0, 0);
     u.headForm->addRow(params);
-    u.noHeadParams = new QLabel(tr("The engine lists no parameters for this head kind."), this);
+    u.noHeadParams = new QLabel(tr("This head kind is not in the registry: it has no parameters to show."), this);
     u.noHeadParams->setForegroundRole(QPalette::PlaceholderText);
     u.noHeadParams->setWordWrap(true);
     u.headForm->addRow(u.noHeadParams);
@@ -657,12 +663,6 @@ void ExperimentPanel::setChoices(const ExperimentChoices& choices) {
   QComboBox* backbone = editor("model.backbone").combo;
   backbone->clear();
   backbone->addItems(choices_.backbones);
-  QComboBox* headKind = editor("head.kind").combo;
-  headKind->clear();
-  for (const auto& [kind, description] : choices_.headKinds) {
-    headKind->addItem(kind);
-    headKind->setItemData(headKind->count() - 1, description, Qt::ToolTipRole);
-  }
   loading_ = false;
   load(current);
   headParamsByKind_ = std::move(byKind);
@@ -705,6 +705,14 @@ void ExperimentPanel::load(const train::Experiment& experiment) {
   }
   headParams_ = experiment.head.params;
   headKind_ = QString::fromStdString(experiment.head.kind);
+  try {
+    // An older kind name ("arcface-legacy") shows as the head with that choice made.
+    const auto chosen = heads::canonical_head(experiment.head.kind, experiment.head.params);
+    headKind_ = QString::fromStdString(chosen.head->kind);
+    headParams_ = chosen.values;
+  } catch (const std::exception&) {
+    // Unknown kind or a conflicting choice: shown as given; the validation line says what is wrong.
+  }
   selectText(editor("head.kind").combo, headKind_, tr("Not in the engine's list of heads"));
   rebuildHeadRows();
   updateVisibility();
@@ -755,11 +763,6 @@ train::Experiment ExperimentPanel::experiment() const {
   }
   e.head.kind = headKind_.toStdString();
   e.head.params = headParams_;
-  // A head that does not use a field resets it: only KappaFace has a choice of class statistics.
-  const auto* statistics = train::find_field("head.kappa_statistics");
-  if (!statistics->applies_to(e) && e.head.kind != base_.head.kind) {
-    statistics->set(e, statistics->default_value);
-  }
   return e;
 }
 
@@ -771,12 +774,22 @@ void ExperimentPanel::headKindChanged() {
     // Keep what was set for the kind being left, in case the user comes back to it.
     headParamsByKind_[headKind_] = headParams_;
     const auto it = headParamsByKind_.find(kind);
-    headParams_ = it != headParamsByKind_.end() ? it->second : std::map<std::string, double>{};
+    headParams_ = it != headParamsByKind_.end() ? it->second : heads::HeadValues{};
   }
   headKind_ = kind;
   rebuildHeadRows();
   updateVisibility();
   edited();
+}
+
+std::vector<heads::ParamValue> ExperimentPanel::shownHeadParameters() const {
+  const auto* head = heads::find_head(headKind_.toStdString());
+  if (!head) return {};
+  try {
+    return head->resolve(headParams_);
+  } catch (const std::exception&) {
+    return head->params;
+  }
 }
 
 void ExperimentPanel::rebuildHeadRows() {
@@ -787,33 +800,67 @@ void ExperimentPanel::rebuildHeadRows() {
   const QString description = index >= 0 ? combo->itemData(index, Qt::ToolTipRole).toString() : QString();
   u.headDescription->setText(description);
   combo->setToolTip(description.isEmpty() ? translated(editor("head.kind").field->tooltip) : description);
-  const auto it = choices_.headParams.find(headKind_);
-  const bool known = it != choices_.headParams.end();
-  u.noHeadParams->setVisible(!known || it->second.empty());
-  if (!known) return;
+  const auto* head = heads::find_head(headKind_.toStdString());
+  u.noHeadParams->setVisible(!head);
+  if (!head) return;
   const bool wasLoading = loading_;
   loading_ = true;
-  for (const heads::ParamValue& p : it->second) {
-    const double lo = std::isfinite(p.lo) ? p.lo : -kHuge;
-    const double hi = std::isfinite(p.hi) ? p.hi : kHuge;
-    auto* spin = new NumberSpin(lo, hi, false, this);
+  for (const heads::ParamValue& p : shownHeadParameters()) {
     const QString name = QString::fromStdString(p.name);
-    spin->setObjectName(QStringLiteral("head.params.") + name);
-    const QString range = QString::fromStdString(Range{p.lo, p.hi, p.lo_open, p.hi_open}.describe());
-    spin->setToolTip(QString::fromStdString(p.help) + QStringLiteral("\n") +
-                     tr("allowed: %1, default: %2").arg(range, shortest(p.value)));
     const auto given = headParams_.find(p.name);
-    spin->setInitial(given != headParams_.end() ? given->second : p.value);
-    connect(spin, &QDoubleSpinBox::valueChanged, this, [this, spin, key = p.name] {
-      if (loading_) return;
-      headParams_[key] = spin->value();
-      edited();
-    });
+    QWidget* field = nullptr;
+    if (p.type == heads::HeadParamType::choice) {
+      auto* choice = makeCombo(QString::fromStdString(p.help));
+      for (const auto& c : p.choices) {
+        choice->addItem(QString::fromStdString(c.name));
+        choice->setItemData(choice->count() - 1, QString::fromStdString(c.tip), Qt::ToolTipRole);
+      }
+      const auto* chosen = given != headParams_.end() ? std::get_if<std::string>(&given->second) : nullptr;
+      selectText(choice, QString::fromStdString(chosen ? *chosen : p.choice), tr("Not one of the head's choices"));
+      choice->setToolTip(QString::fromStdString(p.help) + QStringLiteral("\n") +
+                         tr("fixed for a run; default: %1").arg(QString::fromStdString(p.choices.front().name)));
+      connect(choice, &QComboBox::currentIndexChanged, this, [this, choice, key = p.name] {
+        if (loading_) return;
+        headParams_[key] = choice->currentText().toStdString();
+        headChoiceChanged();
+      });
+      field = choice;
+    } else {
+      const double lo = std::isfinite(p.lo) ? p.lo : -kHuge;
+      const double hi = std::isfinite(p.hi) ? p.hi : kHuge;
+      auto* spin = new NumberSpin(lo, hi, p.type == heads::HeadParamType::integer, this);
+      const QString range = QString::fromStdString(Range{p.lo, p.hi, p.lo_open, p.hi_open}.describe());
+      spin->setToolTip(QString::fromStdString(p.help) + QStringLiteral("\n") +
+                       tr("allowed: %1, default: %2").arg(range, shortest(p.value)));
+      const auto* number = given != headParams_.end() ? std::get_if<double>(&given->second) : nullptr;
+      spin->setInitial(number ? *number : p.value);
+      connect(spin, &QDoubleSpinBox::valueChanged, this, [this, spin, key = p.name] {
+        if (loading_) return;
+        headParams_[key] = spin->value();
+        edited();
+      });
+      field = spin;
+    }
+    field->setObjectName(QStringLiteral("head.params.") + name);
     auto* label = new QLabel(name, this);
-    label->setToolTip(spin->toolTip());
-    u.headParamsForm->addRow(label, spin);
+    label->setToolTip(field->toolTip());
+    u.headParamsForm->addRow(label, field);
   }
   loading_ = wasLoading;
+}
+
+void ExperimentPanel::headChoiceChanged() {
+  // A choice can move the defaults of the numbers (ElasticFace's m and σ per form): numbers not set explicitly follow.
+  const bool wasLoading = loading_;
+  loading_ = true;
+  for (const heads::ParamValue& p : shownHeadParameters()) {
+    if (p.type == heads::HeadParamType::choice || headParams_.count(p.name)) continue;
+    if (auto* spin = findChild<NumberSpin*>(QStringLiteral("head.params.") + QString::fromStdString(p.name))) {
+      spin->setInitial(p.value);
+    }
+  }
+  loading_ = wasLoading;
+  edited();
 }
 
 void ExperimentPanel::updateVisibility() {

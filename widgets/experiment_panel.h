@@ -23,10 +23,8 @@ class QFormLayout;
 
 namespace marginlab::widgets {
 
-// What the engine offers, for the combo boxes and the head parameter editors.
+// What the engine offers, for the combo boxes. (The heads and their parameters come from the head registry, in core.)
 struct ExperimentChoices {
-  std::vector<std::pair<QString, QString>> headKinds;            // kind, one-line description
-  std::map<QString, std::vector<heads::ParamValue>> headParams;  // per kind: defaults and allowed ranges
   QStringList backbones;
   QStringList presets;
 };
@@ -80,6 +78,10 @@ class ExperimentPanel : public QWidget {
   FieldEditor& editor(const std::string& key);
   void load(const train::Experiment& experiment);
   void rebuildHeadRows();
+  // The head's parameters with the values given so far (the registry's defaults for the rest, which can depend on
+  // the choices made); the defaults alone where a given value is refused (the validation line says why).
+  std::vector<heads::ParamValue> shownHeadParameters() const;
+  void headChoiceChanged();
   void headKindChanged();
   void updateVisibility();
   void updateValidationStyle();
@@ -89,8 +91,8 @@ class ExperimentPanel : public QWidget {
   ExperimentChoices choices_;
   train::Experiment base_;  // what setExperiment gave: every untouched field comes from here
   // Head parameters with an explicit value (given or edited), for the kind shown and for kinds left this session.
-  std::map<std::string, double> headParams_;
-  std::map<QString, std::map<std::string, double>> headParamsByKind_;
+  heads::HeadValues headParams_;
+  std::map<QString, heads::HeadValues> headParamsByKind_;
   QString headKind_;
   bool loading_ = false;
   bool locked_ = false;

@@ -184,6 +184,10 @@ QString LiveParameterPanel::displayName(const QString& name) {
   return name == kLearningRate ? tr("learning rate") : name;
 }
 
+QString LiveParameterPanel::titleText() const {
+  return fixedChoices_.isEmpty() ? tr("Head: %1").arg(headKind_) : tr("Head: %1 (%2)").arg(headKind_, fixedChoices_);
+}
+
 QString LiveParameterPanel::formatValue(double value) { return QString::number(value, 'g', 6); }
 
 LiveParameterPanel::LiveParameterPanel(QWidget* parent) : QWidget(parent), undoStack_(new QUndoStack(this)) {
@@ -227,8 +231,24 @@ LiveParameterPanel::~LiveParameterPanel() {
 
 void LiveParameterPanel::setParameters(const QString& headKind, const std::vector<heads::ParamValue>& params,
                                        double learningRate) {
-  std::vector<heads::ParamValue> all = params;
+  // Live numbers get a row; choices are fixed for the run (another choice is another loss) and named in the title.
+  std::vector<heads::ParamValue> all;
+  QStringList fixed;
+  for (const auto& p : params) {
+    if (p.live) {
+      all.push_back(p);
+    } else {
+      fixed << QStringLiteral("%1 = %2").arg(QString::fromStdString(p.name),
+                                             p.type == heads::HeadParamType::choice ? QString::fromStdString(p.choice)
+                                                                                    : formatValue(p.value));
+    }
+  }
   all.push_back(learningRateParam(learningRate));
+  const QString fixedText = fixed.join(QStringLiteral(", "));
+  if (fixedText != fixedChoices_) {
+    fixedChoices_ = fixedText;
+    title_->setText(titleText());
+  }
   bool same = headKind == headKind_ && rows_.size() == all.size();
   for (std::size_t i = 0; same && i < all.size(); ++i) {
     same = rows_[i]->name == QString::fromStdString(all[i].name);
@@ -267,7 +287,7 @@ void LiveParameterPanel::rebuild(const std::vector<heads::ParamValue>& params) {
     if (item->widget() && item->widget() != title_) item->widget()->deleteLater();
     delete item;
   }
-  title_->setText(tr("Head: %1").arg(headKind_));
+  title_->setText(titleText());
   grid_->addWidget(title_, 0, 0, 1, 4);
   int gridRow = 1;
   for (std::size_t i = 0; i + 1 < params.size(); ++i) addRow(params[i], gridRow++);

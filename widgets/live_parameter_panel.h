@@ -96,6 +96,7 @@ class LiveParameterPanel : public QWidget {
   struct Row;
 
   void rebuild(const std::vector<heads::ParamValue>& params);
+  QString titleText() const;
   Row* addRow(const heads::ParamValue& param, int gridRow);
   Row* findRow(const QString& name) const;
   void commitEditor(Row& row);
@@ -110,6 +111,7 @@ class LiveParameterPanel : public QWidget {
   void changeEvent(QEvent* event) override;
 
   QString headKind_;
+  QString fixedChoices_;  // "form = legacy": the head's choices, fixed for the run
   bool editable_ = false;
   bool fromSlider_ = false;  // a push from the slider: it shows the value already
   int dragSequence_ = 0;  // one number per slider press, so that two drags never merge

@@ -1,4 +1,5 @@
 // marginlab-cli verify-heads, heads, bench heads: the margin heads on their own.
+#include <ATen/Parallel.h>
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -7,7 +8,8 @@
 #include "app/cli/command.h"
 #include "devtools/bench/bench_heads.h"
 #include "core/errors.h"
-#include "engine/heads/head_factory.h"
+#include "core/heads/head_registry.h"
+#include "core/range.h"
 #include "devtools/verify/verify_heads.h"
 
 namespace marginlab::cli {
@@ -30,19 +32,46 @@ int run_verify_heads(const std::vector<std::string>& files) {
   return files_failed == 0 ? 0 : 1;
 }
 
-int run_list_heads() {
-  for (const auto& [kind, description] : heads::head_kinds()) {
-    heads::HeadSpec spec;
-    spec.kind = kind;
-    spec.embedding_dim = 4;
-    spec.num_classes = 2;
-    auto head = heads::make_head(spec);
-    fmt::print("{:<26} {}\n", kind, description);
-    for (const auto& p : head->parameter_values()) {
-      fmt::print("    {:<16} = {:<8g} {}{:g}, {:g}{}  {}\n", p.name, p.value, p.lo_open ? "(" : "[", p.lo, p.hi,
-                 p.hi_open ? ")" : "]", p.help);
+std::string allowed(const heads::ParamValue& p) {
+  if (p.type == heads::HeadParamType::choice) {
+    std::string names;
+    for (const auto& c : p.choices) names += (names.empty() ? "" : " | ") + c.name;
+    return names;
+  }
+  return Range{p.lo, p.hi, p.lo_open, p.hi_open}.describe();
+}
+
+std::string default_text(const heads::ParamValue& p) {
+  return p.type == heads::HeadParamType::choice ? p.choice : format_number(p.value);
+}
+
+// Every head, or one (kind or alias) with the tips of its choices: the registry as experiment files use it.
+int run_list_heads(const std::string& only) {
+  const heads::HeadDescriptor* one = nullptr;
+  if (!only.empty()) one = heads::canonical_head(only).head;
+  for (const auto& head : heads::head_registry()) {
+    if (one && one != &head) continue;
+    fmt::print("{:<16} {}: {}\n", head.kind, head.title, head.description);
+    for (const auto& p : head.params) {
+      fmt::print("    {:<20} {:<8} {:<10} {:<30} {:<6} {}\n", p.name, heads::to_string(p.type), default_text(p),
+                 allowed(p), p.live ? "live" : "fixed", p.help);
+      if (one && p.type == heads::HeadParamType::choice) {
+        for (const auto& c : p.choices) fmt::print("        {:<18} {}\n", c.name, c.tip);
+      }
+    }
+    for (const auto& rule : head.capabilities) {
+      fmt::print("    keeps or needs: {} ({}){}\n", heads::to_string(rule.capability), heads::describe(rule.capability),
+                 rule.param.empty() ? "" : fmt::format(" when {} = {}", rule.param, rule.choice));
+    }
+    for (const auto& alias : head.aliases) {
+      std::string choices;
+      for (const auto& [name, value] : alias.choices) {
+        choices += (choices.empty() ? "" : ", ") + name + " = " + std::get<std::string>(value);
+      }
+      fmt::print("    also read as kind \"{}\": {}\n", alias.kind, choices);
     }
   }
+  if (!one) fmt::print("\n`marginlab-cli heads KIND` lists one head with its choices explained.\n");
   return 0;
 }
 
@@ -55,9 +84,9 @@ int run_bench_heads(bench::HeadBenchConfig config, const std::string& csv_path) 
   }
   fmt::print("bench heads: B = {}, D = {}, {} threads, median of {} forward+backward steps\n", config.batch,
              config.dim, at::get_num_threads(), config.iterations);
-  fmt::print("{:<26} {:>8} {:>12} {:>10}\n", "head", "classes", "median ms", "vs base");
+  fmt::print("{:<44} {:>8} {:>12} {:>10}\n", "head", "classes", "median ms", "vs base");
   bench::bench_heads(config, [&](const bench::HeadBenchRow& row) {
-    fmt::print("{:<26} {:>8} {:>12.1f} {:>9.3f}x\n", row.head, row.classes, row.median_ms, row.ratio);
+    fmt::print("{:<44} {:>8} {:>12.1f} {:>9.3f}x\n", row.head, row.classes, row.median_ms, row.ratio);
     std::fflush(stdout);
     if (csv) {
       csv << fmt::format("{},{},{},{},{:.3f},{:.4f}\n", row.head, row.classes, config.batch, config.dim, row.median_ms,
@@ -75,8 +104,10 @@ void add_head_commands(CLI::App& app, CLI::App& bench_group, Commands& commands)
   verify->add_option("files", *files, "reference JSON files")->required()->check(CLI::ExistingFile);
   commands.push_back({verify, [files] { return run_verify_heads(*files); }});
 
-  auto* list = app.add_subcommand("heads", "list the margin heads and their hyperparameters");
-  commands.push_back({list, [] { return run_list_heads(); }});
+  auto* list = app.add_subcommand("heads", "list the margin heads, their hyperparameters, capabilities and aliases");
+  auto only = std::make_shared<std::string>();
+  list->add_option("kind", *only, "only this head (a kind or an older alias), with its choices explained");
+  commands.push_back({list, [only] { return run_list_heads(*only); }});
 
   auto* bench_heads = bench_group.add_subcommand("heads", "forward+backward time of every head vs a plain normalised linear");
   auto config = std::make_shared<bench::HeadBenchConfig>();

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -9,7 +10,7 @@
 #include "core/backbones/backbone_catalog.h"
 #include "core/errors.h"
 #include "core/experiment/experiment_fields.h"
-#include "core/heads/head_catalog.h"
+#include "core/heads/head_registry.h"
 
 namespace marginlab::train {
 namespace {
@@ -27,7 +28,7 @@ void check_known_keys(const json& object, const std::string& path, const std::st
     if (find_field(key)) continue;
     if (!is_field_section(key)) refuse(origin, key, it.value(), "unknown key");
     if (!it.value().is_object()) {
-      refuse(origin, key, it.value(), key == kHeadParamsKey ? "must be a JSON object of numbers" : "must be a JSON object");
+      refuse(origin, key, it.value(), key == kHeadParamsKey ? "must be a JSON object of numbers and choice names" : "must be a JSON object");
     }
     if (key != kHeadParamsKey) check_known_keys(it.value(), key, origin);
   }
@@ -55,11 +56,50 @@ void set_path(json& document, const std::string& key, json value) {
   *node = std::move(value);
 }
 
+// Where a file says what older versions wrote, the head in today's terms: an older kind name ("arcface-legacy") is
+// the head with that choice, and head.kappa_statistics is KappaFace's statistics choice.
+void read_head_legacy(const json& document, Experiment& e, const std::string& origin) {
+  try {
+    const auto chosen = heads::canonical_head(e.head.kind, e.head.params);
+    e.head.kind = chosen.head->kind;
+    e.head.params = chosen.values;
+  } catch (const InvalidParameter& error) {
+    refuse(origin, "head.kind", json(e.head.kind), error.what());
+  }
+  const json* statistics = find_path(document, kLegacyKappaStatisticsKey);
+  if (!statistics) return;
+  const auto* kappaface = heads::find_head("kappaface");
+  const auto& spec = *std::find_if(kappaface->params.begin(), kappaface->params.end(),
+                                   [](const heads::ParamValue& p) { return p.name == "statistics"; });
+  std::string names;
+  bool known = false;
+  for (const auto& c : spec.choices) {
+    names += (names.empty() ? "" : ", ") + c.name;
+    known = known || (statistics->is_string() && statistics->get<std::string>() == c.name);
+  }
+  if (!known) refuse(origin, kLegacyKappaStatisticsKey, *statistics, "must be one of " + names);
+  const std::string value = statistics->get<std::string>();
+  if (e.head.kind != kappaface->kind) {
+    // What every run directory wrote for the other heads: the default, which changes nothing.
+    if (value == spec.choice) return;
+    refuse(origin, kLegacyKappaStatisticsKey, *statistics,
+           "only KappaFace collects class statistics (head.kind = \"" + e.head.kind + "\")");
+  }
+  const auto given = e.head.params.find("statistics");
+  if (given != e.head.params.end() && given->second != heads::HeadValue(value)) {
+    refuse(origin, kLegacyKappaStatisticsKey, *statistics,
+           "disagrees with head.params.statistics = " + json(std::get<std::string>(given->second)).dump());
+  }
+  e.head.params["statistics"] = value;
+}
+
 }  // namespace
 
 Experiment experiment_from_json(const json& document, const std::string& origin) {
   if (!document.is_object()) refuse(origin, "the document", document, "must be a JSON object");
-  check_known_keys(document, "", origin);
+  json current = document;
+  if (auto head = current.find("head"); head != current.end() && head->is_object()) head->erase("kappa_statistics");
+  check_known_keys(current, "", origin);
   Experiment e;
   for (const auto& field : experiment_fields()) {
     const json* value = find_path(document, field.key);
@@ -70,10 +110,16 @@ Experiment experiment_from_json(const json& document, const std::string& origin)
   }
   if (const json* params = find_path(document, kHeadParamsKey)) {
     for (auto it = params->begin(); it != params->end(); ++it) {
-      if (!it.value().is_number()) refuse(origin, std::string(kHeadParamsKey) + "." + it.key(), it.value(), "must be a number");
-      e.head.params[it.key()] = it.value().get<double>();
+      if (it.value().is_number()) {
+        e.head.params[it.key()] = it.value().get<double>();
+      } else if (it.value().is_string()) {
+        e.head.params[it.key()] = it.value().get<std::string>();
+      } else {
+        refuse(origin, std::string(kHeadParamsKey) + "." + it.key(), it.value(), "must be a number or a choice's name");
+      }
     }
   }
+  read_head_legacy(document, e, origin);
   check_experiment(e, origin);
   return e;
 }
@@ -119,10 +165,6 @@ void check_experiment(const Experiment& e, const std::string& origin) {
     }
     // The kind, the parameter names and their ranges, as the head will check them, without building one.
     heads::head_parameter_values(e.head.kind, e.head.params);
-    if (e.head.kappa_statistics != heads::KappaStatisticsSource::memory_buffer && e.head.kind != "kappaface") {
-      throw InvalidParameter("head.kappa_statistics = " + find_field("head.kappa_statistics")->get(e).dump() +
-                             ": only KappaFace collects class statistics (head.kind = \"" + e.head.kind + "\")");
-    }
   } catch (const InvalidParameter& error) {
     throw InvalidParameter(origin + ": " + error.what());
   }
@@ -143,11 +185,21 @@ json to_json(const Experiment& e) {
     if (!value.is_null()) set_path(document, field.key, std::move(value));
   }
   // Sections present even when empty, as every run directory has written them.
-  json params = json::object();
-  for (const auto& [name, value] : e.head.params) params[name] = value;
-  set_path(document, kHeadParamsKey, params);
+  set_path(document, kHeadParamsKey, to_json(e.head.params));
   set_path(document, "data.synthface", e.data.synthface.is_object() ? e.data.synthface : json::object());
   return document;
+}
+
+json to_json(const heads::HeadValues& values) {
+  json params = json::object();
+  for (const auto& [name, value] : values) {
+    if (const auto* choice = std::get_if<std::string>(&value)) {
+      params[name] = *choice;
+    } else {
+      params[name] = std::get<double>(value);
+    }
+  }
+  return params;
 }
 
 json read_experiment_document(const std::string& path) {

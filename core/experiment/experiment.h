@@ -15,7 +15,7 @@
 
 #include "core/data/synthface_config.h"
 #include "core/eval/flip_test.h"
-#include "core/heads/head_params.h"
+#include "core/heads/head_values.h"
 
 namespace marginlab::train {
 
@@ -48,11 +48,11 @@ struct ModelSettings {
 };
 
 struct HeadSettings {
-  std::string kind = "adaface";
-  std::map<std::string, double> params;  // by name, as `marginlab-cli heads` lists them; others keep defaults
-  // KappaFace only, where its class statistics come from (margins.md): the per-sample memory buffer, or the
-  // features of a momentum encoder, the EMA copy of the backbone that the authors' shipped configuration uses.
-  heads::KappaStatisticsSource kappa_statistics = heads::KappaStatisticsSource::memory_buffer;
+  std::string kind = "adaface";  // a kind of the head registry (`marginlab-cli heads`)
+  // By name, as `marginlab-cli heads` lists them: numbers, and the names of choices (ArcFace's form, KappaFace's
+  // statistics and formula); absent ones keep the head's defaults. Files that name an older kind
+  // ("arcface-legacy") or KappaFace's statistics as head.kappa_statistics are read into kind and choices.
+  heads::HeadValues params;
 };
 
 struct OptimizerSettings {
@@ -124,6 +124,7 @@ struct Experiment {
 // `origin` names the file (or "--set") in error messages. Throws marginlab::InvalidParameter.
 Experiment experiment_from_json(const nlohmann::json& json, const std::string& origin);
 nlohmann::json to_json(const Experiment& experiment);  // every key, defaults included
+nlohmann::json to_json(const heads::HeadValues& values);  // {"m": 0.5, "form": "legacy"}
 // The file's JSON, unchecked (to apply overrides before reading it); InvalidFile when unreadable / not JSON.
 nlohmann::json read_experiment_document(const std::string& path);
 Experiment load_experiment(const std::string& path);  // read_experiment_document + experiment_from_json

@@ -49,12 +49,6 @@ const EnumNames<ScheduleKind> kSchedules{
      ML_TRANSLATABLE("ExperimentField", "Multiplied by gamma at each milestone epoch")},
     {"cosine", ScheduleKind::cosine, ML_TRANSLATABLE("ExperimentField", "Cosine decay to the minimum learning rate")},
     {"poly", ScheduleKind::poly, ML_TRANSLATABLE("ExperimentField", "Polynomial decay to the minimum learning rate")}};
-const EnumNames<heads::KappaStatisticsSource> kKappaStatistics{
-    {"memory", heads::KappaStatisticsSource::memory_buffer,
-     ML_TRANSLATABLE("ExperimentField", "Per-sample memory buffer of normalised features (the authors' memory.py)")},
-    {"momentum_encoder", heads::KappaStatisticsSource::momentum_encoder,
-     ML_TRANSLATABLE("ExperimentField",
-                     "Features of a momentum encoder, an EMA copy of the backbone (the shipped configuration)")}};
 const EnumNames<eval::FlipTest> kFlipTests{
     {"none", eval::FlipTest::none, ML_TRANSLATABLE("ExperimentField", "The image alone")},
     {"sum", eval::FlipTest::sum, ML_TRANSLATABLE("ExperimentField", "unit(u + u_flip): both views count equally")},
@@ -277,13 +271,9 @@ std::vector<ExperimentField> build_table() {
         ML_TRANSLATABLE("ExperimentField", "Channels-last memory format"),
         ML_TRANSLATABLE("ExperimentField", "NHWC convolutions: usually much faster on CPUs"));
 
-  // --- head: the kind and its parameters are checked against the head catalogue (check_experiment) ---
+  // --- head: the kind and its parameters (head.params) are checked against the head registry (check_experiment) ---
   t.add("head.kind", F::text, &E::head, &HeadSettings::kind, ML_TRANSLATABLE("ExperimentField", "Kind"),
         ML_TRANSLATABLE("ExperimentField", "Margin loss (marginlab-cli heads lists them)"));
-  t.add_choice("head.kappa_statistics", &E::head, &HeadSettings::kappa_statistics, kKappaStatistics,
-               ML_TRANSLATABLE("ExperimentField", "Class statistics"),
-               ML_TRANSLATABLE("ExperimentField", "Where KappaFace's class statistics come from"))
-      .applies_when = FieldCondition{"head.kind", {"kappaface"}};
 
   // --- optimizer ---
   t.add_choice("optimizer.kind", &E::optimizer, &OptimizerSettings::kind, kOptimizers,

@@ -79,8 +79,10 @@ const ExperimentField* find_field(const std::string& key);
 nlohmann::json field_value(const ExperimentField& field, const Experiment& experiment);
 
 // Objects that are not fields themselves but hold fields ("data", "data.synthface", ...) or free maps
-// ("head.params": names and ranges come from the head catalogue).
+// ("head.params": names, types and ranges come from the head registry).
 bool is_field_section(const std::string& key);
 inline constexpr const char* kHeadParamsKey = "head.params";
+// Written by 0.1 for every head; now KappaFace's choice head.params.statistics. Still read (experiment_from_json).
+inline constexpr const char* kLegacyKappaStatisticsKey = "head.kappa_statistics";
 
 }  // namespace marginlab::train

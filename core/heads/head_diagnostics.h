@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "core/heads/head_values.h"
+
 namespace marginlab::heads {
 
 // One entry per sample of the batch the head last saw with diagnostics on.
@@ -35,17 +37,6 @@ struct ClassStatistics {
   std::vector<double> psi;          // margin weight ψ_c
   std::vector<double> margin;       // m0·ψ_c (rad)
   std::int64_t refreshes = 0;       // how many times the statistics have been computed
-};
-
-// A head's hyperparameter as the GUI lists it.
-struct ParamValue {
-  std::string name;
-  double value;
-  double lo;
-  double hi;
-  bool lo_open;
-  bool hi_open;
-  std::string help;
 };
 
 }  // namespace marginlab::heads

@@ -102,7 +102,14 @@ RunEvent event_from_json(const json& line, const std::string& origin) {
 json snapshot_to_json(const Snapshot& s, bool with_class_count) {
   const auto& d = s.samples;
   json params = json::array();
-  for (const auto& p : s.head_params) params.push_back({{"name", p.name}, {"value", p.value}});
+  // A choice (fixed for the run) by its name; numbers by value, as 0.1 wrote them all.
+  for (const auto& p : s.head_params) {
+    if (p.type == heads::HeadParamType::choice) {
+      params.push_back({{"name", p.name}, {"choice", p.choice}});
+    } else {
+      params.push_back({{"name", p.name}, {"value", p.value}});
+    }
+  }
   json bands = json::array();
   if (!s.norm_history.empty()) {
     const auto& b = s.norm_history.back();
@@ -153,7 +160,13 @@ Snapshot snapshot_from_json(const json& line, const std::string& origin) {
     for (const auto& p : *params) {
       heads::ParamValue value{};
       value.name = read<std::string>(p, "name", origin);
-      value.value = read<double>(p, "value", origin);
+      if (p.contains("choice")) {
+        value.type = heads::HeadParamType::choice;
+        value.live = false;
+        value.choice = read<std::string>(p, "choice", origin);
+      } else {
+        value.value = read<double>(p, "value", origin);
+      }
       s.head_params.push_back(value);
     }
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/heads/head_registry.h"
 #include "engine/heads/head_factory.h"
 
 namespace marginlab::bench {
@@ -26,9 +27,11 @@ double median_ms(const std::function<void()>& step, int warmup, int iterations) 
 
 std::vector<HeadBenchRow> bench_heads(const HeadBenchConfig& config,
                                       const std::function<void(const HeadBenchRow&)>& on_row) {
-  std::vector<std::string> kinds = config.heads;
-  if (kinds.empty()) {
-    for (const auto& [kind, description] : heads::head_kinds()) kinds.push_back(kind);
+  // The kinds asked for (aliases such as arcface-legacy too), or every variant of every head.
+  std::vector<std::pair<std::string, heads::HeadVariant>> variants;
+  for (const auto& kind : config.heads) variants.push_back({kind, {kind, {}}});
+  if (variants.empty()) {
+    for (const auto& variant : heads::head_variants()) variants.push_back({variant.label(), variant});
   }
   std::vector<HeadBenchRow> rows;
   auto emit = [&](HeadBenchRow row) {
@@ -55,9 +58,10 @@ std::vector<HeadBenchRow> bench_heads(const HeadBenchConfig& config,
     kernel = torch::Tensor();
     emit({"baseline", classes, baseline, 1.0});
 
-    for (const auto& kind : kinds) {
+    for (const auto& [label, variant] : variants) {
       heads::HeadSpec spec;
-      spec.kind = kind;
+      spec.kind = variant.kind;
+      spec.values = variant.choices;
       spec.embedding_dim = config.dim;
       spec.num_classes = classes;
       spec.samples_per_class = 2;  // KappaFace's memory buffer: keep it small, the forward pass does not read it
@@ -69,7 +73,7 @@ std::vector<HeadBenchRow> bench_heads(const HeadBenchConfig& config,
             head->kernel().mutable_grad() = torch::Tensor();
           },
           config.warmup, config.iterations);
-      emit({kind, classes, ms, ms / baseline});
+      emit({label, classes, ms, ms / baseline});
     }
   }
   return rows;

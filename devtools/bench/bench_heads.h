@@ -12,14 +12,14 @@ struct HeadBenchConfig {
   std::int64_t batch = 512;
   std::int64_t dim = 512;
   std::vector<std::int64_t> classes{1000, 10000, 100000};
-  std::vector<std::string> heads;  // empty: every kind
+  std::vector<std::string> heads;  // kinds or aliases; empty: every variant of every head
   int warmup = 1;
   int iterations = 5;
   std::uint64_t seed = 0;
 };
 
 struct HeadBenchRow {
-  std::string head;  // "baseline" for the plain normalised linear + CE
+  std::string head;  // the kind or variant ("arcface(form=legacy)"); "baseline" for the normalised linear + CE
   std::int64_t classes;
   double median_ms;
   double ratio;  // median_ms / the baseline's at the same C

@@ -36,7 +36,7 @@ nlohmann::json head_section(const train::TrainedModel& model, const train::Train
   }
   return {{"kind", head.kind},
           {"parameters", head.parameters},
-          {"experiment_parameters", model.experiment.head.params},
+          {"experiment_parameters", train::to_json(model.experiment.head.params)},
           {"learning_rate", head.learning_rate},
           {"classes", classes},
           {"tensors", tensors}};

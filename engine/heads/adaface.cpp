@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "engine/heads/head_factory.h"
+
 namespace marginlab::heads {
 
 AdaFaceHeadImpl::AdaFaceHeadImpl(std::int64_t dim, std::int64_t classes, const AdaFaceParams& params)
@@ -65,6 +67,10 @@ MarginHeadImpl::MarginLogits AdaFaceHeadImpl::apply_margin(const torch::Tensor& 
     r.g_additive = torch::where(labelled, g_additive, zero);
   }
   return r;
+}
+
+MarginHead make_adaface_head(const HeadBuild& build) {
+  return std::make_shared<AdaFaceHeadImpl>(build.embedding_dim, build.num_classes, params_from<AdaFaceParams>(build.values));
 }
 
 }  // namespace marginlab::heads

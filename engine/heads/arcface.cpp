@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "engine/heads/head_factory.h"
+
 namespace marginlab::heads {
 
 torch::Tensor cos_theta_plus_margin(const torch::Tensor& cos, const torch::Tensor& margin) {
@@ -54,6 +56,10 @@ MarginHeadImpl::MarginLogits ArcFaceHeadImpl::apply_margin(const torch::Tensor& 
     r.target_slope = target_slope(target_of, cos_y, p.s);
   }
   return r;
+}
+
+MarginHead make_arcface_head(const HeadBuild& build) {
+  return std::make_shared<ArcFaceHeadImpl>(build.embedding_dim, build.num_classes, params_from<ArcFaceParams>(build.values));
 }
 
 }  // namespace marginlab::heads

@@ -1,5 +1,7 @@
 #include "engine/heads/cosface.h"
 
+#include "engine/heads/head_factory.h"
+
 namespace marginlab::heads {
 
 CosFaceHeadImpl::CosFaceHeadImpl(std::int64_t dim, std::int64_t classes, const CosFaceParams& params)
@@ -18,6 +20,10 @@ MarginHeadImpl::MarginLogits CosFaceHeadImpl::apply_margin(const torch::Tensor& 
     r.target_slope = torch::full_like(cos_y, params_.s);
   }
   return r;
+}
+
+MarginHead make_cosface_head(const HeadBuild& build) {
+  return std::make_shared<CosFaceHeadImpl>(build.embedding_dim, build.num_classes, params_from<CosFaceParams>(build.values));
 }
 
 }  // namespace marginlab::heads

@@ -1,4 +1,5 @@
 #pragma once
+#include "core/heads/cosface.h"
 #include "engine/heads/margin_head.h"
 
 namespace marginlab::heads {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "engine/heads/arcface.h"
+#include "engine/heads/head_factory.h"
 
 namespace marginlab::heads {
 
@@ -46,6 +47,10 @@ MarginHeadImpl::MarginLogits CurricularFaceHeadImpl::apply_margin(const torch::T
     r.target_slope = target_slope(target_of, cos_y, p.s);
   }
   return r;
+}
+
+MarginHead make_curricularface_head(const HeadBuild& build) {
+  return std::make_shared<CurricularFaceHeadImpl>(build.embedding_dim, build.num_classes, params_from<CurricularFaceParams>(build.values));
 }
 
 }  // namespace marginlab::heads

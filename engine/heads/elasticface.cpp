@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "engine/heads/head_factory.h"
+
 namespace marginlab::heads {
 namespace {
 constexpr double kAcosEps = 1e-7;  // keeps acos' gradient finite at |cos| = 1
@@ -60,6 +62,11 @@ void ElasticFaceHeadImpl::load_extra_state(torch::serialize::InputArchive& archi
   torch::Tensor state;
   archive.read("margin_generator", state);
   generator_.set_state(state);
+}
+
+MarginHead make_elasticface_head(const HeadBuild& build) {
+  return std::make_shared<ElasticFaceHeadImpl>(build.embedding_dim, build.num_classes,
+                                               params_from<ElasticFaceParams>(build.values));
 }
 
 }  // namespace marginlab::heads

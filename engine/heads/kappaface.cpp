@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/heads/head_factory.h"
+
 namespace marginlab::heads {
 namespace {
 
@@ -201,6 +203,13 @@ void KappaFaceHeadImpl::load_extra_state(torch::serialize::InputArchive& archive
   archive.read("refresh_counters", counters);
   refreshes_ = counters[0].item<std::int64_t>();
   steps_since_refresh_ = counters[1].item<std::int64_t>();
+}
+
+MarginHead make_kappaface_head(const HeadBuild& build) {
+  std::int64_t samples = 0;
+  for (auto n : build.class_counts) samples += n;
+  return std::make_shared<KappaFaceHeadImpl>(build.embedding_dim, build.class_counts, samples,
+                                             params_from<KappaFaceParams>(build.values));
 }
 
 }  // namespace marginlab::heads

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "engine/heads/arcface.h"
+#include "engine/heads/head_factory.h"
 
 namespace marginlab::heads {
 
@@ -40,6 +41,10 @@ MarginHeadImpl::MarginLogits MagFaceHeadImpl::apply_margin(const torch::Tensor& 
     r.target_slope = target_slope([&](const torch::Tensor& c) { return target_with(c, fixed_margin); }, cos_y, p.s);
   }
   return r;
+}
+
+MarginHead make_magface_head(const HeadBuild& build) {
+  return std::make_shared<MagFaceHeadImpl>(build.embedding_dim, build.num_classes, params_from<MagFaceParams>(build.values));
 }
 
 }  // namespace marginlab::heads

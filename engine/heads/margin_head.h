@@ -13,7 +13,7 @@
 
 #include "core/errors.h"
 #include "core/heads/head_diagnostics.h"
-#include "core/heads/head_params.h"
+#include "core/heads/head_fields.h"
 
 namespace marginlab::heads {
 
@@ -76,7 +76,8 @@ class MarginHeadImpl : public torch::nn::Module {
   virtual void save_extra_state(torch::serialize::OutputArchive& archive) const { (void)archive; }
   virtual void load_extra_state(torch::serialize::InputArchive& archive) { (void)archive; }
 
-  // Name-based access to the numeric hyperparameters (CLI --set, GUI sliders); same validation as set_params.
+  // Every hyperparameter with its value (the registry's listing, filled in); live changes of one number or integer by
+  // name (the live panel), with the same validation as set_params.
   virtual std::vector<ParamValue> parameter_values() const = 0;
   virtual void set_parameter(std::string_view name, double value) = 0;
 
@@ -163,34 +164,22 @@ class HeadWithParams : public MarginHeadImpl {
 
   double scale() const override { return params_.s; }
 
-  std::vector<ParamValue> parameter_values() const override {
-    std::vector<ParamValue> values;
-    for (const auto& f : fields(static_cast<const Params*>(nullptr))) {
-      values.push_back({std::string(f.name), params_.*(f.member), f.range.lo, f.range.hi, f.range.lo_open,
-                        f.range.hi_open, std::string(f.help)});
-    }
-    return values;
-  }
+  std::vector<ParamValue> parameter_values() const override { return param_values(params_); }
 
-  void set_parameter(std::string_view name, double value) override;
+  // Live tuning: a number or integer by name. Choices are fixed for a run (another choice is another loss).
+  void set_parameter(std::string_view name, double value) override {
+    Params candidate = params_;
+    for (const auto& f : table<Params>().fields) {
+      if (f.name == name && !f.live) {
+        throw InvalidParameter(head_name() + ": " + std::string(name) + " is fixed for a run");
+      }
+    }
+    set_value(candidate, name, value);
+    set_params(candidate);
+  }
 
  protected:
   Params params_;
 };
-
-template <class Params>
-void HeadWithParams<Params>::set_parameter(std::string_view name, double value) {
-  std::string known;
-  for (const auto& f : fields(static_cast<const Params*>(nullptr))) {
-    if (f.name == name) {
-      Params candidate = params_;
-      candidate.*(f.member) = value;
-      set_params(candidate);
-      return;
-    }
-    known += (known.empty() ? "" : ", ") + std::string(f.name);
-  }
-  throw InvalidParameter(head_name() + ": unknown parameter '" + std::string(name) + "' (known: " + known + ")");
-}
 
 }  // namespace marginlab::heads

@@ -1,5 +1,7 @@
 #include "engine/heads/normface.h"
 
+#include "engine/heads/head_factory.h"
+
 namespace marginlab::heads {
 
 NormFaceHeadImpl::NormFaceHeadImpl(std::int64_t dim, std::int64_t classes, const NormFaceParams& params)
@@ -15,6 +17,10 @@ MarginHeadImpl::MarginLogits NormFaceHeadImpl::apply_margin(const torch::Tensor&
     r.target_slope = torch::full_like(r.target, params_.s);
   }
   return r;
+}
+
+MarginHead make_normface_head(const HeadBuild& build) {
+  return std::make_shared<NormFaceHeadImpl>(build.embedding_dim, build.num_classes, params_from<NormFaceParams>(build.values));
 }
 
 }  // namespace marginlab::heads

@@ -75,7 +75,6 @@ TrainingSession::TrainingSession(const Experiment& experiment, const DataShape& 
   head.num_classes = data.num_classes;
   head.values = experiment.head.params;
   head.class_counts = data.class_counts;
-  head.kappa_source = experiment.head.kappa_statistics;
   if (data.class_counts.empty() && data.num_classes > 0) head.samples_per_class = data.dataset_size / data.num_classes;
   head_ = heads::make_head(head);
 
@@ -235,9 +234,12 @@ void TrainingSession::save(torch::serialize::OutputArchive& archive) const {
     archive.write("momentum_encoder", encoder);
   }
 
-  // Live-tuned values differ from the experiment file: the checkpoint carries the ones in force.
+  // Live-tuned values differ from the experiment file: the checkpoint carries the ones in force. Choices are fixed for
+  // the run and come from the experiment.
   nlohmann::json params = nlohmann::json::object();
-  for (const auto& p : head_->parameter_values()) params[p.name] = p.value;
+  for (const auto& p : head_->parameter_values()) {
+    if (p.live) params[p.name] = p.value;
+  }
   const nlohmann::json state{{"base_lr", base_lr_},
                              {"loss_scale", loss_scale_},
                              {"clean_steps", clean_steps_},

@@ -24,19 +24,6 @@ constexpr double kHalfPi = 1.5707963267948966;
 
 ExperimentChoices choices() {
   ExperimentChoices c;
-  c.headKinds = {{"arcface", "s·cos(θ_y + m), exact gradient"},
-                 {"adaface", "quality-adaptive margin from the feature norm"},
-                 {"kappaface", "per-class margin from vMF concentration and class size"}};
-  c.headParams["arcface"] = {{"s", 64, 0, 1024, true, false, "logit scale"},
-                             {"m", 0.5, -kHalfPi, kHalfPi, false, false, "additive angular margin (rad)"},
-                             {"eps", 1e-4, 0, 0.1, true, false, "cosine clamp"}};
-  c.headParams["adaface"] = {{"s", 64, 0, 1024, true, false, "logit scale"},
-                             {"m", 0.4, 0, kHalfPi, false, false, "margin"},
-                             {"h", 0.333, 0, 1, false, false, "norm influence"}};
-  c.headParams["kappaface"] = {{"s", 64, 0, 1024, true, false, "logit scale"},
-                               {"m0", 0.8, 0, kHalfPi, false, false, "largest margin"},
-                               {"gamma", 0.7, 0, 1, false, false, "balance"},
-                               {"temperature", 0.4, 0, 100, true, false, "T"}};
   c.backbones = {"ir18", "ir50", "ir100", "mobilefacenet"};
   c.presets = {"adaface-webface4m", "kappaface-ms1mv2"};
   return c;
@@ -66,8 +53,7 @@ train::Experiment unusual() {
   e.model.dropout = 0.4;
   e.model.channels_last = false;
   e.head.kind = "kappaface";
-  e.head.params = {{"m0", kHalfPi / 3}, {"gamma", 0.6}};
-  e.head.kappa_statistics = marginlab::heads::KappaStatisticsSource::momentum_encoder;
+  e.head.params = {{"m0", kHalfPi / 3}, {"gamma", 0.6}, {"statistics", std::string("momentum_encoder")}};
   e.optimizer.kind = train::OptimizerKind::adamw;
   e.optimizer.lr = 3e-4;
   e.optimizer.momentum = 0.85;
@@ -110,7 +96,7 @@ QString difference(const train::Experiment& a, const train::Experiment& b) {
   SAME(data.mean) SAME(data.std) SAME(data.flip) SAME(data.crop) SAME(data.low_resolution) SAME(data.photometric)
   SAME(data.loader_threads) SAME(data.prefetch_batches)
   SAME(model.backbone) SAME(model.embedding_dim) SAME(model.dropout) SAME(model.channels_last)
-  SAME(head.kind) SAME(head.params) SAME(head.kappa_statistics)
+  SAME(head.kind) SAME(head.params)
   SAME(optimizer.kind) SAME(optimizer.lr) SAME(optimizer.momentum) SAME(optimizer.weight_decay)
   SAME(optimizer.betas) SAME(optimizer.eps) SAME(optimizer.clip_grad_norm)
   SAME(schedule.kind) SAME(schedule.warmup_epochs) SAME(schedule.milestones) SAME(schedule.gamma)
@@ -182,8 +168,8 @@ class TestExperimentPanel : public QObject {
     QTest::keyClicks(milestones, QStringLiteral("10, 18"));
     const train::Experiment e = panel.experiment();
     QCOMPARE(e.optimizer.lr, 0.05);
-    QCOMPARE(e.head.params.at("temperature"), 0.5);
-    QCOMPARE(e.head.params.at("gamma"), 0.6);
+    QCOMPARE(std::get<double>(e.head.params.at("temperature")), 0.5);
+    QCOMPARE(std::get<double>(e.head.params.at("gamma")), 0.6);
     QCOMPARE(e.train.precision, train::Precision::fp16);
     QCOMPARE(e.schedule.milestones, (std::vector<double>{10, 18}));
     QCOMPARE(e.optimizer.weight_decay, 5e-4);  // untouched
@@ -196,34 +182,61 @@ class TestExperimentPanel : public QObject {
   }
 
   void headSwitchShowsThatHeadsParametersAndComesBack() {
+    using marginlab::heads::HeadValues;
     ExperimentPanel panel;
     panel.setChoices(choices());
     panel.setExperiment(unusual());
     auto* kind = child<QComboBox>(panel, "head.kind");
-    auto* kappa = child<QComboBox>(panel, "head.kappa_statistics");
-    QVERIFY(!kappa->isHidden());
+    QCOMPARE(child<QComboBox>(panel, "head.params.statistics")->currentText(), QStringLiteral("momentum_encoder"));
+    QCOMPARE(child<QComboBox>(panel, "head.params.formula")->currentText(), QStringLiteral("code"));  // the default
 
     pick(kind, QStringLiteral("arcface"));
     QVERIFY(panel.findChild<QDoubleSpinBox*>(QStringLiteral("head.params.m0")) == nullptr);
+    QVERIFY(panel.findChild<QComboBox*>(QStringLiteral("head.params.statistics")) == nullptr);
     auto* m = child<QDoubleSpinBox>(panel, "head.params.m");
     QCOMPARE(m->value(), 0.5);  // arcface's default
     QVERIFY(panel.findChild<QDoubleSpinBox*>(QStringLiteral("head.params.eps")) != nullptr);
-    QVERIFY(kappa->isHidden());
-    QVERIFY(child<QLabel>(panel, "head.description")->text().contains(QStringLiteral("exact gradient")));
+    QCOMPARE(child<QComboBox>(panel, "head.params.form")->currentText(), QStringLiteral("exact"));
+    QVERIFY(child<QLabel>(panel, "head.description")->text().contains(QStringLiteral("angular margin")));
     train::Experiment e = panel.experiment();
     QCOMPARE(e.head.kind, std::string("arcface"));
     QVERIFY(e.head.params.empty());  // the kind's defaults
-    QCOMPARE(e.head.kappa_statistics, marginlab::heads::KappaStatisticsSource::memory_buffer);
     m->setValue(0.45);
-    QCOMPARE(panel.experiment().head.params, (std::map<std::string, double>{{"m", 0.45}}));
+    pick(child<QComboBox>(panel, "head.params.form"), QStringLiteral("legacy"));
+    QCOMPARE(panel.experiment().head.params, (HeadValues{{"m", 0.45}, {"form", std::string("legacy")}}));
+    const auto written = train::to_json(panel.experiment());
+    QCOMPARE(train::experiment_from_json(written, "panel").head.params, panel.experiment().head.params);
 
     pick(kind, QStringLiteral("kappaface"));  // back: the values set for it return
     e = panel.experiment();
-    QCOMPARE(e.head.params, (std::map<std::string, double>{{"m0", kHalfPi / 3}, {"gamma", 0.6}}));
-    QCOMPARE(e.head.kappa_statistics, marginlab::heads::KappaStatisticsSource::momentum_encoder);
+    QCOMPARE(e.head.params,
+             (HeadValues{{"m0", kHalfPi / 3}, {"gamma", 0.6}, {"statistics", std::string("momentum_encoder")}}));
     QCOMPARE(child<QDoubleSpinBox>(panel, "head.params.gamma")->value(), 0.6);
     pick(kind, QStringLiteral("arcface"));
-    QCOMPARE(panel.experiment().head.params, (std::map<std::string, double>{{"m", 0.45}}));
+    QCOMPARE(panel.experiment().head.params, (HeadValues{{"m", 0.45}, {"form", std::string("legacy")}}));
+  }
+
+  // A choice can move the defaults of the numbers not set (ElasticFace's m per form); numbers set stay.
+  void headChoicesMoveTheDefaultsOfUnsetNumbers() {
+    ExperimentPanel panel;
+    panel.setChoices(choices());
+    train::Experiment e;
+    e.head.kind = "elasticface-cos+";  // an older kind name: shown as the head with its choices
+    panel.setExperiment(e);
+    QCOMPARE(child<QComboBox>(panel, "head.kind")->currentText(), QStringLiteral("elasticface"));
+    QCOMPARE(child<QComboBox>(panel, "head.params.form")->currentText(), QStringLiteral("cos"));
+    QCOMPARE(child<QComboBox>(panel, "head.params.assignment")->currentText(), QStringLiteral("ranked"));
+    QCOMPARE(child<QDoubleSpinBox>(panel, "head.params.m")->value(), 0.35);
+    QCOMPARE(child<QDoubleSpinBox>(panel, "head.params.sigma")->value(), 0.02);
+    pick(child<QComboBox>(panel, "head.params.form"), QStringLiteral("arc"));
+    QCOMPARE(child<QDoubleSpinBox>(panel, "head.params.m")->value(), 0.5);
+    QCOMPARE(child<QDoubleSpinBox>(panel, "head.params.sigma")->value(), 0.0175);
+    child<QDoubleSpinBox>(panel, "head.params.sigma")->setValue(0.03);
+    pick(child<QComboBox>(panel, "head.params.assignment"), QStringLiteral("random"));
+    QCOMPARE(child<QDoubleSpinBox>(panel, "head.params.sigma")->value(), 0.03);
+    QCOMPARE(panel.experiment().head.params,
+             (marginlab::heads::HeadValues{
+                 {"form", std::string("arc")}, {"assignment", std::string("random")}, {"sigma", 0.03}}));
   }
 
   void scheduleShowsOnlyTheFieldsItsKindUses() {

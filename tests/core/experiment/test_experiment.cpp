@@ -30,7 +30,7 @@ TEST(Experiment, DefaultsSurviveARoundTripThroughJson) {
   e.data.synthface = {{"identities", 30}};
   const auto again = experiment_from_json(to_json(e), "round trip");
   EXPECT_EQ(to_json(again), to_json(e));
-  EXPECT_EQ(again.head.params.at("m"), 0.3);
+  EXPECT_EQ(std::get<double>(again.head.params.at("m")), 0.3);
 }
 
 TEST(Experiment, UnknownKeysAreErrorsThatNameTheKey) {
@@ -64,16 +64,50 @@ TEST(Experiment, HeadAndBackboneAreCheckedAgainstTheEngine) {
   EXPECT_NE(message.find("model.backbone = \"resnet9000\""), std::string::npos) << message;
 }
 
-TEST(Experiment, KappaFaceStatisticsSourceIsAKappaFaceSetting) {
-  const auto e = experiment_from_json({{"head", {{"kind", "kappaface"}, {"kappa_statistics", "momentum_encoder"}}}},
-                                      "test.json");
-  EXPECT_EQ(e.head.kappa_statistics, heads::KappaStatisticsSource::momentum_encoder);
+TEST(Experiment, HeadChoicesAreNamesInHeadParams) {
+  const auto e = experiment_from_json(
+      {{"head", {{"kind", "kappaface"}, {"params", {{"formula", "paper"}, {"statistics", "momentum_encoder"}}}}}},
+      "test.json");
+  EXPECT_EQ(e.head.params, (heads::HeadValues{{"formula", std::string("paper")},
+                                              {"statistics", std::string("momentum_encoder")}}));
+  EXPECT_EQ(to_json(e)["head"]["params"], (json{{"formula", "paper"}, {"statistics", "momentum_encoder"}}));
+  auto message = error_of({{"head", {{"kind", "kappaface"}, {"params", {{"formula", "sketch"}}}}}});
+  EXPECT_NE(message.find("formula = \"sketch\" must be one of code, paper"), std::string::npos) << message;
+  message = error_of({{"head", {{"kind", "kappaface"}, {"params", {{"gamma", true}}}}}});
+  EXPECT_NE(message.find("head.params.gamma = true: must be a number or a choice's name"), std::string::npos)
+      << message;
+}
+
+// Files written before the head registry: older kind names, and KappaFace's source as head.kappa_statistics (which
+// every run directory wrote, for every head).
+TEST(Experiment, OlderHeadSpellingsAreReadAsTheHeadsChoices) {
+  auto e = experiment_from_json({{"head", {{"kind", "arcface-straight-through"}, {"params", {{"m", 0.45}}}}}},
+                                "test.json");
+  EXPECT_EQ(e.head.kind, "arcface");
+  EXPECT_EQ(e.head.params, (heads::HeadValues{{"form", std::string("straight_through")}, {"m", 0.45}}));
+  e = experiment_from_json({{"head", {{"kind", "elasticface-cos+"}}}}, "test.json");
+  EXPECT_EQ(e.head.kind, "elasticface");
+  EXPECT_EQ(e.head.params,
+            (heads::HeadValues{{"form", std::string("cos")}, {"assignment", std::string("ranked")}}));
+  e = experiment_from_json({{"head", {{"kind", "kappaface"}, {"kappa_statistics", "momentum_encoder"}}}}, "test.json");
+  EXPECT_EQ(e.head.params, (heads::HeadValues{{"statistics", std::string("momentum_encoder")}}));
+  EXPECT_FALSE(to_json(e)["head"].contains("kappa_statistics"));  // written in today's terms
+  e = experiment_from_json({{"head", {{"kind", "adaface"}, {"kappa_statistics", "memory"}}}}, "test.json");
+  EXPECT_TRUE(e.head.params.empty());
+
   auto message = error_of({{"head", {{"kind", "arcface"}, {"kappa_statistics", "momentum_encoder"}}}});
   EXPECT_NE(message.find("only KappaFace collects class statistics"), std::string::npos) << message;
   message = error_of({{"head", {{"kind", "kappaface"}, {"kappa_statistics", "encoder"}}}});
   EXPECT_NE(message.find("head.kappa_statistics = \"encoder\": must be one of memory, momentum_encoder"),
             std::string::npos)
       << message;
+  message = error_of({{"head",
+                       {{"kind", "kappaface"},
+                        {"kappa_statistics", "memory"},
+                        {"params", {{"statistics", "momentum_encoder"}}}}}});
+  EXPECT_NE(message.find("disagrees with head.params.statistics"), std::string::npos) << message;
+  message = error_of({{"head", {{"kind", "arcface-legacy"}, {"params", {{"form", "exact"}}}}}});
+  EXPECT_NE(message.find("head.kind = \"arcface-legacy\""), std::string::npos) << message;
 }
 
 TEST(Experiment, EvaluationSetsAreFilesOrTheSynthFacePairs) {

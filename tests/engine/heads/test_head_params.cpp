@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/errors.h"
+#include "core/heads/head_registry.h"
 #include "engine/heads/adaface.h"
 #include "engine/heads/arcface.h"
 #include "engine/heads/cosface.h"
@@ -47,11 +48,15 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Every numeric parameter of a head as name → value, to compare before and after a rejected change.
-std::map<std::string, double> snapshot(const mh::MarginHeadImpl& head) {
-  std::map<std::string, double> values;
-  for (const auto& p : head.parameter_values()) values[p.name] = p.value;
-  return values;
+// Every parameter of a head as name → value, to compare before and after a rejected change.
+mh::HeadValues snapshot(const mh::MarginHeadImpl& head) { return mh::values_of(head.parameter_values()); }
+
+double number(const mh::HeadValues& values, const std::string& name) { return std::get<double>(values.at(name)); }
+
+mh::HeadSpec spec_of(const mh::HeadVariant& variant) {
+  mh::HeadSpec spec{variant.kind, 4, 3};
+  spec.values = variant.choices;
+  return spec;
 }
 
 }  // namespace
@@ -80,9 +85,9 @@ TEST(HeadParams, CheckParamMessageNamesHeadParameterValueAndRange) {
 }
 
 TEST(HeadParams, NegativeScaleIsRejectedForEveryHead) {
-  for (const auto& [kind, description] : mh::head_kinds()) {
-    mh::HeadSpec spec{kind, 4, 3};
-    auto head = mh::make_head(spec);
+  for (const auto& variant : mh::head_variants()) {
+    const std::string kind = variant.label();
+    auto head = mh::make_head(spec_of(variant));
     const auto before = snapshot(*head);
     const auto msg = message_of([&] { head->set_parameter("s", -1.0); });
     EXPECT_TRUE(contains(msg, "s = -1")) << kind << ": " << msg;
@@ -127,10 +132,17 @@ TEST(HeadParams, KappaFaceGammaOutsideUnitIntervalIsRejected) {
 TEST(HeadParams, NaNAndInfinityAreRejectedEverywhere) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
-  for (const auto& [kind, description] : mh::head_kinds()) {
-    auto head = mh::make_head(mh::HeadSpec{kind, 4, 3});
+  for (const auto& variant : mh::head_variants()) {
+    const std::string kind = variant.label();
+    auto head = mh::make_head(spec_of(variant));
     const auto before = snapshot(*head);
     for (const auto& p : head->parameter_values()) {
+      if (!p.live) {
+        // A choice is fixed for the run: a live change of it is refused, naming it.
+        const auto msg = message_of([&] { head->set_parameter(p.name, 1.0); });
+        EXPECT_TRUE(contains(msg, p.name + " is fixed for a run")) << kind << ": " << msg;
+        continue;
+      }
       const auto msg = message_of([&] { head->set_parameter(p.name, nan); });
       EXPECT_TRUE(contains(msg, p.name + " = ")) << kind << ": " << msg;
       EXPECT_TRUE(contains(lower(msg), "nan")) << kind << ": " << msg;
@@ -158,7 +170,10 @@ TEST(HeadParams, SetParameterChangesOnlyTheNamedField) {
   EXPECT_DOUBLE_EQ(head.params().s, 64.0);
   EXPECT_DOUBLE_EQ(head.params().eps, 1e-4);
   const auto values = head.parameter_values();
-  ASSERT_EQ(values.size(), 3u);
+  ASSERT_EQ(values.size(), 4u);
+  EXPECT_EQ(values[3].name, "form");
+  EXPECT_EQ(values[3].type, mh::HeadParamType::choice);
+  EXPECT_EQ(values[3].choice, "exact");
   EXPECT_EQ(values[1].name, "m");
   EXPECT_DOUBLE_EQ(values[1].value, 0.3);
   EXPECT_DOUBLE_EQ(values[1].hi, M_PI / 2);
@@ -224,7 +239,7 @@ TEST(HeadParams, FactoryAppliesValuesAndRejectsUnknownKinds) {
   spec.values = {{"m", 0.25}, {"s", 30.0}};
   auto head = mh::make_head(spec);
   auto values = snapshot(*head);
-  EXPECT_DOUBLE_EQ(values.at("m"), 0.25);
+  EXPECT_DOUBLE_EQ(number(values, "m"), 0.25);
   EXPECT_DOUBLE_EQ(head->scale(), 30.0);
   spec.values = {{"m", 9.0}};
   EXPECT_THROW(mh::make_head(spec), InvalidParameter);

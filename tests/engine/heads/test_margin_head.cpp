@@ -37,8 +37,14 @@ torch::Tensor unit_rows(torch::Tensor x) { return x / x.norm(2, 1, true); }
 
 // Random cosines in (−0.9, 0.9), float64.
 
-mh::MarginHead make_f64(const std::string& kind) {
-  auto head = mh::make_head(mh::HeadSpec{kind, kDim, kClasses});
+mh::HeadSpec spec_of(const mh::HeadVariant& variant) {
+  mh::HeadSpec spec{variant.kind, kDim, kClasses};
+  spec.values = variant.choices;
+  return spec;
+}
+
+mh::MarginHead make_f64(const mh::HeadVariant& variant) {
+  auto head = mh::make_head(spec_of(variant));
   head->to(torch::kFloat64);
   return head;
 }
@@ -113,8 +119,9 @@ TEST(MarginHead, NonFiniteBatchLeavesCurricularFaceTUnchanged) {
 }
 
 TEST(MarginHead, EveryHeadKindRejectsNonFiniteInput) {
-  for (const auto& [kind, description] : mh::head_kinds()) {
-    auto head = make_f64(kind);
+  for (const auto& variant : mh::head_variants()) {
+    const std::string kind = variant.label();
+    auto head = make_f64(variant);
     auto cos = random_cosine(3, kClasses, 7);
     cos[0][0] = std::numeric_limits<double>::quiet_NaN();
     EXPECT_THROW(head->forward_cosine(cos, f64({20, 30, 40}), i64({0, 1, 2})), InvalidBatch) << kind;
@@ -192,8 +199,9 @@ TEST(MarginHead, LabelsOutOfRangeAreRejected) {
 TEST(MarginHead, UnlabelledRowsGetNoMarginAndStayOutOfTheLoss) {
   const auto labels = i64({2, -1, 0, -1, 4});
   const auto norms = f64({15, 30, 45, 60, 90});
-  for (const auto& [kind, description] : mh::head_kinds()) {
-    auto head = make_f64(kind);
+  for (const auto& variant : mh::head_variants()) {
+    const std::string kind = variant.label();
+    auto head = make_f64(variant);
     const double s = head->scale();
     auto cos = random_cosine(5, kClasses, 11).requires_grad_(true);
     auto out = head->forward_cosine(cos, norms, labels, true);
@@ -223,8 +231,9 @@ TEST(MarginHead, UnlabelledRowsGetNoMarginAndStayOutOfTheLoss) {
 }
 
 TEST(MarginHead, AllUnlabelledBatchGivesZeroClassificationLoss) {
-  for (const auto& [kind, description] : mh::head_kinds()) {
-    auto head = make_f64(kind);
+  for (const auto& variant : mh::head_variants()) {
+    const std::string kind = variant.label();
+    auto head = make_f64(variant);
     auto out = head->forward_cosine(random_cosine(3, kClasses, 12), f64({20, 30, 40}), i64({-1, -1, -1}));
     EXPECT_EQ(out.classification_loss.item<double>(), 0.0) << kind;
     EXPECT_TRUE(all_finite(out.loss)) << kind;
@@ -242,8 +251,9 @@ TEST(MarginHead, LogitsAndGradientsFiniteAtUnitCosine) {
   };
   const auto labels = i64({0, 1, 2, 3, -1});
   for (auto dtype : {torch::kFloat32, torch::kFloat64}) {
-    for (const auto& [kind, description] : mh::head_kinds()) {
-      auto head = mh::make_head(mh::HeadSpec{kind, kDim, kClasses});
+    for (const auto& variant : mh::head_variants()) {
+      const std::string kind = variant.label();
+      auto head = mh::make_head(spec_of(variant));
       head->to(dtype);
       auto cos = torch::tensor(values, dtype).reshape({5, kClasses}).requires_grad_(true);
       auto norms = torch::tensor({1e-3, 10.0, 110.0, 500.0, 20.0}, dtype).requires_grad_(true);
@@ -272,8 +282,9 @@ TEST(MarginHead, TargetGradMatchesPerSampleAutogradForEveryHead) {
   auto base = random_cosine(n, kClasses, 13);
   for (std::int64_t i = 0; i < n; ++i) base[i][std::max<std::int64_t>(label_values[i], 0)] = targets[i];
 
-  for (const auto& [kind, description] : mh::head_kinds()) {
-    auto head = make_f64(kind);
+  for (const auto& variant : mh::head_variants()) {
+    const std::string kind = variant.label();
+    auto head = make_f64(variant);
     auto cos = base.clone().requires_grad_(true);
     auto out = head->forward_cosine(cos, norms, labels, true);
     auto index = labels.clamp_min(0).unsqueeze(1);
@@ -336,27 +347,28 @@ namespace {
 // The hooks through which the session and the telemetry reach a head's own state, without naming the head: every
 // kind answers them, and only the heads that keep something say so.
 TEST(MarginHeadHooks, EveryKindAnswersAndOnlyStatefulHeadsKeepSomething) {
-  for (const auto& [kind, description] : head_kinds()) {
-    SCOPED_TRACE(kind);
+  for (const auto& variant : head_variants()) {
+    SCOPED_TRACE(variant.label());
     HeadSpec spec;
-    spec.kind = kind;
+    spec.kind = variant.kind;
+    spec.values = variant.choices;
     spec.embedding_dim = 4;
     spec.num_classes = 3;
     auto head = make_head(spec);
     const auto [mean, std] = head->running_norm_statistics();
-    EXPECT_EQ(mean.defined(), kind == "adaface");
-    EXPECT_EQ(std.defined(), kind == "adaface");
-    EXPECT_EQ(head->class_statistics().kept, kind == "kappaface");
-    EXPECT_EQ(head->observes() == MarginHeadImpl::Observes::nothing, kind != "kappaface");
+    EXPECT_EQ(mean.defined(), variant.kind == "adaface");
+    EXPECT_EQ(std.defined(), variant.kind == "adaface");
+    EXPECT_EQ(head->class_statistics().kept, variant.kind == "kappaface");
+    EXPECT_EQ(head->observes() == MarginHeadImpl::Observes::nothing, variant.kind != "kappaface");
     head->end_epoch();  // harmless for every head
   }
   HeadSpec spec;
   spec.kind = "kappaface";
   spec.embedding_dim = 4;
   spec.num_classes = 3;
-  spec.kappa_source = KappaStatisticsSource::momentum_encoder;
+  spec.values = {{"statistics", std::string("momentum_encoder")}};
   EXPECT_EQ(make_head(spec)->observes(), MarginHeadImpl::Observes::momentum_encoder_features);
-  spec.kappa_source = KappaStatisticsSource::memory_buffer;
+  spec.values = {{"statistics", std::string("memory")}};
   EXPECT_EQ(make_head(spec)->observes(), MarginHeadImpl::Observes::backbone_features);
 }
 

@@ -115,9 +115,9 @@ TEST(TrainingSession, SaveAndLoadContinueIdentically) {
 TEST(TrainingSession, KappaFaceMomentumEncoderFeedsTheStatisticsAndResumes) {
   const auto batch = random_batch(8, 5, 11);
   const DataShape shape{5, {10, 8, 8, 7, 7}, 40};
-  auto psi_after_one_epoch = [&](heads::KappaStatisticsSource source) {
+  auto psi_after_one_epoch = [&](const std::string& statistics) {
     auto e = small_experiment("kappaface");
-    e.head.kappa_statistics = source;
+    e.head.params["statistics"] = statistics;
     torch::manual_seed(5);
     auto session = std::make_unique<TrainingSession>(e, shape, torch::kCPU);
     session->step(batch, 0.05, false);
@@ -126,8 +126,8 @@ TEST(TrainingSession, KappaFaceMomentumEncoderFeedsTheStatisticsAndResumes) {
     auto* kappaface = dynamic_cast<heads::KappaFaceHeadImpl*>(session->head().get());
     return std::pair{std::move(session), kappaface->psi().clone()};
   };
-  const auto [memory_session, memory_psi] = psi_after_one_epoch(heads::KappaStatisticsSource::memory_buffer);
-  auto [encoder_session, encoder_psi] = psi_after_one_epoch(heads::KappaStatisticsSource::momentum_encoder);
+  const auto [memory_session, memory_psi] = psi_after_one_epoch("memory");
+  auto [encoder_session, encoder_psi] = psi_after_one_epoch("momentum_encoder");
   EXPECT_FALSE(torch::allclose(encoder_psi, torch::ones_like(encoder_psi))) << "statistics were refreshed";
   EXPECT_FALSE(torch::allclose(encoder_psi, memory_psi)) << encoder_psi << memory_psi;
 
@@ -136,7 +136,7 @@ TEST(TrainingSession, KappaFaceMomentumEncoderFeedsTheStatisticsAndResumes) {
   std::stringstream stream;
   archive.save_to(stream);
   auto e = small_experiment("kappaface");
-  e.head.kappa_statistics = heads::KappaStatisticsSource::momentum_encoder;
+  e.head.params["statistics"] = std::string("momentum_encoder");
   torch::manual_seed(99);
   TrainingSession restored(e, shape, torch::kCPU);
   torch::serialize::InputArchive input;
