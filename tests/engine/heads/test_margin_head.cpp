@@ -19,6 +19,8 @@
 namespace mh = marginlab::heads;
 using marginlab::InvalidBatch;
 
+// A namespace of its own: in a unity batch, other head tests define helpers of the same names.
+namespace marginlab::heads::margin_head_tests {
 namespace {
 
 using marginlab::test_support::i64;
@@ -341,7 +343,6 @@ TEST(MarginHead, ForwardEqualsForwardCosineOnTheNormalisedKernel) {
   EXPECT_GT(head.kernel().grad().abs().max().item<double>(), 0.0);
 }
 
-namespace marginlab::heads {
 namespace {
 
 // The hooks through which the session and the telemetry reach a head's own state, without naming the head: every
@@ -392,4 +393,4 @@ TEST(MarginHeadHooks, ObservationsThroughTheInterfaceReachKappaFace) {
 }
 
 }  // namespace
-}  // namespace marginlab::heads
+}  // namespace marginlab::heads::margin_head_tests
