@@ -26,8 +26,9 @@ int run_keys(const std::string& prefix) {
     ++shown;
   }
   if (prefix.empty() || std::string(train::kHeadParamsKey).rfind(prefix, 0) == 0) {
-    fmt::print("{:<36} {:<10} {}\n{:<36} {}\n", train::kHeadParamsKey, "numbers", "Head hyperparameters", "",
-               "by name, as `marginlab-cli heads` lists them for head.kind; absent ones keep the head's defaults");
+    fmt::print("{:<36} {:<10} {}\n{:<36} {}\n", train::kHeadParamsKey, "by name", "Head hyperparameters", "",
+               "numbers and choices by name, as `marginlab-cli heads` lists them for head.kind; absent ones keep "
+               "the head's defaults");
     ++shown;
   }
   if (shown == 0) {

@@ -53,7 +53,7 @@ int run_list_heads(const std::string& only) {
     if (one && one != &head) continue;
     fmt::print("{:<16} {}: {}\n", head.kind, head.title, head.description);
     for (const auto& p : head.params) {
-      fmt::print("    {:<20} {:<8} {:<10} {:<30} {:<6} {}\n", p.name, heads::to_string(p.type), default_text(p),
+      fmt::print("    {:<20} {:<8} {:<10} {:<34} {:<6} {}\n", p.name, heads::to_string(p.type), default_text(p),
                  allowed(p), p.live ? "live" : "fixed", p.help);
       if (one && p.type == heads::HeadParamType::choice) {
         for (const auto& c : p.choices) fmt::print("        {:<18} {}\n", c.name, c.tip);

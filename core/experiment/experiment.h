@@ -134,7 +134,7 @@ void save_experiment(const Experiment& experiment, const std::string& path);
 // before it is read, so overrides go through the same validation as the file.
 void apply_override(nlohmann::json& document, const std::string& assignment);
 
-// Checks what one field alone cannot: the head kind and its parameter names and ranges (the head catalogue), the
+// Checks what one field alone cannot: the head kind and its parameter names, types and ranges (the head registry), the
 // backbone kind, the evaluation sets against the source, the SynthFace settings together. experiment_from_json
 // calls it; the workbench calls it on every edit.
 void check_experiment(const Experiment& experiment, const std::string& origin);
