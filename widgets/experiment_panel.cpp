@@ -706,7 +706,7 @@ void ExperimentPanel::load(const train::Experiment& experiment) {
   headParams_ = experiment.head.params;
   headKind_ = QString::fromStdString(experiment.head.kind);
   try {
-    // An older kind name ("arcface-legacy") shows as the head with that choice made.
+    // An older kind name (an alias in the head registry) shows as the head with that choice made.
     const auto chosen = heads::canonical_head(experiment.head.kind, experiment.head.params);
     headKind_ = QString::fromStdString(chosen.head->kind);
     headParams_ = chosen.values;
