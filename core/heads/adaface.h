@@ -8,8 +8,8 @@ struct AdaFaceParams {
   double s = 64.0;
   double m = 0.4;
   double h = 0.333;
-  double t_alpha = 0.01;   // weight of the current batch in the EMA of the norm statistics
-  double eps = 1e-3;       // cosine clamp ±(1−eps), θ clip [eps, π−eps], σ + eps
+  double t_alpha = 0.01;        // weight of the current batch in the EMA of the norm statistics
+  double eps = 1e-3;            // cosine clamp ±(1−eps), θ clip [eps, π−eps], σ + eps
   bool invert_quality = false;  // flips the sign of h, for models whose low norm means high quality
   void validate() const;
 };

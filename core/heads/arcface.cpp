@@ -41,10 +41,10 @@ void ArcFaceParams::validate() const { check_fields(*this); }
 std::string_view to_string(ArcFaceGradient g) { return g == ArcFaceGradient::exact ? "exact" : "straight_through"; }
 
 const HeadDescriptor& describe_arcface() {
-  static const HeadDescriptor d = make_descriptor<ArcFaceParams>(
-      "arcface", "s·cos(θ_y + m): additive angular margin", {},
-      {{"arcface-straight-through", {{"form", std::string("straight_through")}}},
-       {"arcface-legacy", {{"form", std::string("legacy")}}}});
+  static const HeadDescriptor d =
+      make_descriptor<ArcFaceParams>("arcface", "s·cos(θ_y + m): additive angular margin", {},
+                                     {{"arcface-straight-through", {{"form", std::string("straight_through")}}},
+                                      {"arcface-legacy", {{"form", std::string("legacy")}}}});
   return d;
 }
 

@@ -13,10 +13,10 @@ enum class ArcFaceGradient {
 struct ArcFaceParams {
   double s = 64.0;
   double m = 0.5;
-  double eps = 1e-4;                  // cosine clamp ±(1−eps) and θ+m clip to [eps, π−eps] (AdaFace repo)
+  double eps = 1e-4;  // cosine clamp ±(1−eps) and θ+m clip to [eps, π−eps] (AdaFace repo)
   ArcFaceGradient gradient = ArcFaceGradient::exact;
-  bool legacy_th_mm = false;          // insightface ≤2022: cos(θ+m) via cos·cos m − sin·sin m, fallback cos − mm
-  bool easy_margin = false;           // margin only where cos θ > 0
+  bool legacy_th_mm = false;  // insightface ≤2022: cos(θ+m) via cos·cos m − sin·sin m, fallback cos − mm
+  bool easy_margin = false;   // margin only where cos θ > 0
   void validate() const;
 };
 

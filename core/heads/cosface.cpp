@@ -4,8 +4,8 @@ namespace marginlab::heads {
 
 const HeadTable<CosFaceParams>& table_of(const CosFaceParams*) {
   static const HeadTable<CosFaceParams> t{"CosFace",
-                                         {number("s", &CosFaceParams::s, kLogitScale, "logit scale"),
-                                          number("m", &CosFaceParams::m, kCosineMargin, "additive cosine margin")}};
+                                          {number("s", &CosFaceParams::s, kLogitScale, "logit scale"),
+                                           number("m", &CosFaceParams::m, kCosineMargin, "additive cosine margin")}};
   return t;
 }
 

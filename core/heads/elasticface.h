@@ -11,10 +11,10 @@ enum class ElasticKind { arc, cos };
 
 struct ElasticFaceParams {
   ElasticKind kind = ElasticKind::arc;
-  bool plus = false;     // ElasticFace+: larger margins for samples farther from their class centre
+  bool plus = false;  // ElasticFace+: larger margins for samples farther from their class centre
   double s = 64.0;
-  double m = 0.5;        // mean margin (0.35 for the Cos variant)
-  double sigma = 0.05;   // std of the per-sample margin
+  double m = 0.5;       // mean margin (0.35 for the Cos variant)
+  double sigma = 0.05;  // std of the per-sample margin
   std::uint64_t seed = 0;
   void validate() const;
   static ElasticFaceParams defaults(ElasticKind kind, bool plus);  // the paper's recommended m and σ

@@ -11,18 +11,18 @@ namespace marginlab::heads {
 // One entry per sample of the batch the head last saw with diagnostics on.
 struct SampleDiagnostics {
   std::vector<std::int64_t> label;
-  std::vector<std::uint8_t> labelled;      // 0 for label −1 rows: no margin, not in the loss
-  std::vector<float> norm;                 // feature norm as given to the head
-  std::vector<float> margin;               // margin applied at the target, in the head's margin unit
-  std::vector<float> cos_margin;           // cos θ_y − target logit / s: the target's cosine drop, comparable across heads
-  std::vector<float> theta;                // angle to the own class centre (rad), before any margin
-  std::vector<float> max_other_cos;        // largest cosine to another class
-  std::vector<std::uint8_t> hard;          // misclassified by the plain cosine classifier: max_other_cos > cos θ_y
-  std::vector<float> target_grad;          // |∂L_i/∂cos θ_y| of the sample's own cross-entropy
+  std::vector<std::uint8_t> labelled;  // 0 for label −1 rows: no margin, not in the loss
+  std::vector<float> norm;             // feature norm as given to the head
+  std::vector<float> margin;           // margin applied at the target, in the head's margin unit
+  std::vector<float> cos_margin;     // cos θ_y − target logit / s: the target's cosine drop, comparable across heads
+  std::vector<float> theta;          // angle to the own class centre (rad), before any margin
+  std::vector<float> max_other_cos;  // largest cosine to another class
+  std::vector<std::uint8_t> hard;    // misclassified by the plain cosine classifier: max_other_cos > cos θ_y
+  std::vector<float> target_grad;    // |∂L_i/∂cos θ_y| of the sample's own cross-entropy
   // AdaFace only; empty for other heads.
-  std::vector<float> z_hat;                // normalised norm ẑ in [−1, 1]
-  std::vector<float> g_angular;            // −m·ẑ, added to θ_y
-  std::vector<float> g_additive;           // m(1+ẑ), subtracted from cos
+  std::vector<float> z_hat;       // normalised norm ẑ in [−1, 1]
+  std::vector<float> g_angular;   // −m·ẑ, added to θ_y
+  std::vector<float> g_additive;  // m(1+ẑ), subtracted from cos
 };
 
 // A head's per-class state after its latest refresh (KappaFace's). `kept` is false for heads that keep none; a head

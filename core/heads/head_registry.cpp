@@ -50,9 +50,12 @@ std::string known_kinds() {
 
 std::string_view to_string(HeadParamType type) {
   switch (type) {
-    case HeadParamType::number: return "number";
-    case HeadParamType::integer: return "integer";
-    case HeadParamType::choice: return "choice";
+    case HeadParamType::number:
+      return "number";
+    case HeadParamType::integer:
+      return "integer";
+    case HeadParamType::choice:
+      return "choice";
   }
   return "?";
 }

@@ -23,12 +23,12 @@ const HeadTable<KappaFaceParams>& table_of(const KappaFaceParams*) {
                     "features of a momentum encoder, an EMA copy of the backbone (the shipped configuration)"},
                    KappaStatisticsSource::momentum_encoder}},
               "where the class statistics come from"),
-       choice("formula", &P::variant,
-              std::vector<std::pair<HeadChoice, KappaVariant>>{
-                  {{"code", "the authors' code: ψ = γ·w_κ + (1−γ)·w_n, K = 1.05·max n, sample std"},
-                   KappaVariant::code},
-                  {{"paper", "the paper: ψ = γ·w_n + (1−γ)·w_κ, K = max n, population std"}, KappaVariant::paper}},
-              "how κ and the class sizes make the margin weight ψ")}};
+       choice(
+           "formula", &P::variant,
+           std::vector<std::pair<HeadChoice, KappaVariant>>{
+               {{"code", "the authors' code: ψ = γ·w_κ + (1−γ)·w_n, K = 1.05·max n, sample std"}, KappaVariant::code},
+               {{"paper", "the paper: ψ = γ·w_n + (1−γ)·w_κ, K = max n, population std"}, KappaVariant::paper}},
+           "how κ and the class sizes make the margin weight ψ")}};
   return t;
 }
 
@@ -40,11 +40,11 @@ std::string_view to_string(KappaStatisticsSource s) {
 }
 
 const HeadDescriptor& describe_kappaface() {
-  static const HeadDescriptor d = make_descriptor<KappaFaceParams>(
-      "kappaface", "per-class margin from vMF concentration and class size",
-      {{HeadCapability::class_statistics, {}, {}},
-       {HeadCapability::sample_memory, "statistics", "memory"},
-       {HeadCapability::momentum_encoder, "statistics", "momentum_encoder"}});
+  static const HeadDescriptor d =
+      make_descriptor<KappaFaceParams>("kappaface", "per-class margin from vMF concentration and class size",
+                                       {{HeadCapability::class_statistics, {}, {}},
+                                        {HeadCapability::sample_memory, "statistics", "memory"},
+                                        {HeadCapability::momentum_encoder, "statistics", "momentum_encoder"}});
   return d;
 }
 

@@ -24,7 +24,8 @@ struct KappaFaceParams {
   double eps = 1e-6;             // cosine clamp ±(1−eps) before acos; r̂ capped at 1−eps
   KappaVariant variant = KappaVariant::code;
   KappaStatisticsSource source = KappaStatisticsSource::memory_buffer;
-  // 0: once per epoch (the authors); N: every N steps. A whole number; a double so it is a live parameter like the rest.
+  // 0: once per epoch (the authors); N: every N steps. A whole number; a double so it is a live parameter like the
+  // rest.
   double refresh_every_steps = 0;
   void validate() const;
 };

@@ -10,7 +10,8 @@ const HeadTable<NormFaceParams>& table_of(const NormFaceParams*) {
 void NormFaceParams::validate() const { check_fields(*this); }
 
 const HeadDescriptor& describe_normface() {
-  static const HeadDescriptor d = make_descriptor<NormFaceParams>("normface", "normalised softmax s·cos θ, no margin", {});
+  static const HeadDescriptor d =
+      make_descriptor<NormFaceParams>("normface", "normalised softmax s·cos θ, no margin", {});
   return d;
 }
 

@@ -47,7 +47,8 @@ TEST(HeadRegistry, ListsEveryHeadOnceWithDescribedParameters) {
         ASSERT_FALSE(p.choices.empty()) << head.kind << "." << p.name;
         EXPECT_EQ(p.choice, p.choices.front().name) << "the first choice is the default: " << head.kind;
       } else {
-        EXPECT_TRUE((marginlab::Range{p.lo, p.hi, p.lo_open, p.hi_open}.contains(p.value))) << head.kind << "." << p.name;
+        EXPECT_TRUE((marginlab::Range{p.lo, p.hi, p.lo_open, p.hi_open}.contains(p.value)))
+            << head.kind << "." << p.name;
       }
     }
   }
@@ -91,8 +92,8 @@ TEST(HeadRegistry, OlderKindNamesAreTheHeadWithAChoice) {
   EXPECT_EQ(legacy.values, (HeadValues{{"form", std::string("legacy")}}));
   const auto cos_plus = canonical_head("elasticface-cos+", {{"sigma", 0.03}});
   EXPECT_EQ(cos_plus.head->kind, "elasticface");
-  EXPECT_EQ(cos_plus.values, (HeadValues{{"form", std::string("cos")}, {"assignment", std::string("ranked")},
-                                         {"sigma", 0.03}}));
+  EXPECT_EQ(cos_plus.values,
+            (HeadValues{{"form", std::string("cos")}, {"assignment", std::string("ranked")}, {"sigma", 0.03}}));
   // The same choice given again is fine; a different one contradicts the name.
   EXPECT_NO_THROW(canonical_head("arcface-legacy", {{"form", std::string("legacy")}}));
   const auto msg = message_of([] { canonical_head("arcface-legacy", {{"form", std::string("exact")}}); });

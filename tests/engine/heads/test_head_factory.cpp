@@ -48,13 +48,12 @@ TEST(HeadFactory, BuiltHeadsListWhatTheRegistryDescribes) {
 }
 
 TEST(HeadFactory, RefusesWhatTheRegistryRefusesInTheSameWords) {
-  const std::vector<std::pair<std::string, HeadValues>> bad{
-      {"adaface", {{"margin", 0.4}}},
-      {"adaface", {{"m", -1.0}}},
-      {"kappaface", {{"refresh_every_steps", 2.5}}},
-      {"kappaface", {{"formula", std::string("sketch")}}},
-      {"arcface-legacy", {{"form", std::string("exact")}}},
-      {"softmax", {}}};
+  const std::vector<std::pair<std::string, HeadValues>> bad{{"adaface", {{"margin", 0.4}}},
+                                                            {"adaface", {{"m", -1.0}}},
+                                                            {"kappaface", {{"refresh_every_steps", 2.5}}},
+                                                            {"kappaface", {{"formula", std::string("sketch")}}},
+                                                            {"arcface-legacy", {{"form", std::string("exact")}}},
+                                                            {"softmax", {}}};
   for (const auto& [kind, values] : bad) {
     SCOPED_TRACE(kind);
     HeadSpec spec{kind, kDim, kClasses};
@@ -101,8 +100,8 @@ TEST(HeadFactory, CapabilitiesDescribeWhatTheHeadDoes) {
     auto c = build();
     const auto first = forward(*c, cosine, norms).logits;
     const auto second = forward(*c, cosine, norms).logits;
-    EXPECT_EQ(!torch::allclose(first, second), has(HeadCapability::batch_statistics) ||
-                                                   has(HeadCapability::random_margins));
+    EXPECT_EQ(!torch::allclose(first, second),
+              has(HeadCapability::batch_statistics) || has(HeadCapability::random_margins));
     // Norm statistics are batch statistics of a head that needs the norms.
     if (build()->running_norm_statistics().first.defined()) {
       EXPECT_TRUE(has(HeadCapability::batch_statistics) && has(HeadCapability::feature_norms));
@@ -133,8 +132,9 @@ TEST(HeadFactory, AnOlderKindNameBuildsTheHeadWithThatChoice) {
   const auto by_choice = logits("arcface", {{"form", std::string("legacy")}});
   EXPECT_TRUE(torch::equal(by_alias, by_choice));
   EXPECT_FALSE(torch::allclose(by_alias, logits("arcface", {})));  // and not the exact form
-  EXPECT_TRUE(torch::equal(logits("elasticface-cos+", {}),
-                           logits("elasticface", {{"form", std::string("cos")}, {"assignment", std::string("ranked")}})));
+  EXPECT_TRUE(
+      torch::equal(logits("elasticface-cos+", {}),
+                   logits("elasticface", {{"form", std::string("cos")}, {"assignment", std::string("ranked")}})));
 }
 
 TEST(HeadFactory, KappaFacesPaperFormulaIsReachableByName) {
