@@ -1,9 +1,13 @@
 // marginlab-cli: the headless side of MarginLab. The commands live in app/cli, a file per group.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <string>
+#include <vector>
 #include <spdlog/spdlog.h>
 
 #include "app/cli/command.h"
 #include "core/version.h"
+#include "engine/distributed/launch_env.h"
 #include "engine/runtime/memory.h"
 #include "engine/runtime/threads.h"
 
@@ -19,6 +23,7 @@ int main(int argc, char** argv) {
   marginlab::cli::Commands commands;
   marginlab::cli::add_experiment_commands(app, *bench, commands);
   marginlab::cli::add_head_commands(app, *bench, commands);
+  marginlab::cli::add_launch_commands(app, *bench, commands);
 #ifdef MARGINLAB_WITH_OPENCV
   marginlab::cli::add_synth_commands(app, *bench, commands);
   marginlab::cli::add_rec_commands(app, *bench, commands);
@@ -30,9 +35,20 @@ int main(int argc, char** argv) {
   marginlab::cli::add_train_commands(app, *bench, commands);
   marginlab::cli::add_verify_commands(app, *bench, commands);
 
-  CLI11_PARSE(app, argc, argv);
+  // `launch --nproc 2 -- train ...`: CLI11 would hand what follows "--" back to the top level; launch takes
+  // everything after its options as the ranks' command line anyway, so the separator is dropped here.
+  std::vector<char*> args(argv, argv + argc);
+  const auto launch = std::find_if(args.begin(), args.end(), [](const char* a) { return std::string(a) == "launch"; });
+  if (launch != args.end()) {
+    const auto separator =
+        std::find_if(launch, args.end(), [](const char* a) { return std::string(a) == "--"; });
+    if (separator != args.end()) args.erase(separator);
+  }
+  CLI11_PARSE(app, static_cast<int>(args.size()), args.data());
   try {
     marginlab::reuse_freed_memory();
+    // Ranks started together on one machine share its cores.
+    if (threads <= 0) threads = marginlab::distributed::threads_per_rank(marginlab::distributed::read_launch_env());
     marginlab::configure_threads(threads);
     for (const auto& command : commands) {
       if (*command.app) return command.run();

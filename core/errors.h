@@ -31,4 +31,11 @@ class UnreadableSample : public InvalidFile {
   using InvalidFile::InvalidFile;
 };
 
+// A distributed run that cannot go on: the group cannot form, a rank is gone, a collective failed or timed out. The
+// message names this rank and, where known, the other one.
+class DistributedError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace marginlab

@@ -16,6 +16,7 @@ using Commands = std::vector<Command>;
 
 // The command groups, one file each.
 void add_experiment_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // keys
+void add_launch_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // launch
 void add_head_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // verify-heads, heads, bench heads
 void add_model_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // model-info
 void add_train_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // train, bench train

@@ -1,0 +1,150 @@
+// One rank of the multi-process tests (test_distributed.cpp starts W of them through run_ranks): it joins the group
+// the launch variables describe, runs the scenario named by argv[1], checks the result against what one process
+// computes from the same seeded inputs, and exits 0 when it holds, 1 with the reason when not.
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include "core/errors.h"
+#include "engine/distributed/communicator.h"
+#include "engine/distributed/launch_env.h"
+#include "engine/distributed/sharded_softmax.h"
+
+namespace {
+
+using marginlab::distributed::Communicator;
+
+struct Failure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void expect(bool condition, const std::string& what) {
+  if (!condition) throw Failure(what);
+}
+
+double max_diff(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); }
+
+void collectives(Communicator& comm) {
+  const int r = comm.rank(), w = comm.world_size();
+  auto sum = torch::full({3}, static_cast<double>(r + 1), torch::kFloat64);
+  comm.allreduce_sum(sum);
+  expect(torch::allclose(sum, torch::full({3}, w * (w + 1) / 2.0, torch::kFloat64)), "allreduce sum");
+  auto max = torch::tensor({static_cast<double>(r), -static_cast<double>(r)}, torch::kFloat64);
+  comm.allreduce_max(max);
+  expect(max[0].item<double>() == w - 1 && max[1].item<double>() == 0, "allreduce max");
+  const auto rows = comm.allgather_rows(torch::full({2, 2}, static_cast<double>(r), torch::kFloat64));
+  expect(rows.size(0) == 2 * w, "allgather rows");
+  for (int k = 0; k < w; ++k) expect(rows[2 * k][0].item<double>() == k, "allgather order");
+  const int root = w > 1 ? 1 : 0;
+  auto value = torch::full({4}, r == root ? 7.5 : 0.0, torch::kFloat64);
+  comm.broadcast(value, root);
+  expect(torch::allclose(value, torch::full({4}, 7.5, torch::kFloat64)), "broadcast from rank " + std::to_string(root));
+  comm.barrier();
+}
+
+// The first C % W ranks hold one class more (arcface_torch's split).
+std::pair<std::int64_t, std::int64_t> class_range(std::int64_t classes, int rank, int world) {
+  const std::int64_t base = classes / world, extra = classes % world;
+  const std::int64_t count = base + (rank < extra ? 1 : 0);
+  const std::int64_t start = base * rank + std::min<std::int64_t>(rank, extra);
+  return {start, count};
+}
+
+// CosFace-like logits s·(cos − m·[target]) of unit rows against unit columns.
+torch::Tensor margin_logits(const torch::Tensor& rows, const torch::Tensor& columns, const torch::Tensor& target) {
+  const double s = 16.0, m = 0.35;
+  auto cosine = torch::mm(rows / rows.norm(2, 1, true), columns / columns.norm(2, 0, true));
+  auto margin = torch::zeros_like(cosine);
+  const auto here = target >= 0;
+  margin.scatter_(1, target.clamp_min(0).unsqueeze(1), here.to(cosine.scalar_type()).unsqueeze(1) * m);
+  return s * (cosine - margin);
+}
+
+// The sharded cross-entropy over gathered rows equals one process's cross-entropy over the whole batch: the loss,
+// the gradient of this rank's columns and of its rows (distributed.md §4.2, test 2).
+void sharded_cross_entropy(const std::shared_ptr<Communicator>& comm) {
+  const int r = comm->rank(), w = comm->world_size();
+  const std::int64_t batch = 12, classes = 10, dim = 8, local_rows = batch / w;
+  torch::manual_seed(11);
+  const auto embeddings = torch::randn({batch, dim}, torch::kFloat64);
+  const auto kernel = torch::randn({dim, classes}, torch::kFloat64);
+  const auto labels = torch::randint(classes, {batch}, torch::kInt64);
+
+  // One process, the whole batch.
+  auto full_rows = embeddings.clone().requires_grad_(true);
+  auto full_kernel = kernel.clone().requires_grad_(true);
+  auto full_loss = torch::nn::functional::cross_entropy(margin_logits(full_rows, full_kernel, labels), labels);
+  full_loss.backward();
+
+  // This rank: its rows, its classes.
+  const auto [start, count] = class_range(classes, r, w);
+  auto rows = embeddings.narrow(0, r * local_rows, local_rows).clone().requires_grad_(true);
+  auto columns = kernel.narrow(1, start, count).clone().requires_grad_(true);
+  const auto gathered = marginlab::distributed::gather_rows(comm, rows);
+  const auto owned = (labels >= start) & (labels < start + count);
+  const auto target = torch::where(owned, labels - start, torch::full_like(labels, -1));
+  auto loss = marginlab::distributed::sharded_cross_entropy(comm, margin_logits(gathered, columns, target), target);
+  loss.backward();
+
+  expect(std::abs(loss.item<double>() - full_loss.item<double>()) < 1e-12,
+         "loss " + std::to_string(loss.item<double>()) + " vs " + std::to_string(full_loss.item<double>()));
+  expect(max_diff(columns.grad(), full_kernel.grad().narrow(1, start, count)) < 1e-12, "gradient of the columns");
+  expect(max_diff(rows.grad(), full_rows.grad().narrow(0, r * local_rows, local_rows)) < 1e-12,
+         "gradient of the rows");
+}
+
+// Ranks that bring different numbers of rows are refused on every rank, with the sizes, before the rows travel.
+void mismatched_rows(const std::shared_ptr<Communicator>& comm) {
+  const auto rows = torch::zeros({comm->rank() == 0 ? 3 : 4, 2}, torch::kFloat64);
+  try {
+    marginlab::distributed::gather_rows(comm, rows);
+  } catch (const marginlab::DistributedError& error) {
+    const std::string message = error.what();
+    expect(message.find("has 3 rows") != std::string::npos || message.find("has 4 rows") != std::string::npos,
+           "the message names the sizes: " + message);
+    std::printf("refused: %s\n", error.what());
+    return;
+  }
+  throw Failure("rows of different sizes were gathered");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  at::set_num_threads(1);
+  const std::string scenario = argc > 1 ? argv[1] : "";
+  try {
+    const auto env = marginlab::distributed::read_launch_env();
+    if (scenario == "exit") return env.rank == 1 ? 3 : 0;  // before any group: the launcher must end the others
+    if (scenario == "sleep") {  // until a signal ends it
+      std::this_thread::sleep_for(std::chrono::seconds(120));
+      return 0;
+    }
+    marginlab::distributed::GroupOptions options;
+    options.timeout = std::chrono::seconds(30);
+    options.gloo_threads = 1;
+    auto comm = marginlab::distributed::connect(env, options);
+    if (scenario == "collectives") {
+      collectives(*comm);
+    } else if (scenario == "sharded_cross_entropy") {
+      sharded_cross_entropy(comm);
+    } else if (scenario == "mismatched_rows") {
+      mismatched_rows(comm);
+    } else if (scenario == "hang") {
+      if (env.rank == 1) return 4;  // leaves the group: the others' next collective fails
+      comm->barrier();
+    } else {
+      std::fprintf(stderr, "unknown scenario '%s'\n", scenario.c_str());
+      return 2;
+    }
+    comm->barrier();
+    std::printf("%s: ok\n", scenario.c_str());
+    return 0;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "%s failed: %s\n", scenario.c_str(), error.what());
+    return 1;
+  }
+}

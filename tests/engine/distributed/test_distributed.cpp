@@ -1,0 +1,103 @@
+// Distributed training's pieces across real processes: W ranks of distributed_worker on 127.0.0.1 through a file
+// store, started and watched by run_ranks (the launcher's code), with a deadline; only those processes are signalled.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <thread>
+#include <string>
+
+#include "engine/distributed/rank_processes.h"
+#include "tests/support/temp_dir.h"
+
+namespace marginlab::distributed {
+namespace {
+
+struct Ran {
+  LaunchOutcome outcome;
+  std::string output;
+};
+
+Ran run(const std::string& scenario, int world, const std::function<void()>& meanwhile = {}) {
+  test_support::TempDir dir;
+  RankLaunch launch;
+  launch.program = MARGINLAB_DISTRIBUTED_WORKER;
+  launch.args = {scenario};
+  launch.nproc = world;
+  launch.store_file = (dir.path() / "store").string();
+  launch.deadline = std::chrono::seconds(120);
+  launch.grace = std::chrono::seconds(5);
+  Ran ran;
+  launch.on_line = [&ran](int rank, const std::string& line) {
+    ran.output += "[rank " + std::to_string(rank) + "] " + line + "\n";
+  };
+  std::thread other;
+  if (meanwhile) other = std::thread(meanwhile);
+  ran.outcome = run_ranks(launch);
+  if (other.joinable()) other.join();
+  return ran;
+}
+
+class EveryWorldSize : public ::testing::TestWithParam<int> {};
+
+TEST_P(EveryWorldSize, CollectivesGiveTheExpectedValues) {
+  const auto ran = run("collectives", GetParam());
+  EXPECT_TRUE(ran.outcome.ok()) << ran.outcome.report() << "\n" << ran.output;
+}
+
+// W = 3 and 4 split the 10 classes unevenly (4+3+3, 3+3+2+2).
+TEST_P(EveryWorldSize, ShardedCrossEntropyEqualsTheFullOne) {
+  const auto ran = run("sharded_cross_entropy", GetParam());
+  EXPECT_TRUE(ran.outcome.ok()) << ran.outcome.report() << "\n" << ran.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(Ranks, EveryWorldSize, ::testing::Values(1, 2, 3, 4));
+
+TEST(Distributed, MismatchedRowsAreRefusedOnEveryRank) {
+  const auto ran = run("mismatched_rows", 3);
+  EXPECT_TRUE(ran.outcome.ok()) << ran.outcome.report() << "\n" << ran.output;
+  EXPECT_NE(ran.output.find("[rank 0] refused:"), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("[rank 2] refused:"), std::string::npos) << ran.output;
+}
+
+// A rank that fails makes the launcher end the others (they would wait for it at the rendezvous) and name it.
+TEST(Distributed, AFailedRankEndsTheOthersAndIsNamed) {
+  const auto ran = run("exit", 3);
+  ASSERT_FALSE(ran.outcome.ok());
+  EXPECT_EQ(ran.outcome.first_failure, 1) << ran.outcome.report();
+  EXPECT_FALSE(ran.outcome.timed_out);
+  EXPECT_EQ(ran.outcome.ranks[1].exit_code, 3);
+  EXPECT_NE(ran.outcome.report().find("rank 1 failed first (exit code 3)"), std::string::npos)
+      << ran.outcome.report();
+}
+
+// A rank that leaves the group after it formed: the others' next collective fails at once instead of hanging.
+TEST(Distributed, ARankLeavingTheGroupFailsTheOthersCollective) {
+  const auto ran = run("hang", 2);
+  ASSERT_FALSE(ran.outcome.ok());
+  EXPECT_FALSE(ran.outcome.timed_out) << ran.output;
+  EXPECT_EQ(ran.outcome.ranks[1].exit_code, 4);
+}
+
+// Ctrl-C at the launcher reaches every rank once, and the launcher says it was interrupted.
+TEST(Distributed, AnInterruptReachesEveryRank) {
+  const auto ran = run("sleep", 3, [] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    kill(getpid(), SIGINT);  // the launcher's handler takes it and passes it on
+  });
+  EXPECT_TRUE(ran.outcome.interrupted);
+  EXPECT_FALSE(ran.outcome.timed_out);
+  ASSERT_EQ(ran.outcome.ranks.size(), 3u);
+  for (const auto& rank : ran.outcome.ranks) {
+    EXPECT_EQ(rank.signal, SIGINT) << rank.describe();
+    EXPECT_TRUE(rank.ended_by_us);
+  }
+  EXPECT_EQ(ran.outcome.first_failure, -1);
+}
+
+}  // namespace
+}  // namespace marginlab::distributed
