@@ -6,6 +6,10 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
+#ifdef MARGINLAB_WITH_NCCL
+#include <c10/cuda/CUDAFunctions.h>
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
 
 #include <cstdlib>
 #include <utility>
@@ -34,13 +38,16 @@ class SingleProcess final : public Communicator {
 
 #ifdef MARGINLAB_WITH_GLOO
 
-// A c10d::ProcessGroup in 1.13, a c10d::Backend in 2.x (which split the group into a front end and per-device
-// backends): its collectives have the same signatures in both, so it is called directly.
+// ProcessGroupGloo and ProcessGroupNCCL are c10d::ProcessGroups in 1.13 and c10d::Backends in 2.x (which split the
+// group into a front end and per-device backends): their collectives have the same signatures in both, so they are
+// called directly.
 using GlooGroup = c10d::ProcessGroupGloo;
 
-class Gloo final : public Communicator {
+template <class Group>
+class C10dGroup final : public Communicator {
  public:
-  Gloo(c10::intrusive_ptr<GlooGroup> group, int rank, int world) : group_(std::move(group)), rank_(rank), world_(world) {}
+  C10dGroup(c10::intrusive_ptr<Group> group, int rank, int world)
+      : group_(std::move(group)), rank_(rank), world_(world) {}
 
   int rank() const override { return rank_; }
   int world_size() const override { return world_; }
@@ -79,7 +86,7 @@ class Gloo final : public Communicator {
     if (!result.is_same(target)) target.copy_(result);
   }
 
-  c10::intrusive_ptr<GlooGroup> group_;
+  c10::intrusive_ptr<Group> group_;
   int rank_;
   int world_;
 };
@@ -114,6 +121,18 @@ std::shared_ptr<::gloo::transport::Device> make_device(const LaunchEnv& env) {
 
 #endif  // MARGINLAB_WITH_GLOO
 
+#ifdef MARGINLAB_WITH_NCCL
+std::shared_ptr<Communicator> connect_nccl(const LaunchEnv& env, const c10::intrusive_ptr<c10d::Store>& store,
+                                           const GroupOptions& options) {
+  // NCCL makes its communicators on the current device at the first collective: one GPU per process.
+  c10::cuda::set_device(static_cast<c10::DeviceIndex>(env.local_rank));
+  auto nccl = c10d::ProcessGroupNCCL::Options::create();
+  nccl->timeout = options.timeout;
+  auto group = c10::make_intrusive<c10d::ProcessGroupNCCL>(store, env.rank, env.world_size, nccl);
+  return std::make_shared<C10dGroup<c10d::ProcessGroupNCCL>>(std::move(group), env.rank, env.world_size);
+}
+#endif
+
 }  // namespace
 
 std::shared_ptr<Communicator> single_process() { return std::make_shared<SingleProcess>(); }
@@ -126,16 +145,31 @@ bool has_gloo() {
 #endif
 }
 
+bool has_nccl() {
+#ifdef MARGINLAB_WITH_NCCL
+  return true;
+#else
+  return false;
+#endif
+}
+
 std::shared_ptr<Communicator> connect(const LaunchEnv& env, const GroupOptions& options) {
   if (!env.distributed()) return single_process();
+  if (options.backend == Backend::nccl && !has_nccl()) {
+    throw InvalidParameter(describe(env) + ": this build has no NCCL (configure with -DMARGINLAB_WITH_NCCL=ON "
+                           "against a CUDA LibTorch) and cannot train on several GPUs");
+  }
 #ifdef MARGINLAB_WITH_GLOO
   try {
     auto store = make_store(env, options);
+#ifdef MARGINLAB_WITH_NCCL
+    if (options.backend == Backend::nccl) return connect_nccl(env, store, options);
+#endif
     auto gloo = GlooGroup::Options::create(options.timeout);
     gloo->devices.push_back(make_device(env));
     gloo->threads = options.gloo_threads;
     auto group = c10::make_intrusive<GlooGroup>(store, env.rank, env.world_size, gloo);
-    return std::make_shared<Gloo>(std::move(group), env.rank, env.world_size);
+    return std::make_shared<C10dGroup<GlooGroup>>(std::move(group), env.rank, env.world_size);
   } catch (const c10::Error& error) {
     throw DistributedError(describe(env) + ": cannot form the group (" + error.what_without_backtrace() + ")");
   } catch (const std::exception& error) {

@@ -36,19 +36,27 @@ class Communicator {
 // A run of one process: collectives return their input.
 std::shared_ptr<Communicator> single_process();
 
+enum class Backend {
+  gloo,  // CPU tensors
+  nccl,  // CUDA tensors, one GPU per process (the device of LOCAL_RANK); builds with MARGINLAB_WITH_NCCL only
+};
+
 struct GroupOptions {
+  Backend backend = Backend::gloo;
   // How long a collective, and the rendezvous, may wait for a rank before the group fails.
   std::chrono::milliseconds timeout = std::chrono::seconds(300);
   int gloo_threads = 2;
 };
 
 // The group of the run `env` describes (a single process when WORLD_SIZE is 1): the store at MASTER_ADDR:MASTER_PORT
-// (rank 0 serves it, or torchrun's agent does), or the file MARGINLAB_STORE_FILE; Gloo over the interface
-// GLOO_SOCKET_IFNAME names, else over loopback for a single-node run on 127.0.0.1, else this host's address.
-// Throws InvalidParameter when this build has no Gloo, and DistributedError when the rendezvous fails.
+// (rank 0 serves it, or torchrun's agent does), or the file MARGINLAB_STORE_FILE. Gloo goes over the interface
+// GLOO_SOCKET_IFNAME names, else over loopback for a single-node run on 127.0.0.1, else this host's address; NCCL
+// picks its own (NCCL_SOCKET_IFNAME steers it) and this process's GPU is set to LOCAL_RANK's first.
+// Throws InvalidParameter when this build lacks the backend, and DistributedError when the rendezvous fails.
 std::shared_ptr<Communicator> connect(const LaunchEnv& env, const GroupOptions& options = {});
 
-// Whether this build can run distributed (it was compiled with Gloo's headers).
+// Whether this build can run distributed on the CPU (compiled with Gloo's headers), and on CUDA (with NCCL).
 bool has_gloo();
+bool has_nccl();
 
 }  // namespace marginlab::distributed

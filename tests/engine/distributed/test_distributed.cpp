@@ -75,12 +75,16 @@ TEST(Distributed, AFailedRankEndsTheOthersAndIsNamed) {
       << ran.outcome.report();
 }
 
-// A rank that leaves the group after it formed: the others' next collective fails at once instead of hanging.
-TEST(Distributed, ARankLeavingTheGroupFailsTheOthersCollective) {
-  const auto ran = run("hang", 2);
+// A rank that dies after the group formed: nobody waits for it until the group's timeout (30 s here), whether the
+// others' next collective fails first or the launcher ends them first.
+TEST(Distributed, ARankDyingInTheGroupEndsTheRunPromptly) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto ran = run("die", 2);
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ASSERT_FALSE(ran.outcome.ok());
   EXPECT_FALSE(ran.outcome.timed_out) << ran.output;
-  EXPECT_EQ(ran.outcome.ranks[1].exit_code, 4);
+  EXPECT_LT(seconds, 20.0) << ran.output;
+  EXPECT_GE(ran.outcome.first_failure, 0) << ran.output;
 }
 
 // Ctrl-C at the launcher reaches every rank once, and the launcher says it was interrupted.
