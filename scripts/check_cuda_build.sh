@@ -87,12 +87,16 @@ check_cpu2() {
   say "cpu2: engine tests passed on LibTorch 2.x"
 }
 
-case $what in
-  roots)  # only make or update the two roots
-    make_root "$cache/cuda" "${common[@]}" libtorch-cuda-dev libnccl-dev libgloo-cuda-dev nvidia-cuda-toolkit
-    make_root "$cache/cpu2" "${common[@]}" libtorch-dev libgloo-dev ;;
-  cuda) check_cuda ;;
-  cpu2) check_cpu2 ;;
-  all) check_cuda; check_cpu2 ;;
-  *) echo "usage: $0 [cuda|cpu2|all|roots]" >&2; exit 2 ;;
-esac
+# The whole script is read before it runs (bash reads a file as it goes): editing it during a run is harmless.
+main() {
+  case $what in
+    roots)  # only make or update the two roots
+      make_root "$cache/cuda" "${common[@]}" libtorch-cuda-dev libnccl-dev libgloo-cuda-dev nvidia-cuda-toolkit
+      make_root "$cache/cpu2" "${common[@]}" libtorch-dev libgloo-dev ;;
+    cuda) check_cuda ;;
+    cpu2) check_cpu2 ;;
+    all) check_cuda; check_cpu2 ;;
+    *) echo "usage: $0 [cuda|cpu2|all|roots]" >&2; exit 2 ;;
+  esac
+}
+main "$@"; exit $?
