@@ -3,6 +3,7 @@
 // computes from the same seeded inputs, and exits 0 when it holds, 1 with the reason when not.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -11,6 +12,7 @@
 #include "core/errors.h"
 #include "engine/distributed/communicator.h"
 #include "engine/distributed/launch_env.h"
+#include "engine/distributed/replica_sync.h"
 #include "engine/distributed/sharded_softmax.h"
 
 namespace {
@@ -96,6 +98,102 @@ void sharded_cross_entropy(const std::shared_ptr<Communicator>& comm) {
          "gradient of the rows");
 }
 
+torch::nn::Sequential small_backbone() {
+  return torch::nn::Sequential(torch::nn::Linear(8, 16), torch::nn::Tanh(), torch::nn::Linear(16, 6));
+}
+
+double max_parameter_diff(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+  double worst = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, max_diff(a[i], b[i]));
+  return worst;
+}
+
+// Replicas that start apart are made rank 0's, and K steps of SGD (momentum, weight decay, clipping after the sum)
+// on each rank's share of the global batch equal K steps of one process on the whole batch.
+void data_parallel(const std::shared_ptr<Communicator>& comm) {
+  const int r = comm->rank(), w = comm->world_size();
+  const std::int64_t batch = 12, local = batch / w, steps = 3;
+  torch::manual_seed(100 + r);
+  auto replica = small_backbone();
+  replica->to(torch::kFloat64);
+  torch::manual_seed(100);
+  auto reference = small_backbone();
+  reference->to(torch::kFloat64);
+  torch::manual_seed(7);
+  const auto inputs = torch::randn({steps, batch, 8}, torch::kFloat64);
+  const auto targets = torch::randn({steps, batch, 6}, torch::kFloat64);
+
+  marginlab::distributed::ReplicaSync sync(comm, replica->parameters(), replica->buffers(), /*bucket_bytes=*/600);
+  expect(w == 1 || sync.bucket_sizes().size() >= 2, "several buckets");
+  sync.broadcast_from_rank0();
+  expect(max_parameter_diff(replica->parameters(), reference->parameters()) == 0, "rank 0's start");
+  const auto options = torch::optim::SGDOptions(0.1).momentum(0.9).weight_decay(5e-4);
+  torch::optim::SGD sgd(replica->parameters(), options);
+  torch::optim::SGD reference_sgd(reference->parameters(), options);
+  for (std::int64_t t = 0; t < steps; ++t) {
+    // This rank's part of the global mean.
+    const auto x = inputs[t].narrow(0, r * local, local), y = targets[t].narrow(0, r * local, local);
+    sgd.zero_grad();
+    ((replica->forward(x) - y).pow(2).sum() / static_cast<double>(batch * 6)).backward();
+    sync.sum_gradients();
+    torch::nn::utils::clip_grad_norm_(replica->parameters(), 0.5);
+    sgd.step();
+    reference_sgd.zero_grad();
+    (reference->forward(inputs[t]) - targets[t]).pow(2).mean().backward();
+    torch::nn::utils::clip_grad_norm_(reference->parameters(), 0.5);
+    reference_sgd.step();
+  }
+  const double diff = max_parameter_diff(replica->parameters(), reference->parameters());
+  expect(diff < 1e-12, "parameters after " + std::to_string(steps) + " steps differ by " + std::to_string(diff));
+}
+
+// Partial FC end to end: a data-parallel backbone, the classifier's columns sharded, embeddings gathered, the sharded
+// cross-entropy; K SGD steps equal one process training backbone and full classifier on the global batch.
+void partial_fc_training(const std::shared_ptr<Communicator>& comm) {
+  const int r = comm->rank(), w = comm->world_size();
+  const std::int64_t batch = 12, local = batch / w, classes = 10, steps = 3;
+  torch::manual_seed(100);
+  auto backbone = small_backbone();
+  torch::manual_seed(100);
+  auto reference = small_backbone();
+  backbone->to(torch::kFloat64);
+  reference->to(torch::kFloat64);
+  torch::manual_seed(5);
+  auto kernel = torch::randn({6, classes}, torch::kFloat64);
+  const auto inputs = torch::randn({steps, batch, 8}, torch::kFloat64);
+  const auto labels = torch::randint(classes, {steps, batch}, torch::kInt64);
+  const auto [start, count] = class_range(classes, r, w);
+  auto shard = kernel.narrow(1, start, count).clone().requires_grad_(true);
+  auto full_kernel = kernel.clone().requires_grad_(true);
+
+  marginlab::distributed::ReplicaSync sync(comm, backbone->parameters(), backbone->buffers());
+  sync.broadcast_from_rank0();
+  const auto options = torch::optim::SGDOptions(0.1).momentum(0.9).weight_decay(5e-4);
+  auto parameters = backbone->parameters();
+  parameters.push_back(shard);
+  torch::optim::SGD sgd(parameters, options);
+  auto reference_parameters = reference->parameters();
+  reference_parameters.push_back(full_kernel);
+  torch::optim::SGD reference_sgd(reference_parameters, options);
+  for (std::int64_t t = 0; t < steps; ++t) {
+    const auto y = labels[t];
+    const auto owned = (y >= start) & (y < start + count);
+    const auto target = torch::where(owned, y - start, torch::full_like(y, -1));
+    sgd.zero_grad();
+    const auto rows = marginlab::distributed::gather_rows(comm, backbone->forward(inputs[t].narrow(0, r * local, local)));
+    marginlab::distributed::sharded_cross_entropy(comm, margin_logits(rows, shard, target), target).backward();
+    sync.sum_gradients();  // the shard's gradient is its own: never summed
+    sgd.step();
+    reference_sgd.zero_grad();
+    torch::nn::functional::cross_entropy(margin_logits(reference->forward(inputs[t]), full_kernel, y), y).backward();
+    reference_sgd.step();
+  }
+  const double backbone_diff = max_parameter_diff(backbone->parameters(), reference->parameters());
+  const double shard_diff = max_diff(shard, full_kernel.narrow(1, start, count));
+  expect(backbone_diff < 1e-12, "backbone after the steps differs by " + std::to_string(backbone_diff));
+  expect(shard_diff < 1e-12, "classifier shard after the steps differs by " + std::to_string(shard_diff));
+}
+
 // Ranks that bring different numbers of rows are refused on every rank, with the sizes, before the rows travel.
 void mismatched_rows(const std::shared_ptr<Communicator>& comm) {
   const auto rows = torch::zeros({comm->rank() == 0 ? 3 : 4, 2}, torch::kFloat64);
@@ -131,6 +229,10 @@ int main(int argc, char** argv) {
       collectives(*comm);
     } else if (scenario == "sharded_cross_entropy") {
       sharded_cross_entropy(comm);
+    } else if (scenario == "data_parallel") {
+      data_parallel(comm);
+    } else if (scenario == "partial_fc_training") {
+      partial_fc_training(comm);
     } else if (scenario == "mismatched_rows") {
       mismatched_rows(comm);
     } else if (scenario == "die") {

@@ -55,6 +55,19 @@ TEST_P(EveryWorldSize, ShardedCrossEntropyEqualsTheFullOne) {
   EXPECT_TRUE(ran.outcome.ok()) << ran.outcome.report() << "\n" << ran.output;
 }
 
+// Replicas made equal, gradients summed in buckets, clipping after the sum: the same steps as one process.
+TEST_P(EveryWorldSize, DataParallelStepsEqualOneProcessOnTheGlobalBatch) {
+  const auto ran = run("data_parallel", GetParam());
+  EXPECT_TRUE(ran.outcome.ok()) << ran.outcome.report() << "\n" << ran.output;
+}
+
+// Backbone replicas, classifier shards, gathered embeddings, sharded cross-entropy: the same training as one
+// process with the whole classifier.
+TEST_P(EveryWorldSize, PartialFcTrainingEqualsOneProcess) {
+  const auto ran = run("partial_fc_training", GetParam());
+  EXPECT_TRUE(ran.outcome.ok()) << ran.outcome.report() << "\n" << ran.output;
+}
+
 INSTANTIATE_TEST_SUITE_P(Ranks, EveryWorldSize, ::testing::Values(1, 2, 3, 4));
 
 TEST(Distributed, MismatchedRowsAreRefusedOnEveryRank) {
