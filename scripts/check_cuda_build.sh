@@ -11,7 +11,8 @@
 #         --allow-shlib-undefined: this proves they compile and link, not that they run.
 #   cpu2: libtorch-dev 2.6 (CPU) and Gloo. The engine, the CLI and the engine's tests are built and the tests run,
 #         multi-process ones included, so the 2.x API is exercised.
-# The working tree (uncommitted changes included) is copied into each root. Needs root (debootstrap, chroot).
+# The working tree (uncommitted changes included) is copied into each root's /src; the builds stay in /build-cuda and
+# /build-cpu2 there, so a second run compiles only what changed. Needs root (debootstrap, chroot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -66,9 +67,9 @@ check_cuda() {
   make_root "$root" "${common[@]}" libtorch-cuda-dev libnccl-dev libgloo-cuda-dev nvidia-cuda-toolkit
   copy_tree "$root"
   say "build engine + CLI against CUDA LibTorch $(chroot "$root" dpkg-query -W -f '${Version}' libtorch-cuda-dev)"
-  chroot "$root" bash -c "cd /src && cmake -S . -B build-cuda -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  chroot "$root" bash -c "cmake -S /src -B /build-cuda -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DMARGINLAB_BUILD_GUI=OFF -DMARGINLAB_BUILD_TESTS=OFF -DMARGINLAB_WITH_OPENCV=OFF -DMARGINLAB_WITH_NCCL=ON \
-      -DCMAKE_EXE_LINKER_FLAGS=-Wl,--allow-shlib-undefined && cmake --build build-cuda --parallel $jobs"
+      -DCMAKE_EXE_LINKER_FLAGS=-Wl,--allow-shlib-undefined && cmake --build /build-cuda --parallel $jobs"
   say "cuda: engine and CLI compiled and linked with CUDA and NCCL"
 }
 
@@ -78,12 +79,12 @@ check_cpu2() {
   copy_tree "$root"
   # The tests read /proc (LibTorch's CPU detection, the launcher's own path); unmounted again on the way out.
   mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
-  trap 'umount "$root/proc" 2>/dev/null || true' EXIT
+  trap "umount '$root/proc' 2>/dev/null || true" EXIT
   say "build engine + CLI + engine tests against LibTorch $(chroot "$root" dpkg-query -W -f '${Version}' libtorch-dev)"
-  chroot "$root" bash -c "cd /src && cmake -S . -B build-cpu2 -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  chroot "$root" bash -c "cmake -S /src -B /build-cpu2 -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DMARGINLAB_BUILD_GUI=OFF -DMARGINLAB_BUILD_TESTS=ON -DMARGINLAB_WITH_OPENCV=OFF && \
-      cmake --build build-cpu2 --parallel $jobs --target marginlab-cli engine_tests distributed_worker && \
-      build-cpu2/bin/engine_tests --gtest_brief=1"
+      cmake --build /build-cpu2 --parallel $jobs --target marginlab-cli engine_tests distributed_worker && \
+      cd /build-cpu2 && bin/engine_tests --gtest_brief=1"
   say "cpu2: engine tests passed on LibTorch 2.x"
 }
 

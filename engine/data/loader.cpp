@@ -40,6 +40,18 @@ void LoaderConfig::validate() const {
     check(std::isfinite(mean[c]), "mean[" + std::to_string(c) + "]", mean[c], "(-inf, inf)");
     check(std::isfinite(std[c]) && std[c] > 0, "std[" + std::to_string(c) + "]", std[c], "(0, inf)");
   }
+  check(world_size >= 1 && world_size <= 65536, "world_size", world_size, "[1, 65536]");
+  check(rank >= 0 && rank < world_size, "rank", rank, "[0, world_size = " + std::to_string(world_size) + ")");
+  if (world_size > 1) {
+    if (batch_size % world_size != 0) {
+      throw InvalidParameter("loader: batch_size = " + std::to_string(batch_size) + " is not a multiple of the " +
+                             "world size " + std::to_string(world_size) +
+                             ": every rank loads the same share of the global batch");
+    }
+    if (!drop_last) {
+      throw InvalidParameter("loader: a rank's share needs drop_last (an incomplete last batch cannot be split evenly)");
+    }
+  }
   augment.validate();
 }
 
@@ -162,9 +174,10 @@ void Loader::work() {
 std::optional<Batch> Loader::make_batch(std::int64_t epoch, std::int64_t index,
                                         const std::vector<std::int64_t>& order, std::uint64_t generation,
                                         std::vector<std::string>& skipped) const {
-  const std::int64_t first = index * config_.batch_size;
-  const std::int64_t count =
-      std::min<std::int64_t>(config_.batch_size, static_cast<std::int64_t>(order.size()) - first);
+  // This rank's share of global batch `index` (all of it in a one-process run).
+  const std::int64_t share = config_.batch_size / config_.world_size;
+  const std::int64_t first = index * config_.batch_size + config_.rank * share;
+  const std::int64_t count = std::min<std::int64_t>(share, static_cast<std::int64_t>(order.size()) - first);
   const int size = static_cast<int>(config_.image_size);
   auto options = torch::TensorOptions().dtype(torch::kFloat32);
   if (config_.pin_memory) options = options.pinned_memory(true);

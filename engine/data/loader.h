@@ -37,6 +37,11 @@ struct LoaderConfig {
   std::array<float, 3> std{0.5f, 0.5f, 0.5f};
   AugmentConfig augment;
   bool pin_memory = false;       // page-locked batches for faster host→GPU copies; only where CUDA is available
+  // A distributed run: batch_size is the global batch, and this rank loads its share, positions
+  // [t·B + rank·B/W, t·B + (rank+1)·B/W) of the epoch's order. The ranks' shares, in rank order, are the batch one
+  // process would load, augmentation included (it is keyed by the position): runs compare across world sizes.
+  int rank = 0;
+  int world_size = 1;
   void validate() const;         // throws InvalidParameter naming the key and the value
 };
 

@@ -113,6 +113,60 @@ TEST(Loader, OrderDependsOnSeedAndEpochButNotOnThreads) {
   EXPECT_NE(epoch_ids(source, config, 0), one_thread);
 }
 
+// A rank loads its share of the global batch: the W shares, in rank order, are the batch of one process, images
+// and augmentation included, whatever W (distributed.md: runs comparable across world sizes).
+TEST(Loader, RankSharesMakeUpTheOneProcessBatch) {
+  md::SynthFaceConfig synth;
+  synth.identities = 10;
+  synth.max_images_per_identity = 8;
+  synth.imbalance_ratio = 2;
+  synth.verification_identities = 4;
+  synth.pairs_per_stratum = 4;
+  auto source = std::make_shared<md::SynthFace>(synth);
+  md::LoaderConfig config;
+  config.batch_size = 12;
+  config.threads = 2;
+  config.image_size = 32;
+  config.augment = {0.5, 0.5, 0.5, 0.5};
+  md::Loader whole(source, config);
+  whole.start(1);
+  std::vector<md::Batch> expected;
+  while (auto batch = whole.next()) expected.push_back(*batch);
+  ASSERT_GE(expected.size(), 3u);
+  for (const int world : {2, 3, 4}) {
+    std::vector<std::vector<md::Batch>> shares(static_cast<std::size_t>(world));
+    for (int rank = 0; rank < world; ++rank) {
+      auto ranked = config;
+      ranked.rank = rank;
+      ranked.world_size = world;
+      md::Loader loader(source, ranked);
+      EXPECT_EQ(loader.batches_per_epoch(), whole.batches_per_epoch());
+      loader.start(1);
+      while (auto batch = loader.next()) shares[static_cast<std::size_t>(rank)].push_back(*batch);
+    }
+    for (std::size_t t = 0; t < expected.size(); ++t) {
+      std::vector<torch::Tensor> images, ids;
+      for (const auto& share : shares) {
+        ASSERT_EQ(share[t].images.size(0), 12 / world);
+        images.push_back(share[t].images);
+        ids.push_back(share[t].sample_ids);
+      }
+      EXPECT_TRUE(torch::equal(torch::cat(ids), expected[t].sample_ids)) << "W = " << world << ", batch " << t;
+      EXPECT_TRUE(torch::equal(torch::cat(images), expected[t].images)) << "W = " << world << ", batch " << t;
+    }
+  }
+  auto uneven = config;
+  uneven.world_size = 5;
+  try {
+    md::Loader refused(source, uneven);
+    ADD_FAILURE() << "a batch of 12 was split over 5 ranks";
+  } catch (const marginlab::InvalidParameter& error) {
+    EXPECT_NE(std::string(error.what()).find("batch_size = 12 is not a multiple of the world size 5"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
 TEST(Loader, StartReproducesAnyBatchBitExactly) {
   md::SynthFaceConfig synth;
   synth.identities = 10;
