@@ -24,15 +24,17 @@ MarginHeadImpl::MarginLogits CurricularFaceHeadImpl::apply_margin(const torch::T
     return torch::where(c > th, cos_theta_plus_margin(c, torch::full_like(c, p.m)), c - mm);
   };
 
-  // A negative is hard when it beats the raw cos(θ_y + m) (not the th/mm value), as the authors compare.
+  // A negative is hard when it beats the raw cos(θ_y + m) (not the th/mm value), as the authors compare. Under Partial
+  // FC a row's target lives on one rank: every rank needs it for the row's negatives it holds, and for t.
   torch::Tensor hard;
   {
     torch::NoGradGuard no_grad;
-    auto phi = cos_theta_plus_margin(cos_y, torch::full_like(cos_y, p.m));
-    hard = (cos > phi.unsqueeze(1)) & targets.labelled.unsqueeze(1);
+    const auto rows = every_row(cos_y, targets);
+    auto phi = cos_theta_plus_margin(rows.cos_y, torch::full_like(rows.cos_y, p.m));
+    hard = (cos > phi.unsqueeze(1)) & rows.labelled.unsqueeze(1);
     // The EMA moves before it modulates this batch, as in the authors' code.
-    if (targets.labelled.any().item<bool>()) {
-      auto mean_target = cos_y.masked_select(targets.labelled).mean();
+    if (rows.labelled.any().item<bool>()) {
+      auto mean_target = rows.cos_y.masked_select(rows.labelled).mean();
       t_.copy_((p.t_alpha * mean_target + (1.0 - p.t_alpha) * t_).to(t_.scalar_type()));
     }
   }

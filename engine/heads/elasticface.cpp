@@ -30,10 +30,12 @@ MarginHeadImpl::MarginLogits ElasticFaceHeadImpl::apply_margin(const torch::Tens
     margin = at::normal(p.m, p.sigma, {batch}, generator_, torch::TensorOptions().dtype(torch::kFloat64))
                  .to(cos.device(), cos.scalar_type());
     if (p.plus) {
-      // Rank among labelled rows only: the k-th largest cos θ_y receives the k-th smallest margin.
-      auto rows = targets.labelled.nonzero().reshape({-1});
+      // Rank among labelled rows only, of the whole batch (under Partial FC their targets are on several ranks): the
+      // k-th largest cos θ_y receives the k-th smallest margin.
+      const auto every = every_row(cos_y, targets);
+      auto rows = every.labelled.nonzero().reshape({-1});
       auto ascending_margins = std::get<0>(margin.index_select(0, rows).sort());
-      auto by_cos_descending = std::get<1>(cos_y.index_select(0, rows).sort(0, /*descending=*/true));
+      auto by_cos_descending = std::get<1>(every.cos_y.index_select(0, rows).sort(0, /*descending=*/true));
       margin = margin.index_put({rows.index_select(0, by_cos_descending)}, ascending_margins);
     }
   }

@@ -128,13 +128,27 @@ HeadOutput MarginHeadImpl::forward_cosine(const torch::Tensor& cosine, const tor
                 with_diagnostics);
 }
 
+MarginHeadImpl::EveryRow MarginHeadImpl::every_row(const torch::Tensor& cos_y, const Targets& targets) const {
+  torch::NoGradGuard no_grad;
+  const auto here = targets.labelled.to(cos_y.scalar_type());
+  if (!sum_over_ranks_) return {cos_y.detach() * here, targets.labelled};
+  // Each row is labelled on one rank at most: the sum over the ranks is that rank's value.
+  auto packed = torch::stack({cos_y.detach() * here, here}).contiguous();
+  sum_over_ranks_(packed);
+  return {packed[0], packed[1] > 0.5};
+}
+
 torch::Tensor MarginHeadImpl::gather_target(const torch::Tensor& matrix, const Targets& targets) {
   return matrix.gather(1, targets.index).squeeze(1);
 }
 
 torch::Tensor MarginHeadImpl::place_target(torch::Tensor scaled_cosine, const Targets& targets,
                                            const torch::Tensor& scaled_target) {
-  return scaled_cosine.scatter(1, targets.index, scaled_target.unsqueeze(1));
+  // Rows labelled −1 point at column 0 only to have an index: their column 0 keeps what the head made of it (a
+  // negative that CurricularFace modulates must stay modulated).
+  const auto kept = scaled_cosine.gather(1, targets.index).squeeze(1);
+  const auto placed = torch::where(targets.labelled, scaled_target, kept);
+  return scaled_cosine.scatter(1, targets.index, placed.unsqueeze(1));
 }
 
 torch::Tensor MarginHeadImpl::target_slope(const std::function<torch::Tensor(const torch::Tensor&)>& target_of,

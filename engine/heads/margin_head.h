@@ -106,6 +106,13 @@ class MarginHeadImpl : public torch::nn::Module {
   // keeps none, and the plots of per-class state say so.
   virtual ClassStatistics class_statistics() const { return {}; }
 
+  // Partial FC: this head holds some of the classes, and a row whose class another rank holds is labelled −1 here.
+  // Heads that need a value of every row (CurricularFace's target cosines, ElasticFace+'s ranking) get it through
+  // `sum_over_ranks`, which sums a tensor in place over the ranks (every rank calls it at the same point with the
+  // same shape). Unset, one process: nothing to sum.
+  using SumOverRanks = std::function<void(torch::Tensor&)>;
+  void set_sum_over_ranks(SumOverRanks sum) { sum_over_ranks_ = std::move(sum); }
+
  protected:
   struct MarginLogits {
     torch::Tensor logits;        // (B, C), scaled
@@ -121,9 +128,17 @@ class MarginHeadImpl : public torch::nn::Module {
   virtual MarginLogits apply_margin(const torch::Tensor& cosine, const torch::Tensor& norms, const Targets& targets,
                                     bool with_diagnostics) = 0;
 
+  // Every row's target cosine (0 where none) and whether it has a target anywhere: this head's own rows, and under
+  // Partial FC the others' from the ranks holding their classes (one sum over the ranks). Without gradient.
+  struct EveryRow {
+    torch::Tensor cos_y;     // (B)
+    torch::Tensor labelled;  // (B) bool
+  };
+  EveryRow every_row(const torch::Tensor& cos_y, const Targets& targets) const;
+
   // Helpers shared by the heads.
   static torch::Tensor gather_target(const torch::Tensor& matrix, const Targets& targets);  // (B)
-  // Scaled logits: `scaled_cosine` everywhere, `scaled_target` at each row's target column.
+  // Scaled logits: `scaled_cosine` everywhere, `scaled_target` at each labelled row's target column.
   static torch::Tensor place_target(torch::Tensor scaled_cosine, const Targets& targets,
                                     const torch::Tensor& scaled_target);
   // |d target / d cos θ_y|·s for a head's target function, by autograd on a detached (B) copy: the slope the
@@ -137,6 +152,7 @@ class MarginHeadImpl : public torch::nn::Module {
   HeadOutput finish(const torch::Tensor& cosine, const torch::Tensor& norms, const torch::Tensor& labels,
                     bool with_diagnostics);
 
+  SumOverRanks sum_over_ranks_;
   std::string name_;
   std::int64_t embedding_dim_;
   std::int64_t num_classes_;

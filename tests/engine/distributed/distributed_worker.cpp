@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iostream>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -13,6 +14,8 @@
 #include "engine/distributed/communicator.h"
 #include "engine/distributed/launch_env.h"
 #include "engine/distributed/replica_sync.h"
+#include "core/heads/head_registry.h"
+#include "engine/heads/head_factory.h"
 #include "engine/distributed/sharded_softmax.h"
 
 namespace {
@@ -194,6 +197,43 @@ void partial_fc_training(const std::shared_ptr<Communicator>& comm) {
   expect(shard_diff < 1e-12, "classifier shard after the steps differs by " + std::to_string(shard_diff));
 }
 
+// Every head variant on this rank's classes, with the values of other ranks' rows summed over the ranks, gives the
+// full head's columns, twice in a row (CurricularFace's t and ElasticFace's draws move between the calls).
+void heads_on_shards(const std::shared_ptr<Communicator>& comm) {
+  const int r = comm->rank(), w = comm->world_size();
+  const std::int64_t classes = 10, batch = 9;
+  torch::manual_seed(21);
+  const auto cosine = torch::rand({2, batch, classes}, torch::kFloat64) * 1.8 - 0.9;
+  const auto norms = torch::linspace(5.0, 90.0, batch, torch::kFloat64);
+  const auto labels = torch::tensor({0, 3, 4, 9, 6, 1, 7, 2, 8}, torch::kInt64);
+  const auto [start, count] = class_range(classes, r, w);
+  const auto owned = (labels >= start) & (labels < start + count);
+  const auto local = torch::where(owned, labels - start, torch::full_like(labels, -1));
+  for (const auto& variant : marginlab::heads::head_variants()) {
+    auto build = [&variant](std::int64_t n) {
+      marginlab::heads::HeadSpec spec{variant.kind, 4, n};
+      spec.values = variant.choices;
+      auto head = marginlab::heads::make_head(spec);
+      head->to(torch::kFloat64);
+      return head;
+    };
+    auto full = build(classes);
+    auto shard = build(count);
+    shard->set_sum_over_ranks([comm](torch::Tensor& t) { comm->allreduce_sum(t); });
+    for (std::int64_t call = 0; call < 2; ++call) {
+      const auto expected = full->forward_cosine(cosine[call], norms, labels).logits.narrow(1, start, count);
+      const auto got = shard->forward_cosine(cosine[call].narrow(1, start, count), norms, local).logits;
+      const double diff = max_diff(got, expected);
+      // MARGINLAB_DEBUG_SHARDS=1 prints both matrices of a failing comparison (which rows and columns differ).
+      if (diff >= 1e-12 && std::getenv("MARGINLAB_DEBUG_SHARDS")) {
+        std::cout << variant.label() << " rank " << r << "\ngot\n" << got << "\nexpected\n" << expected << std::endl;
+      }
+      expect(diff < 1e-12, variant.label() + ", call " + std::to_string(call) + ": shard logits differ by " +
+                               std::to_string(diff));
+    }
+  }
+}
+
 // Ranks that bring different numbers of rows are refused on every rank, with the sizes, before the rows travel.
 void mismatched_rows(const std::shared_ptr<Communicator>& comm) {
   const auto rows = torch::zeros({comm->rank() == 0 ? 3 : 4, 2}, torch::kFloat64);
@@ -233,6 +273,8 @@ int main(int argc, char** argv) {
       data_parallel(comm);
     } else if (scenario == "partial_fc_training") {
       partial_fc_training(comm);
+    } else if (scenario == "heads_on_shards") {
+      heads_on_shards(comm);
     } else if (scenario == "mismatched_rows") {
       mismatched_rows(comm);
     } else if (scenario == "die") {

@@ -68,6 +68,12 @@ TEST_P(EveryWorldSize, PartialFcTrainingEqualsOneProcess) {
   EXPECT_TRUE(ran.outcome.ok()) << ran.outcome.report() << "\n" << ran.output;
 }
 
+// Every head variant, CurricularFace and ElasticFace+ included (they take the other ranks' target cosines).
+TEST_P(EveryWorldSize, EveryHeadOnShardsGivesTheFullHeadsColumns) {
+  const auto ran = run("heads_on_shards", GetParam());
+  EXPECT_TRUE(ran.outcome.ok()) << ran.outcome.report() << "\n" << ran.output;
+}
+
 INSTANTIATE_TEST_SUITE_P(Ranks, EveryWorldSize, ::testing::Values(1, 2, 3, 4));
 
 TEST(Distributed, MismatchedRowsAreRefusedOnEveryRank) {

@@ -1,7 +1,8 @@
 // Partial FC hands each rank the cosines of the whole gathered batch against its own classes, and sets to −1 the
 // label of a row whose class another rank holds. For most heads that is all they need: their logits on a shard are
-// the full head's columns. The heads listed in kNeedOtherRanks need values from the other ranks as well (the target
-// cosine of every row, or a ranking over the whole batch) and are the next step of distributed training.
+// the full head's columns, in one process, with nothing exchanged. The heads in kNeedOtherRanks also take the other
+// rows' target cosines from the other ranks (MarginHeadImpl::set_sum_over_ranks): they are checked across real
+// processes in tests/engine/distributed (EveryHeadOnShardsGivesTheFullHeadsColumns).
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -16,7 +17,8 @@ namespace marginlab::heads {
 namespace {
 
 // CurricularFace weighs a row's hard negatives with its target cosine, which lives on the rank holding the class,
-// and its t averages the targets of every row; ElasticFace+ ranks the margins over every labelled row.
+// and its t averages the targets of every row; ElasticFace+ ranks the margins over every labelled row: without the
+// other ranks' values they differ here.
 const std::set<std::string> kNeedOtherRanks{"curricularface", "elasticface(assignment=ranked, form=arc)",
                                             "elasticface(assignment=ranked, form=cos)"};
 
