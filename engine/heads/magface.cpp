@@ -34,7 +34,14 @@ MarginHeadImpl::MarginLogits MagFaceHeadImpl::apply_margin(const torch::Tensor& 
   MarginLogits r;
   r.target = torch::where(targets.labelled, target_with(cos_y, margin), cos_y);
   r.logits = place_target(cos * p.s, targets, r.target * p.s);
-  r.regulariser = p.lambda_g * (a / (p.u_a * p.u_a) + 1.0 / a).mean();
+  const auto g = a / (p.u_a * p.u_a) + 1.0 / a;
+  if (sharded()) {
+    // Every rank sees every row's norm; each counts only the rows whose class it holds, so that the ranks' terms add
+    // up to the batch's mean once (and so do their gradients, summed with the gathered rows').
+    r.regulariser = p.lambda_g * (g * targets.labelled.to(g.scalar_type())).sum() / static_cast<double>(g.size(0));
+  } else {
+    r.regulariser = p.lambda_g * g.mean();
+  }
   if (with_diagnostics) {
     auto fixed_margin = margin.detach();
     r.margin = fixed_margin;

@@ -135,6 +135,8 @@ class MarginHeadImpl : public torch::nn::Module {
     torch::Tensor labelled;  // (B) bool
   };
   EveryRow every_row(const torch::Tensor& cos_y, const Targets& targets) const;
+  // Whether this head is one shard of a Partial FC classifier (set_sum_over_ranks was called).
+  bool sharded() const { return static_cast<bool>(sum_over_ranks_); }
 
   // Helpers shared by the heads.
   static torch::Tensor gather_target(const torch::Tensor& matrix, const Targets& targets);  // (B)

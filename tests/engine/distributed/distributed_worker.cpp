@@ -221,8 +221,12 @@ void heads_on_shards(const std::shared_ptr<Communicator>& comm) {
     auto shard = build(count);
     shard->set_sum_over_ranks([comm](torch::Tensor& t) { comm->allreduce_sum(t); });
     for (std::int64_t call = 0; call < 2; ++call) {
-      const auto expected = full->forward_cosine(cosine[call], norms, labels).logits.narrow(1, start, count);
-      const auto got = shard->forward_cosine(cosine[call].narrow(1, start, count), norms, local).logits;
+      auto full_norms = norms.clone().requires_grad_(true);
+      auto shard_norms = norms.clone().requires_grad_(true);
+      const auto whole = full->forward_cosine(cosine[call], full_norms, labels);
+      const auto part = shard->forward_cosine(cosine[call].narrow(1, start, count), shard_norms, local);
+      const auto expected = whole.logits.narrow(1, start, count);
+      const auto got = part.logits;
       const double diff = max_diff(got, expected);
       // MARGINLAB_DEBUG_SHARDS=1 prints both matrices of a failing comparison (which rows and columns differ).
       if (diff >= 1e-12 && std::getenv("MARGINLAB_DEBUG_SHARDS")) {
@@ -230,6 +234,19 @@ void heads_on_shards(const std::shared_ptr<Communicator>& comm) {
       }
       expect(diff < 1e-12, variant.label() + ", call " + std::to_string(call) + ": shard logits differ by " +
                                std::to_string(diff));
+      // A regulariser (MagFace's) is counted once over the ranks: its value and its gradient add up to the full one.
+      auto regulariser = part.regulariser.detach().reshape({1}).clone();
+      comm->allreduce_sum(regulariser);
+      expect(std::abs(regulariser.item<double>() - whole.regulariser.item<double>()) < 1e-12,
+             variant.label() + ": the ranks' regularisers add up to " + std::to_string(regulariser.item<double>()) +
+                 ", not " + std::to_string(whole.regulariser.item<double>()));
+      if (whole.regulariser.requires_grad()) {
+        whole.regulariser.backward();
+        part.regulariser.backward();
+        auto gradient = shard_norms.grad().clone();
+        comm->allreduce_sum(gradient);
+        expect(max_diff(gradient, full_norms.grad()) < 1e-12, variant.label() + ": regulariser gradient");
+      }
     }
   }
 }
