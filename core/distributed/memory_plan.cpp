@@ -70,12 +70,13 @@ MemoryPlan plan_memory(const PlanInput& in) {
   plan.memory.push_back({"classifier shard, gradient, optimiser",
                          static_cast<double>(plan.classes_per_rank) * d * kFloat * copies,
                          fmt::format("{} classes × {} × 4 B × {}", plan.classes_per_rank, in.embedding_dim, copies)});
-  plan.memory.push_back({"logits of the gathered batch",
-                         static_cast<double>(in.global_batch) * static_cast<double>(plan.sampled_per_rank) * kFloat *
-                             kLogitCopies,
-                         fmt::format("{} rows × {} classes × 4 B × {} (cosine, logits, exp, p, gradient)",
-                                     in.global_batch, plan.sampled_per_rank, kLogitCopies)});
-  plan.memory.push_back({"gathered embeddings and their gradient", static_cast<double>(in.global_batch) * d * kFloat * 2,
+  plan.memory.push_back(
+      {"logits of the gathered batch",
+       static_cast<double>(in.global_batch) * static_cast<double>(plan.sampled_per_rank) * kFloat * kLogitCopies,
+       fmt::format("{} rows × {} classes × 4 B × {} (cosine, logits, exp, p, gradient)", in.global_batch,
+                   plan.sampled_per_rank, kLogitCopies)});
+  plan.memory.push_back({"gathered embeddings and their gradient",
+                         static_cast<double>(in.global_batch) * d * kFloat * 2,
                          fmt::format("{} rows × {} × 4 B × 2", in.global_batch, in.embedding_dim)});
   if (in.sample_memory_rows > 0) {
     // Each rank keeps the rows of the samples of its own classes: 1/W of the dataset.

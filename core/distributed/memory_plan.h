@@ -9,17 +9,17 @@
 namespace marginlab::distributed {
 
 struct PlanInput {
-  std::string backbone;                    // for the report
+  std::string backbone;  // for the report
   std::int64_t backbone_parameters = 0;
   double activation_elements_per_image = 0;  // every layer's output, kept for the backward pass
   std::int64_t classes = 0;
   std::int64_t embedding_dim = 512;
-  std::int64_t global_batch = 0;           // train.batch_size: the batch of one step over all ranks
+  std::int64_t global_batch = 0;  // train.batch_size: the batch of one step over all ranks
   int world_size = 1;
-  double sample_rate = 1.0;                // Partial FC's share of each rank's classes in the softmax
-  bool half_activations = false;           // fp16/bf16 autocast: activations in 2 bytes, weights stay fp32
-  int optimizer_slots = 1;                 // per weight: SGD with momentum 1, AdamW 2
-  std::int64_t sample_memory_rows = 0;     // KappaFace's per-sample memory (the dataset's size), 0 for none
+  double sample_rate = 1.0;             // Partial FC's share of each rank's classes in the softmax
+  bool half_activations = false;        // fp16/bf16 autocast: activations in 2 bytes, weights stay fp32
+  int optimizer_slots = 1;              // per weight: SGD with momentum 1, AdamW 2
+  std::int64_t sample_memory_rows = 0;  // KappaFace's per-sample memory (the dataset's size), 0 for none
 };
 
 struct PlanLine {
@@ -30,10 +30,10 @@ struct PlanLine {
 
 struct MemoryPlan {
   std::int64_t local_batch = 0;
-  std::int64_t classes_per_rank = 0;    // the largest shard: the first C % W ranks hold one more
-  std::int64_t sampled_per_rank = 0;    // classes in each rank's softmax
-  std::vector<PlanLine> memory;         // per rank
-  std::vector<PlanLine> traffic;        // bytes each rank sends per step
+  std::int64_t classes_per_rank = 0;  // the largest shard: the first C % W ranks hold one more
+  std::int64_t sampled_per_rank = 0;  // classes in each rank's softmax
+  std::vector<PlanLine> memory;       // per rank
+  std::vector<PlanLine> traffic;      // bytes each rank sends per step
   double memory_bytes() const;
   double traffic_bytes() const;
 };

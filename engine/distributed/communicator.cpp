@@ -156,7 +156,8 @@ bool has_nccl() {
 std::shared_ptr<Communicator> connect(const LaunchEnv& env, const GroupOptions& options) {
   if (!env.distributed()) return single_process();
   if (options.backend == Backend::nccl && !has_nccl()) {
-    throw InvalidParameter(describe(env) + ": this build has no NCCL (configure with -DMARGINLAB_WITH_NCCL=ON "
+    throw InvalidParameter(describe(env) +
+                           ": this build has no NCCL (configure with -DMARGINLAB_WITH_NCCL=ON "
                            "against a CUDA LibTorch) and cannot train on several GPUs");
   }
 #ifdef MARGINLAB_WITH_GLOO
@@ -177,7 +178,8 @@ std::shared_ptr<Communicator> connect(const LaunchEnv& env, const GroupOptions& 
   }
 #else
   (void)options;
-  throw InvalidParameter(describe(env) + ": this build has no Gloo (install libgloo-dev and rebuild) and cannot "
+  throw InvalidParameter(describe(env) +
+                         ": this build has no Gloo (install libgloo-dev and rebuild) and cannot "
                          "train on several processes");
 #endif
 }

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <thread>
 #include <string_view>
+#include <thread>
 
 #include "core/errors.h"
 

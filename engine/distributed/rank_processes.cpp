@@ -176,7 +176,8 @@ LaunchOutcome run_ranks(const RankLaunch& launch) {
   result.master_port = launch.master_port > 0 ? launch.master_port : free_port();
 
   struct sigaction handler {};
-  struct sigaction old_int {}, old_term {};
+  struct sigaction old_int {
+  }, old_term{};
   handler.sa_handler = remember_signal;
   sigemptyset(&handler.sa_mask);
   g_signal = 0;
@@ -212,8 +213,10 @@ LaunchOutcome run_ranks(const RankLaunch& launch) {
         owners.push_back(r);
       }
     }
-    if (!fds.empty()) poll(fds.data(), fds.size(), 100);
-    else std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!fds.empty())
+      poll(fds.data(), fds.size(), 100);
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     for (std::size_t i = 0; i < fds.size(); ++i) {
       if (fds[i].revents) drain(children[owners[i]], owners[i], on_line, false);
     }

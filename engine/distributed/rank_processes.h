@@ -16,8 +16,8 @@ struct RankLaunch {
   std::vector<std::string> args;  // its arguments (without the program name)
   int nproc = 1;
   std::string master_addr = "127.0.0.1";
-  int master_port = 0;     // 0: a free port of this host
-  std::string store_file;  // set: the ranks rendezvous through this file (MARGINLAB_STORE_FILE) instead
+  int master_port = 0;                     // 0: a free port of this host
+  std::string store_file;                  // set: the ranks rendezvous through this file (MARGINLAB_STORE_FILE) instead
   std::map<std::string, std::string> env;  // more variables for every rank
   std::chrono::milliseconds deadline{0};   // 0: none
   std::chrono::milliseconds grace{10000};  // between SIGTERM and SIGKILL
@@ -27,8 +27,8 @@ struct RankLaunch {
 
 struct RankOutcome {
   int rank = 0;
-  int exit_code = -1;  // when it exited
-  int signal = 0;      // when a signal ended it
+  int exit_code = -1;        // when it exited
+  int signal = 0;            // when a signal ended it
   bool ended_by_us = false;  // we signalled it, because another rank failed, a deadline passed or we were asked to
   std::vector<std::string> last_lines;  // its last 20 lines
   bool ok() const { return exit_code == 0; }
@@ -37,7 +37,7 @@ struct RankOutcome {
 
 struct LaunchOutcome {
   std::vector<RankOutcome> ranks;
-  int first_failure = -1;   // the rank that failed first, or −1
+  int first_failure = -1;  // the rank that failed first, or −1
   bool timed_out = false;
   bool interrupted = false;  // SIGINT or SIGTERM reached the launcher and was passed on
   int master_port = 0;

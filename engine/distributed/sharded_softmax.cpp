@@ -58,8 +58,8 @@ struct ShardedCrossEntropy : torch::autograd::Function<ShardedCrossEntropy> {
     comm->allreduce_sum(sum);
     auto p = exp / sum.unsqueeze(1);
     // p at each row's target, from the rank that holds it; and whether any rank holds it.
-    auto p_target = torch::where(here, p.gather(1, target.clamp_min(0).unsqueeze(1)).squeeze(1),
-                                 torch::zeros({rows}, p.options()));
+    auto p_target =
+        torch::where(here, p.gather(1, target.clamp_min(0).unsqueeze(1)).squeeze(1), torch::zeros({rows}, p.options()));
     auto found = torch::stack({p_target, here.to(p.scalar_type())}).contiguous();
     comm->allreduce_sum(found);
     const auto labelled = found[1] > 0.5;

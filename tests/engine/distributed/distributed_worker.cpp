@@ -5,18 +5,18 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <iostream>
 #include <cstdlib>
+#include <iostream>
 #include <string>
 #include <thread>
 
 #include "core/errors.h"
+#include "core/heads/head_registry.h"
 #include "engine/distributed/communicator.h"
 #include "engine/distributed/launch_env.h"
 #include "engine/distributed/replica_sync.h"
-#include "core/heads/head_registry.h"
-#include "engine/heads/head_factory.h"
 #include "engine/distributed/sharded_softmax.h"
+#include "engine/heads/head_factory.h"
 
 namespace {
 
@@ -97,8 +97,7 @@ void sharded_cross_entropy(const std::shared_ptr<Communicator>& comm) {
   expect(std::abs(loss.item<double>() - full_loss.item<double>()) < 1e-12,
          "loss " + std::to_string(loss.item<double>()) + " vs " + std::to_string(full_loss.item<double>()));
   expect(max_diff(columns.grad(), full_kernel.grad().narrow(1, start, count)) < 1e-12, "gradient of the columns");
-  expect(max_diff(rows.grad(), full_rows.grad().narrow(0, r * local_rows, local_rows)) < 1e-12,
-         "gradient of the rows");
+  expect(max_diff(rows.grad(), full_rows.grad().narrow(0, r * local_rows, local_rows)) < 1e-12, "gradient of the rows");
 }
 
 torch::nn::Sequential small_backbone() {
@@ -183,7 +182,8 @@ void partial_fc_training(const std::shared_ptr<Communicator>& comm) {
     const auto owned = (y >= start) & (y < start + count);
     const auto target = torch::where(owned, y - start, torch::full_like(y, -1));
     sgd.zero_grad();
-    const auto rows = marginlab::distributed::gather_rows(comm, backbone->forward(inputs[t].narrow(0, r * local, local)));
+    const auto rows =
+        marginlab::distributed::gather_rows(comm, backbone->forward(inputs[t].narrow(0, r * local, local)));
     marginlab::distributed::sharded_cross_entropy(comm, margin_logits(rows, shard, target), target).backward();
     sync.sum_gradients();  // the shard's gradient is its own: never summed
     sgd.step();
@@ -232,8 +232,8 @@ void heads_on_shards(const std::shared_ptr<Communicator>& comm) {
       if (diff >= 1e-12 && std::getenv("MARGINLAB_DEBUG_SHARDS")) {
         std::cout << variant.label() << " rank " << r << "\ngot\n" << got << "\nexpected\n" << expected << std::endl;
       }
-      expect(diff < 1e-12, variant.label() + ", call " + std::to_string(call) + ": shard logits differ by " +
-                               std::to_string(diff));
+      expect(diff < 1e-12,
+             variant.label() + ", call " + std::to_string(call) + ": shard logits differ by " + std::to_string(diff));
       // A regulariser (MagFace's) is counted once over the ranks: its value and its gradient add up to the full one.
       auto regulariser = part.regulariser.detach().reshape({1}).clone();
       comm->allreduce_sum(regulariser);
@@ -274,7 +274,7 @@ int main(int argc, char** argv) {
   try {
     const auto env = marginlab::distributed::read_launch_env();
     if (scenario == "exit") return env.rank == 1 ? 3 : 0;  // before any group: the launcher must end the others
-    if (scenario == "sleep") {  // until a signal ends it
+    if (scenario == "sleep") {                             // until a signal ends it
       std::this_thread::sleep_for(std::chrono::seconds(120));
       return 0;
     }

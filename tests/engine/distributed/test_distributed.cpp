@@ -8,8 +8,8 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
-#include <thread>
 #include <string>
+#include <thread>
 
 #include "engine/distributed/rank_processes.h"
 #include "tests/support/temp_dir.h"
@@ -90,8 +90,7 @@ TEST(Distributed, AFailedRankEndsTheOthersAndIsNamed) {
   EXPECT_EQ(ran.outcome.first_failure, 1) << ran.outcome.report();
   EXPECT_FALSE(ran.outcome.timed_out);
   EXPECT_EQ(ran.outcome.ranks[1].exit_code, 3);
-  EXPECT_NE(ran.outcome.report().find("rank 1 failed first (exit code 3)"), std::string::npos)
-      << ran.outcome.report();
+  EXPECT_NE(ran.outcome.report().find("rank 1 failed first (exit code 3)"), std::string::npos) << ran.outcome.report();
 }
 
 // A rank that dies after the group formed: nobody waits for it until the group's timeout (30 s here), whether the
