@@ -59,11 +59,7 @@ std::vector<HeadBenchRow> bench_heads(const HeadBenchConfig& config,
     emit({"baseline", classes, baseline, 1.0});
 
     for (const auto& [label, variant] : variants) {
-      heads::HeadSpec spec;
-      spec.kind = variant.kind;
-      spec.values = variant.choices;
-      spec.embedding_dim = config.dim;
-      spec.num_classes = classes;
+      auto spec = heads::spec_for(variant, config.dim, classes);
       spec.samples_per_class = 2;  // KappaFace's memory buffer: keep it small, the forward pass does not read it
       auto head = heads::make_head(spec);
       const double ms = median_ms(

@@ -37,4 +37,10 @@ MarginHead make_head(const HeadSpec& spec) {
   return factories().at(chosen.head->kind)(build);
 }
 
+HeadSpec spec_for(const HeadVariant& variant, std::int64_t embedding_dim, std::int64_t num_classes) {
+  HeadSpec spec{variant.kind, embedding_dim, num_classes};
+  spec.values = variant.choices;
+  return spec;
+}
+
 }  // namespace marginlab::heads

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/heads/head_registry.h"
 #include "core/heads/head_values.h"
 #include "engine/heads/margin_head.h"
 
@@ -31,5 +32,8 @@ struct HeadBuild {
 
 // Throws InvalidParameter for an unknown kind or a bad value, naming it.
 MarginHead make_head(const HeadSpec& spec);
+
+// The spec of one variant of the registry (head_variants()) at these sizes.
+HeadSpec spec_for(const HeadVariant& variant, std::int64_t embedding_dim, std::int64_t num_classes);
 
 }  // namespace marginlab::heads

@@ -82,6 +82,17 @@ std::vector<std::int64_t> epoch_ids(const std::shared_ptr<const md::SampleSource
   return ids;
 }
 
+// 10 identities of up to 8 images: real rendered faces, so that augmentation has something to change.
+std::shared_ptr<md::SynthFace> small_synthface() {
+  md::SynthFaceConfig synth;
+  synth.identities = 10;
+  synth.max_images_per_identity = 8;
+  synth.imbalance_ratio = 2;
+  synth.verification_identities = 4;
+  synth.pairs_per_stratum = 4;
+  return std::make_shared<md::SynthFace>(synth);
+}
+
 }  // namespace
 
 TEST(Loader, EverySampleExactlyOncePerEpochWithoutDropLast) {
@@ -116,13 +127,7 @@ TEST(Loader, OrderDependsOnSeedAndEpochButNotOnThreads) {
 // A rank loads its share of the global batch: the W shares, in rank order, are the batch of one process, images
 // and augmentation included, whatever W (distributed.md: runs comparable across world sizes).
 TEST(Loader, RankSharesMakeUpTheOneProcessBatch) {
-  md::SynthFaceConfig synth;
-  synth.identities = 10;
-  synth.max_images_per_identity = 8;
-  synth.imbalance_ratio = 2;
-  synth.verification_identities = 4;
-  synth.pairs_per_stratum = 4;
-  auto source = std::make_shared<md::SynthFace>(synth);
+  auto source = small_synthface();
   md::LoaderConfig config;
   config.batch_size = 12;
   config.threads = 2;
@@ -168,13 +173,7 @@ TEST(Loader, RankSharesMakeUpTheOneProcessBatch) {
 }
 
 TEST(Loader, StartReproducesAnyBatchBitExactly) {
-  md::SynthFaceConfig synth;
-  synth.identities = 10;
-  synth.max_images_per_identity = 8;
-  synth.imbalance_ratio = 2;
-  synth.verification_identities = 4;
-  synth.pairs_per_stratum = 4;
-  auto source = std::make_shared<md::SynthFace>(synth);
+  auto source = small_synthface();
   md::LoaderConfig config;
   config.batch_size = 6;
   config.threads = 2;

@@ -211,9 +211,7 @@ void heads_on_shards(const std::shared_ptr<Communicator>& comm) {
   const auto local = torch::where(owned, labels - start, torch::full_like(labels, -1));
   for (const auto& variant : marginlab::heads::head_variants()) {
     auto build = [&variant](std::int64_t n) {
-      marginlab::heads::HeadSpec spec{variant.kind, 4, n};
-      spec.values = variant.choices;
-      auto head = marginlab::heads::make_head(spec);
+      auto head = marginlab::heads::make_head(marginlab::heads::spec_for(variant, 4, n));
       head->to(torch::kFloat64);
       return head;
     };

@@ -14,12 +14,6 @@ namespace {
 constexpr std::int64_t kDim = 4;
 constexpr std::int64_t kClasses = 3;
 
-HeadSpec spec_of(const HeadVariant& variant) {
-  HeadSpec spec{variant.kind, kDim, kClasses};
-  spec.values = variant.choices;
-  return spec;
-}
-
 HeadOutput forward(MarginHeadImpl& head, const torch::Tensor& cosine, const torch::Tensor& norms) {
   return head.forward_cosine(cosine, norms, torch::tensor({0, 1, 2, 0, 1, 2}));
 }
@@ -27,7 +21,7 @@ HeadOutput forward(MarginHeadImpl& head, const torch::Tensor& cosine, const torc
 TEST(HeadFactory, BuiltHeadsListWhatTheRegistryDescribes) {
   for (const auto& variant : head_variants()) {
     SCOPED_TRACE(variant.label());
-    const auto built = make_head(spec_of(variant))->parameter_values();
+    const auto built = make_head(spec_for(variant, kDim, kClasses))->parameter_values();
     const auto listed = head_parameter_values(variant.kind, variant.choices);
     ASSERT_EQ(listed.size(), built.size());
     for (std::size_t i = 0; i < built.size(); ++i) {
@@ -86,7 +80,7 @@ TEST(HeadFactory, CapabilitiesDescribeWhatTheHeadDoes) {
     const auto has = [&](HeadCapability c) { return descriptor.has(c, resolved); };
     auto build = [&] {
       torch::manual_seed(7);
-      auto head = make_head(spec_of(variant));
+      auto head = make_head(spec_for(variant, kDim, kClasses));
       head->to(torch::kFloat64);
       return head;
     };

@@ -53,11 +53,6 @@ mh::HeadValues snapshot(const mh::MarginHeadImpl& head) { return mh::values_of(h
 
 double number(const mh::HeadValues& values, const std::string& name) { return std::get<double>(values.at(name)); }
 
-mh::HeadSpec spec_of(const mh::HeadVariant& variant) {
-  mh::HeadSpec spec{variant.kind, 4, 3};
-  spec.values = variant.choices;
-  return spec;
-}
 
 }  // namespace
 
@@ -87,7 +82,7 @@ TEST(HeadParams, CheckParamMessageNamesHeadParameterValueAndRange) {
 TEST(HeadParams, NegativeScaleIsRejectedForEveryHead) {
   for (const auto& variant : mh::head_variants()) {
     const std::string kind = variant.label();
-    auto head = mh::make_head(spec_of(variant));
+    auto head = mh::make_head(mh::spec_for(variant, 4, 3));
     const auto before = snapshot(*head);
     const auto msg = message_of([&] { head->set_parameter("s", -1.0); });
     EXPECT_TRUE(contains(msg, "s = -1")) << kind << ": " << msg;
@@ -134,7 +129,7 @@ TEST(HeadParams, NaNAndInfinityAreRejectedEverywhere) {
   const double inf = std::numeric_limits<double>::infinity();
   for (const auto& variant : mh::head_variants()) {
     const std::string kind = variant.label();
-    auto head = mh::make_head(spec_of(variant));
+    auto head = mh::make_head(mh::spec_for(variant, 4, 3));
     const auto before = snapshot(*head);
     for (const auto& p : head->parameter_values()) {
       if (!p.live) {

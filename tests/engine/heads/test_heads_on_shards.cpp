@@ -33,9 +33,7 @@ TEST(HeadsOnShards, LogitsOnAShardAreTheFullHeadsColumns) {
     if (kNeedOtherRanks.count(name) || kNeedOtherRanks.count(variant.kind)) continue;
     SCOPED_TRACE(name);
     auto build = [&variant](std::int64_t classes) {
-      HeadSpec spec{variant.kind, 4, classes};
-      spec.values = variant.choices;
-      auto head = make_head(spec);
+      auto head = make_head(spec_for(variant, 4, classes));
       head->to(torch::kFloat64);
       return head;
     };

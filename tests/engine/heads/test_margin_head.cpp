@@ -39,14 +39,8 @@ torch::Tensor unit_rows(torch::Tensor x) { return x / x.norm(2, 1, true); }
 
 // Random cosines in (−0.9, 0.9), float64.
 
-mh::HeadSpec spec_of(const mh::HeadVariant& variant) {
-  mh::HeadSpec spec{variant.kind, kDim, kClasses};
-  spec.values = variant.choices;
-  return spec;
-}
-
 mh::MarginHead make_f64(const mh::HeadVariant& variant) {
-  auto head = mh::make_head(spec_of(variant));
+  auto head = mh::make_head(mh::spec_for(variant, kDim, kClasses));
   head->to(torch::kFloat64);
   return head;
 }
@@ -255,7 +249,7 @@ TEST(MarginHead, LogitsAndGradientsFiniteAtUnitCosine) {
   for (auto dtype : {torch::kFloat32, torch::kFloat64}) {
     for (const auto& variant : mh::head_variants()) {
       const std::string kind = variant.label();
-      auto head = mh::make_head(spec_of(variant));
+      auto head = mh::make_head(mh::spec_for(variant, kDim, kClasses));
       head->to(dtype);
       auto cos = torch::tensor(values, dtype).reshape({5, kClasses}).requires_grad_(true);
       auto norms = torch::tensor({1e-3, 10.0, 110.0, 500.0, 20.0}, dtype).requires_grad_(true);
@@ -350,12 +344,7 @@ namespace {
 TEST(MarginHeadHooks, EveryKindAnswersAndOnlyStatefulHeadsKeepSomething) {
   for (const auto& variant : head_variants()) {
     SCOPED_TRACE(variant.label());
-    HeadSpec spec;
-    spec.kind = variant.kind;
-    spec.values = variant.choices;
-    spec.embedding_dim = 4;
-    spec.num_classes = 3;
-    auto head = make_head(spec);
+    auto head = make_head(spec_for(variant, 4, 3));
     const auto [mean, std] = head->running_norm_statistics();
     EXPECT_EQ(mean.defined(), variant.kind == "adaface");
     EXPECT_EQ(std.defined(), variant.kind == "adaface");
