@@ -19,7 +19,10 @@
 #include "core/errors.h"
 #include "core/experiment/experiment.h"
 #ifdef MARGINLAB_WITH_OPENCV
+#include "engine/distributed/communicator.h"
+#include "engine/distributed/launch_env.h"
 #include "engine/train/background_run.h"
+#include "engine/train/session.h"
 #endif
 
 namespace marginlab::cli {
@@ -110,32 +113,48 @@ struct TrainOptions {
   bool quiet = false;
 };
 
+// The group of a run that torchrun, SLURM or `marginlab-cli launch` started (one process otherwise): NCCL when
+// the run trains on CUDA, Gloo on the CPU.
+std::shared_ptr<distributed::Communicator> join_group(const distributed::LaunchEnv& env,
+                                                      const train::Experiment& experiment) {
+  if (!env.distributed()) return nullptr;
+  distributed::GroupOptions options;
+  options.backend = train::resolve_device(experiment.train.device).is_cuda() ? distributed::Backend::nccl
+                                                                            : distributed::Backend::gloo;
+  return distributed::connect(env, options);
+}
+
 // The trainer the options ask for, built on the run's thread: experiment errors surface there and end the run.
-train::BackgroundRun::TrainerFactory trainer_factory(const TrainOptions& options) {
+train::BackgroundRun::TrainerFactory trainer_factory(const TrainOptions& options, const distributed::LaunchEnv& env) {
   if (!options.resume.empty()) {
-    if (options.overrides.empty()) {
-      return [directory = fs::path(options.resume)] { return std::make_unique<train::Trainer>(directory); };
-    }
     const auto file = fs::path(options.resume) / "experiment.json";
     auto document = train::read_experiment_document(file.string());
     for (const auto& o : options.overrides) train::apply_override(document, o);
     const auto experiment = train::experiment_from_json(document, file.string() + " with --set");
-    return [directory = fs::path(options.resume), experiment] {
-      return std::make_unique<train::Trainer>(directory, &experiment);
+    const bool changed = !options.overrides.empty();
+    return [directory = fs::path(options.resume), experiment, changed, env] {
+      auto comm = join_group(env, experiment);
+      return std::make_unique<train::Trainer>(directory, changed ? &experiment : nullptr, comm);
     };
   }
   const auto file = resolve_config(options.config);
   auto document = train::read_experiment_document(file.string());
   for (const auto& o : options.overrides) train::apply_override(document, o);
   const auto experiment = train::experiment_from_json(document, file.string());
-  return [experiment] { return std::make_unique<train::Trainer>(experiment); };
+  return [experiment, env] {
+    auto comm = join_group(env, experiment);
+    return std::make_unique<train::Trainer>(experiment, comm);
+  };
 }
 
-int run_train(const TrainOptions& options) {
+int run_train(TrainOptions options) {
   interrupts = 0;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  train::BackgroundRun run(trainer_factory(options));
+  const auto env = distributed::read_launch_env();
+  // Rank 0 speaks for the run; the others report only what goes wrong on them.
+  if (env.rank != 0) options.quiet = true;
+  train::BackgroundRun run(trainer_factory(options, env));
   std::optional<ProgressLine> progress;
   bool stop_forwarded = false;
   std::optional<train::BackgroundRun::Ended> end;
@@ -146,12 +165,13 @@ int run_train(const TrainOptions& options) {
       stop_forwarded = true;
     }
     auto report = run.poll();
-    if (report.started) {
+    if (report.started && env.rank == 0) {
       const auto& s = *report.started;
       fmt::print("run directory: {}\n", s.run_directory);
-      fmt::print("{}: {} on {}, {} threads; {} steps{}\n", s.experiment_name, s.head_kind, s.device,
-                 at::get_num_threads(), s.total_steps,
-                 s.start_step > 0 ? fmt::format(" (resuming at step {})", s.start_step) : "");
+      fmt::print("{}: {} on {}, {} threads{}; {} steps{}\n", s.experiment_name, s.head_kind, s.device,
+                 at::get_num_threads(),
+                 env.distributed() ? fmt::format(" per rank, {} ranks ({})", env.world_size, env.source) : "",
+                 s.total_steps, s.start_step > 0 ? fmt::format(" (resuming at step {})", s.start_step) : "");
       std::fflush(stdout);
       progress.emplace(s.start_step, s.total_steps);
     }
@@ -178,6 +198,7 @@ int run_train(const TrainOptions& options) {
   if (progress && !options.quiet) progress->draw(true);
 
   const auto& summary = end->summary;
+  if (env.rank != 0) return 0;
   fmt::print("{} at step {} of {}; {} steps skipped; last loss {:.4f}\n", summary.stopped ? "stopped" : "finished",
              summary.steps, summary.total_steps, summary.skipped_steps, summary.last_loss);
   for (const auto& evaluation : summary.evaluations) print_set_evaluation(evaluation, evaluation.step);

@@ -82,6 +82,9 @@ struct TrainSettings {
   DeviceChoice device = DeviceChoice::automatic;
   int threads = 0;                      // intra-op threads; 0: all cores
   std::uint64_t seed = 1;
+  // A distributed run's BatchNorm normalises with the global batch's statistics (summed over the ranks in the forward
+  // and backward passes) instead of each rank's share; off by default, as in arcface_torch.
+  bool sync_batchnorm = false;
 };
 
 struct ReportSettings {

@@ -365,6 +365,10 @@ std::vector<ExperimentField> build_table() {
       .range = {0, 1024};
   t.add("train.seed", F::integer, &E::train, &TrainSettings::seed, ML_TRANSLATABLE("ExperimentField", "Seed"),
         ML_TRANSLATABLE("ExperimentField", "Seed of the initialisation, shuffling and augmentation"));
+  t.add("train.sync_batchnorm", F::boolean, &E::train, &TrainSettings::sync_batchnorm,
+        ML_TRANSLATABLE("ExperimentField", "Synchronised BatchNorm"),
+        ML_TRANSLATABLE("ExperimentField",
+                        "Distributed runs: BatchNorm statistics of the global batch rather than each rank's share"));
 
   // --- report, checkpoint ---
   auto& report_every = t.add("report.every_steps", F::integer, &E::report, &ReportSettings::every_steps,

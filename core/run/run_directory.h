@@ -23,6 +23,8 @@ class RunDirectory {
   static RunDirectory create(const std::filesystem::path& runs_dir, const std::string& name);
   // An existing run to resume: must hold experiment.json and checkpoints/latest.pt (InvalidFile otherwise).
   static RunDirectory open_for_resume(const std::filesystem::path& path);
+  // The directory rank 0 of a distributed run created or opened: the other ranks only read its checkpoint.
+  static RunDirectory of_rank0(const std::filesystem::path& path) { return RunDirectory(path); }
 
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path experiment_file() const { return path_ / "experiment.json"; }

@@ -67,4 +67,9 @@ void RunControl::wait_while_paused() {
   resumed_.wait(lock, [&] { return !paused_ || stop_.load() || checkpoint_.load(); });
 }
 
+void RunControl::wait_while_paused(std::chrono::milliseconds at_most) {
+  std::unique_lock lock(mutex_);
+  resumed_.wait_for(lock, at_most, [&] { return !paused_ || stop_.load() || checkpoint_.load(); });
+}
+
 }  // namespace marginlab::train

@@ -3,6 +3,7 @@
 // hyperparameter changes and run control. Both are read by the trainer at step boundaries only, so a change never
 // lands in the middle of a forward/backward pass. Torch-free.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -52,8 +53,10 @@ class RunControl {
   bool paused() const;
   // True once (and clears the request).
   bool take_checkpoint_request() { return checkpoint_.exchange(false); }
-  // Blocks while paused; returns when resumed, stopped or asked for a checkpoint (the caller loops).
+  // Blocks while paused; returns when resumed, stopped or asked for a checkpoint (the caller loops), or after
+  // `at_most` (a distributed run's rank 0 tells the other ranks it is still paused, before their collectives time out).
   void wait_while_paused();
+  void wait_while_paused(std::chrono::milliseconds at_most);
 
  private:
   std::atomic<bool> stop_{false};

@@ -111,10 +111,10 @@ TrainBenchResult bench_train(const TrainBenchConfig& config) {
       if (with_telemetry) {
         train::StepRecord record;
         record.step = i + 1;
-        telemetry.add_step(record, outcome, session, batch.quality);
+        telemetry.add_step(record, outcome, session);
         if ((i + 1) % config.report_every == 0) {
           telemetry.take_steps();
-          telemetry.snapshot(session, i + 1, 0);
+          telemetry.snapshot(session, session.class_statistics(), i + 1, 0);
         }
       }
       synchronize(device);

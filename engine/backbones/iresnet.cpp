@@ -13,8 +13,8 @@ torch::nn::Conv2d conv3x3(std::int64_t in_channels, std::int64_t out_channels, s
       torch::nn::Conv2dOptions(in_channels, out_channels, 3).stride(stride).padding(1).bias(false));
 }
 
-torch::nn::BatchNorm2d batch_norm(std::int64_t channels) {
-  return torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(channels).eps(kBatchNormEps));
+SyncBatchNorm2d batch_norm(std::int64_t channels) {
+  return SyncBatchNorm2d(torch::nn::BatchNorm2dOptions(channels).eps(kBatchNormEps));
 }
 
 }  // namespace
@@ -88,7 +88,7 @@ IResNetImpl::IResNetImpl(const BackboneSpec& spec, const IResNetLayout& layout) 
   const auto side = spec.input_size / 16;
   fc_ = register_module("fc", torch::nn::Linear(channels * side * side, spec.embedding_dim));
   features_ = register_module(
-      "features", torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(spec.embedding_dim).eps(kBatchNormEps)));
+      "features", SyncBatchNorm1d(torch::nn::BatchNorm1dOptions(spec.embedding_dim).eps(kBatchNormEps)));
   // As arcface_torch: the last BatchNorm's gain is fixed at 1 and not trained; only its shift is.
   features_->weight.set_requires_grad(false);
 

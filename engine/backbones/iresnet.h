@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/backbones/backbone.h"
+#include "engine/backbones/sync_batch_norm.h"
 
 namespace marginlab::backbones {
 
@@ -21,16 +22,16 @@ class IBasicBlockImpl : public torch::nn::Module {
   Activation walk(LayerWalker& walker, const std::string& prefix, const Activation& input) const;
 
  private:
-  torch::nn::BatchNorm2d bn1_{nullptr};
+  SyncBatchNorm2d bn1_{nullptr};
   torch::nn::Conv2d conv1_{nullptr};
-  torch::nn::BatchNorm2d bn2_{nullptr};
+  SyncBatchNorm2d bn2_{nullptr};
   torch::nn::PReLU prelu_{nullptr};
   torch::nn::Conv2d conv2_{nullptr};
-  torch::nn::BatchNorm2d bn3_{nullptr};
+  SyncBatchNorm2d bn3_{nullptr};
   // downsample = Sequential(downsample_conv_, downsample_bn_), or none.
   torch::nn::Sequential downsample_{nullptr};
   torch::nn::Conv2d downsample_conv_{nullptr};
-  torch::nn::BatchNorm2d downsample_bn_{nullptr};
+  SyncBatchNorm2d downsample_bn_{nullptr};
 };
 TORCH_MODULE(IBasicBlock);
 
@@ -56,13 +57,13 @@ class IResNetImpl : public BackboneImpl {
 
  private:
   torch::nn::Conv2d conv1_{nullptr};
-  torch::nn::BatchNorm2d bn1_{nullptr};
+  SyncBatchNorm2d bn1_{nullptr};
   torch::nn::PReLU prelu_{nullptr};
   std::vector<torch::nn::Sequential> stages_;  // layer1…layer4
-  torch::nn::BatchNorm2d bn2_{nullptr};
+  SyncBatchNorm2d bn2_{nullptr};
   torch::nn::Dropout dropout_{nullptr};
   torch::nn::Linear fc_{nullptr};
-  torch::nn::BatchNorm1d features_{nullptr};
+  SyncBatchNorm1d features_{nullptr};
 };
 
 }  // namespace marginlab::backbones

@@ -18,7 +18,7 @@ ConvBlockImpl::ConvBlockImpl(std::int64_t in_channels, std::int64_t out_channels
                                 .padding(shape.padding)
                                 .groups(shape.groups)
                                 .bias(false));
-  bn_ = torch::nn::BatchNorm2d(out_channels);
+  bn_ = SyncBatchNorm2d(torch::nn::BatchNorm2dOptions(out_channels));
   torch::nn::Sequential layers(conv_, bn_);
   if (with_prelu) {
     prelu_ = torch::nn::PReLU(torch::nn::PReLUOptions().num_parameters(out_channels));
@@ -87,7 +87,7 @@ GlobalDepthwiseHeadImpl::GlobalDepthwiseHeadImpl(std::int64_t channels, std::int
                                                  std::int64_t embedding_dim) {
   depthwise_ = ConvBlock(channels, channels, ConvBlockImpl::Shape{.kernel = map_side, .groups = channels}, false);
   linear_ = torch::nn::Linear(torch::nn::LinearOptions(channels, embedding_dim).bias(false));
-  norm_ = torch::nn::BatchNorm1d(embedding_dim);
+  norm_ = SyncBatchNorm1d(torch::nn::BatchNorm1dOptions(embedding_dim));
   layers_ = register_module("layers", torch::nn::Sequential(depthwise_, torch::nn::Flatten(), linear_, norm_));
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/backbones/backbone.h"
+#include "engine/backbones/sync_batch_norm.h"
 
 namespace marginlab::backbones {
 
@@ -38,7 +39,7 @@ class ConvBlockImpl : public MobileUnitImpl {
  private:
   torch::nn::Sequential layers_{nullptr};
   torch::nn::Conv2d conv_{nullptr};
-  torch::nn::BatchNorm2d bn_{nullptr};
+  SyncBatchNorm2d bn_{nullptr};
   torch::nn::PReLU prelu_{nullptr};
 };
 TORCH_MODULE(ConvBlock);
@@ -83,7 +84,7 @@ class GlobalDepthwiseHeadImpl : public torch::nn::Module {
   torch::nn::Sequential layers_{nullptr};
   ConvBlock depthwise_{nullptr};
   torch::nn::Linear linear_{nullptr};
-  torch::nn::BatchNorm1d norm_{nullptr};
+  SyncBatchNorm1d norm_{nullptr};
 };
 TORCH_MODULE(GlobalDepthwiseHead);
 

@@ -1,5 +1,7 @@
 #include "engine/distributed/communicator.h"
 
+#include <cstring>
+
 #ifdef MARGINLAB_WITH_GLOO
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
@@ -21,6 +23,21 @@ namespace marginlab::distributed {
 torch::Tensor Communicator::allgather_rows(const torch::Tensor& tensor) {
   if (world_size() == 1) return tensor;
   return torch::cat(allgather(tensor), 0);
+}
+
+std::string Communicator::broadcast_text(const std::string& text, int root, const torch::Device& device) {
+  if (world_size() == 1) return text;
+  auto size = torch::full({1}, static_cast<std::int64_t>(rank() == root ? text.size() : 0),
+                          torch::TensorOptions(device).dtype(torch::kInt64));
+  broadcast(size, root);
+  const auto bytes = size.item<std::int64_t>();
+  if (bytes == 0) return {};
+  auto payload = torch::zeros({bytes}, torch::kUInt8);
+  if (rank() == root) std::memcpy(payload.data_ptr<std::uint8_t>(), text.data(), text.size());
+  payload = payload.to(device);
+  broadcast(payload, root);
+  payload = payload.to(torch::kCPU).contiguous();
+  return std::string(reinterpret_cast<const char*>(payload.data_ptr<std::uint8_t>()), static_cast<std::size_t>(bytes));
 }
 
 namespace {

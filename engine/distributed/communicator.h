@@ -31,6 +31,9 @@ class Communicator {
 
   // Every rank's rows, concatenated along dim 0 in rank order.
   torch::Tensor allgather_rows(const torch::Tensor& tensor);
+  // Rank `root`'s text on every rank (a run directory, live changes), through tensors on `device` (the backend's:
+  // the CPU for Gloo, this rank's GPU for NCCL).
+  std::string broadcast_text(const std::string& text, int root, const torch::Device& device);
 };
 
 // A run of one process: collectives return their input.

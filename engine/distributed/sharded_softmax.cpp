@@ -57,14 +57,15 @@ struct ShardedCrossEntropy : torch::autograd::Function<ShardedCrossEntropy> {
     auto sum = exp.sum(1).contiguous();
     comm->allreduce_sum(sum);
     auto p = exp / sum.unsqueeze(1);
-    // p at each row's target, from the rank that holds it; and whether any rank holds it.
-    auto p_target =
-        torch::where(here, p.gather(1, target.clamp_min(0).unsqueeze(1)).squeeze(1), torch::zeros({rows}, p.options()));
-    auto found = torch::stack({p_target, here.to(p.scalar_type())}).contiguous();
+    // log p at each row's target, from the rank that holds it, in log space: exact where p_y underflows (arcface_torch
+    // clamps p_y at 1e-30, which caps a row's loss at 69.08; one process's log_softmax does not).
+    auto shifted_target = torch::where(here, logits.gather(1, target.clamp_min(0).unsqueeze(1)).squeeze(1) - max,
+                                       torch::zeros({rows}, logits.options()));
+    auto found = torch::stack({shifted_target, here.to(logits.scalar_type())}).contiguous();
     comm->allreduce_sum(found);
     const auto labelled = found[1] > 0.5;
     const double n = std::max(1.0, labelled.sum().item<double>());
-    auto loss = -(found[0].clamp_min(1e-30).log() * labelled).sum() / n;
+    auto loss = ((sum.log() - found[0]) * labelled).sum() / n;
     ctx->save_for_backward({p, target, labelled});
     ctx->saved_data["n"] = n;
     return loss;

@@ -16,8 +16,8 @@ torch::Tensor gather_rows(const std::shared_ptr<Communicator>& comm, const torch
 // The mean softmax cross-entropy of B rows whose classes are spread across ranks: `logits` are this rank's columns
 // (B × C_r, scaled, margins applied), `target` the column of each row's class when this rank holds it, else −1.
 // Rows whose class no rank holds are left out of the mean. The same value on every rank, and each rank's gradient
-// is its columns of the full softmax's: (p − onehot)/n. Like arcface_torch, p_y is clamped at 1e-30 in the value
-// (at most 69.08 per row), not in the gradient.
+// is its columns of the full softmax's: (p − onehot)/n. The value is taken in log space, equal to one process's
+// log_softmax where p_y underflows (arcface_torch clamps p_y at 1e-30 there, capping a row at 69.08).
 torch::Tensor sharded_cross_entropy(const std::shared_ptr<Communicator>& comm, const torch::Tensor& logits,
                                     const torch::Tensor& target);
 

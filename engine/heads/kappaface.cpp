@@ -15,9 +15,13 @@ torch::Tensor unit_rows(const torch::Tensor& x) { return x / x.norm(2, 1, true).
 }  // namespace
 
 KappaFaceHeadImpl::KappaFaceHeadImpl(std::int64_t dim, const std::vector<std::int64_t>& class_counts,
-                                     std::int64_t dataset_size, const KappaFaceParams& params, std::uint64_t seed)
+                                     std::int64_t dataset_size, const KappaFaceParams& params, std::uint64_t seed,
+                                     std::int64_t largest_class)
     : HeadWithParams("KappaFace", dim, static_cast<std::int64_t>(class_counts.size()), KernelInit::normal_001,
-                     params) {
+                     params),
+      largest_class_(largest_class > 0 ? largest_class
+                     : class_counts.empty() ? 1
+                                            : *std::max_element(class_counts.begin(), class_counts.end())) {
   const auto classes = static_cast<std::int64_t>(class_counts.size());
   for (std::size_t c = 0; c < class_counts.size(); ++c) {
     if (class_counts[c] < 1) {
@@ -70,18 +74,21 @@ void KappaFaceHeadImpl::observe(const torch::Tensor& sample_ids, const torch::Te
     }
   }
 
-  auto rows = (labels >= 0).nonzero().reshape({-1});
-  auto y = labels.index_select(0, rows).to(sums_.device());
-  auto f = features.detach().index_select(0, rows).to(sums_.device(), sums_.scalar_type());
+  // Under Partial FC every rank sees the whole gathered batch: each keeps the memory of every row (the same on all
+  // ranks, so a checkpoint needs no merge) and sums only the rows of the classes it holds (labelled ≥ 0 here).
+  auto f = features.detach().to(sums_.device(), sums_.scalar_type());
   torch::Tensor observed;
   if (memory_source) {
-    auto ids = sample_ids.index_select(0, rows).to(memory_.device());
+    auto ids = sample_ids.to(memory_.device());
     const double mu = params_.memory_momentum;
     observed = unit_rows((1.0 - mu) * memory_.index_select(0, ids) + mu * f);
     memory_.index_copy_(0, ids, observed);
   } else {
     observed = unit_rows(f);
   }
+  auto rows = (labels >= 0).nonzero().reshape({-1});
+  auto y = labels.index_select(0, rows).to(sums_.device());
+  observed = observed.index_select(0, rows.to(observed.device()));
   sums_.index_add_(0, y, observed);
   seen_.index_add_(0, y, torch::ones({y.size(0)}, seen_.options()));
 
@@ -117,9 +124,25 @@ void KappaFaceHeadImpl::refresh() {
   auto estimable_kappa = kappa.masked_select(estimable);
   const auto n_estimable = estimable_kappa.numel();
   const double ddof = p.variant == KappaVariant::code ? 1.0 : 0.0;
-  bool standardised = n_estimable > static_cast<std::int64_t>(ddof);
   torch::Tensor kappa_tilde = torch::zeros_like(kappa);
-  if (standardised) {
+  bool standardised = false;
+  if (sharded()) {
+    // κ is standardised over every rank's classes: one sum over the ranks of (Σκ, Σκ², n), then the moments. The
+    // one-process path keeps the two-pass form the reference numbers were made with.
+    auto moments = torch::stack({estimable_kappa.sum(), estimable_kappa.pow(2).sum(),
+                                 torch::full({}, static_cast<double>(n_estimable), kappa.options())})
+                       .contiguous();
+    over_ranks().sum(moments);
+    const double n = moments[2].item<double>();
+    if (n > ddof) {
+      const double mean = moments[0].item<double>() / n;
+      const double variance = std::max(0.0, moments[1].item<double>() - n * mean * mean) / (n - ddof);
+      const double sd = std::sqrt(variance);
+      // Σκ² − n·mean² leaves rounding noise where every κ is equal: that spread is no spread.
+      standardised = std::isfinite(sd) && sd > 1e-12 * std::abs(mean);
+      if (standardised) kappa_tilde = torch::where(estimable, (kappa - mean) / sd, torch::zeros_like(kappa));
+    }
+  } else if (n_estimable > static_cast<std::int64_t>(ddof)) {
     auto mean = estimable_kappa.mean();
     auto sd = ((estimable_kappa - mean).pow(2).sum() / (static_cast<double>(n_estimable) - ddof)).sqrt();
     const double sd_value = sd.item<double>();
@@ -128,7 +151,7 @@ void KappaFaceHeadImpl::refresh() {
   }
   auto w_kappa = 1.0 - torch::sigmoid(p.temperature * kappa_tilde);
   const double k_factor = p.variant == KappaVariant::code ? 1.05 : 1.0;
-  const double big_k = k_factor * counts.max().item<double>();
+  const double big_k = k_factor * static_cast<double>(largest_class_);
   auto w_pop = (torch::cos(M_PI * counts / big_k) + 1.0) / 2.0;
   torch::Tensor psi;
   if (!standardised) {
@@ -174,6 +197,12 @@ ClassStatistics KappaFaceHeadImpl::class_statistics() const {
   return s;
 }
 
+std::int64_t KappaFaceHeadImpl::class_axis(std::string_view tensor_name) const {
+  // The memory is per sample, and the same on every rank (observe()).
+  if (tensor_name == "memory") return -1;
+  return tensor_name == "kernel" ? 1 : 0;
+}
+
 MarginHeadImpl::MarginLogits KappaFaceHeadImpl::apply_margin(const torch::Tensor& cosine, const torch::Tensor&,
                                                              const Targets& targets, bool with_diagnostics) {
   const KappaFaceParams p = params_;
@@ -206,10 +235,8 @@ void KappaFaceHeadImpl::load_extra_state(torch::serialize::InputArchive& archive
 }
 
 MarginHead make_kappaface_head(const HeadBuild& build) {
-  std::int64_t samples = 0;
-  for (auto n : build.class_counts) samples += n;
-  return std::make_shared<KappaFaceHeadImpl>(build.embedding_dim, build.class_counts, samples,
-                                             params_from<KappaFaceParams>(build.values));
+  return std::make_shared<KappaFaceHeadImpl>(build.embedding_dim, build.class_counts, build.dataset_size,
+                                             params_from<KappaFaceParams>(build.values), 0, build.largest_class);
 }
 
 }  // namespace marginlab::heads

@@ -14,8 +14,10 @@ class KappaFaceHeadImpl : public HeadWithParams<KappaFaceParams> {
  public:
   // class_counts: n_c for every class of the dataset. dataset_size: rows of the memory buffer (samples in the
   // dataset); unused by the momentum-encoder source. The memory starts random, as the authors', from `seed`.
+  // largest_class: the dataset's largest n_c (0: the largest of class_counts), given when this head holds only some
+  // of the classes (Partial FC).
   KappaFaceHeadImpl(std::int64_t dim, const std::vector<std::int64_t>& class_counts, std::int64_t dataset_size,
-                    const KappaFaceParams& params = {}, std::uint64_t seed = 0);
+                    const KappaFaceParams& params = {}, std::uint64_t seed = 0, std::int64_t largest_class = 0);
   std::string_view margin_unit() const override { return "rad"; }
   void save_extra_state(torch::serialize::OutputArchive& archive) const override;
   void load_extra_state(torch::serialize::InputArchive& archive) override;
@@ -33,6 +35,7 @@ class KappaFaceHeadImpl : public HeadWithParams<KappaFaceParams> {
   void refresh();
 
   ClassStatistics class_statistics() const override;
+  std::int64_t class_axis(std::string_view tensor_name) const override;
   torch::Tensor psi() const { return psi_; }
   torch::Tensor& memory() { return memory_; }
 
@@ -47,6 +50,7 @@ class KappaFaceHeadImpl : public HeadWithParams<KappaFaceParams> {
   torch::Tensor counts_;   // (C) dataset counts n_c, float64
   torch::Tensor psi_;      // (C) margin weights, 1 until the first refresh
   torch::Tensor r_, kappa_, w_kappa_, w_pop_;  // (C) float64, from the latest refresh
+  std::int64_t largest_class_;
   std::int64_t refreshes_ = 0;
   std::int64_t steps_since_refresh_ = 0;
 };

@@ -1,5 +1,7 @@
 #include "engine/heads/margin_head.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <sstream>
 
 namespace marginlab::heads {
@@ -55,21 +57,51 @@ SampleDiagnostics DiagnosticTensors::to_host() const {
   return host;
 }
 
+namespace {
+
+// Classes per block of the initial kernel. Each block draws from its own generator, seeded from the head's seed and
+// the block's index, so that a class's initial column is the same whichever rank holds it: runs at different world
+// sizes start from the same classifier.
+constexpr std::int64_t kInitBlock = 1024;
+
+torch::Tensor initial_kernel(MarginHeadImpl::KernelInit init, std::int64_t dim, std::int64_t first,
+                             std::int64_t count, std::uint64_t seed) {
+  std::vector<torch::Tensor> parts;
+  for (std::int64_t block = first / kInitBlock; block * kInitBlock < first + count; ++block) {
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(seed + 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(block + 1));
+    auto w = torch::empty({dim, kInitBlock});
+    if (init == MarginHeadImpl::KernelInit::unit_uniform) {
+      w.uniform_(-1.0, 1.0, generator);
+    } else {
+      w.normal_(0.0, 0.01, generator);
+    }
+    const std::int64_t lo = std::max(first, block * kInitBlock), hi = std::min(first + count, (block + 1) * kInitBlock);
+    parts.push_back(w.narrow(1, lo - block * kInitBlock, hi - lo));
+  }
+  auto w = torch::cat(parts, 1);
+  // As the official AdaFace/MagFace heads: uniform(−1, 1), then every column rescaled to unit length.
+  if (init == MarginHeadImpl::KernelInit::unit_uniform) w = w / w.norm(2, 0, true).clamp_min(1e-12);
+  return w.contiguous();
+}
+
+}  // namespace
+
 MarginHeadImpl::MarginHeadImpl(std::string name, std::int64_t embedding_dim, std::int64_t num_classes, KernelInit init)
-    : name_(std::move(name)), embedding_dim_(embedding_dim), num_classes_(num_classes) {
+    : name_(std::move(name)), embedding_dim_(embedding_dim), num_classes_(num_classes), init_(init) {
   if (embedding_dim < 1 || num_classes < 1) {
     throw InvalidParameter(name_ + ": embedding_dim = " + std::to_string(embedding_dim) +
                            " and num_classes = " + std::to_string(num_classes) + " must both be at least 1");
   }
-  torch::Tensor w;
-  if (init == KernelInit::unit_uniform) {
-    // As the official AdaFace/MagFace heads: uniform(−1, 1), then every column rescaled to unit length.
-    w = torch::empty({embedding_dim, num_classes}).uniform_(-1.0, 1.0);
-    w = w / w.norm(2, 0, true).clamp_min(1e-12);
-  } else {
-    w = torch::empty({embedding_dim, num_classes}).normal_(0.0, 0.01);
-  }
-  kernel_ = register_parameter("kernel", w);
+  // One draw from the default generator: the run's seed still decides the initial kernel.
+  kernel_seed_ = static_cast<std::uint64_t>(
+      torch::randint(std::numeric_limits<std::int64_t>::max(), {1}, torch::kInt64).item<std::int64_t>());
+  kernel_ = register_parameter("kernel", initial_kernel(init, embedding_dim, 0, num_classes, kernel_seed_));
+}
+
+void MarginHeadImpl::hold_classes(std::int64_t first_class) {
+  torch::NoGradGuard no_grad;
+  first_class_ = first_class;
+  kernel_.copy_(initial_kernel(init_, embedding_dim_, first_class, num_classes_, kernel_seed_));
 }
 
 torch::Tensor MarginHeadImpl::normalized_kernel() const {
@@ -131,10 +163,10 @@ HeadOutput MarginHeadImpl::forward_cosine(const torch::Tensor& cosine, const tor
 MarginHeadImpl::EveryRow MarginHeadImpl::every_row(const torch::Tensor& cos_y, const Targets& targets) const {
   torch::NoGradGuard no_grad;
   const auto here = targets.labelled.to(cos_y.scalar_type());
-  if (!sum_over_ranks_) return {cos_y.detach() * here, targets.labelled};
+  if (!sharded()) return {cos_y.detach() * here, targets.labelled};
   // Each row is labelled on one rank at most: the sum over the ranks is that rank's value.
   auto packed = torch::stack({cos_y.detach() * here, here}).contiguous();
-  sum_over_ranks_(packed);
+  over_ranks_.sum(packed);
   return {packed[0], packed[1] > 0.5};
 }
 
@@ -181,24 +213,49 @@ HeadOutput MarginHeadImpl::finish(const torch::Tensor& cosine, const torch::Tens
     torch::NoGradGuard no_grad;
     auto& d = out.diagnostics;
     auto cos = cosine.detach().clamp(-1.0, 1.0);
-    auto cos_y = gather_target(cos, targets);
-    auto labelled = targets.labelled;
-    auto zero = torch::zeros_like(cos_y);
-    d.label = labels;
-    d.labelled = labelled;
+    const auto labelled = targets.labelled;
+    const auto here = labelled.to(cos.scalar_type());
+    const auto zero = torch::zeros({cos.size(0)}, cos.options());
+    // The largest cosine to a class other than the target: a row's column 0 is left out only when it is the target.
+    const auto cos_at_index = gather_target(cos, targets);
+    const auto left_out = torch::where(labelled, torch::full_like(cos_at_index, -std::numeric_limits<double>::infinity()),
+                                       cos_at_index);
+    auto max_other = std::get<0>(cos.scatter(1, targets.index, left_out.unsqueeze(1)).max(1));
+    auto lse = torch::logsumexp(m.logits.detach(), 1);
+    // Each row's values from where its target is (zero elsewhere, so that a sum over the ranks is that rank's value).
+    auto held = torch::stack({cos_at_index * here, here, torch::where(labelled, m.margin.detach(), zero),
+                              torch::where(labelled, cos_at_index - m.target.detach(), zero),
+                              torch::where(labelled, m.target_slope.detach().abs(), zero),
+                              torch::where(labelled, gather_target(m.logits.detach(), targets), zero),
+                              (labels + first_class_).to(cos.scalar_type()) * here});
+    // AdaFace's margin terms, also zero where the row is not labelled.
+    const bool adaptive = m.g_angular.defined();
+    if (adaptive) held = torch::cat({held, torch::stack({m.g_angular.detach(), m.g_additive.detach()})});
+    if (sharded()) {
+      // A row's softmax runs over every rank's columns: log Σ_r exp(lse_r), taken about the largest lse_r.
+      auto largest = torch::stack({max_other, lse}).contiguous();
+      over_ranks_.max(largest);
+      max_other = largest[0];
+      held = torch::cat({held, (lse - largest[1]).exp().unsqueeze(0)}).contiguous();
+      over_ranks_.sum(held);
+      lse = largest[1] + held[held.size(0) - 1].log();
+    }
+    const auto row_labelled = held[1] > 0.5;
+    const auto cos_y = held[0];
+    d.label = torch::where(row_labelled, held[6].round().to(torch::kInt64), torch::full_like(labels, -1));
+    d.labelled = row_labelled;
     d.norm = norms.detach().reshape({-1});
     d.theta = torch::acos(cos_y);
-    d.max_other_cos =
-        std::get<0>(cos.scatter(1, targets.index, -std::numeric_limits<double>::infinity()).max(1));
-    d.hard = (d.max_other_cos > cos_y) & labelled;
-    d.margin = torch::where(labelled, m.margin.detach(), zero);
-    d.cos_margin = torch::where(labelled, cos_y - m.target.detach(), zero);
-    auto p_y = gather_target(log_probs.detach(), targets).exp();
-    d.target_grad = torch::where(labelled, (1.0 - p_y) * m.target_slope.detach().abs(), zero);
-    if (m.z_hat.defined()) {
-      d.z_hat = m.z_hat.detach();
-      d.g_angular = m.g_angular.detach();
-      d.g_additive = m.g_additive.detach();
+    d.max_other_cos = max_other;
+    d.hard = (max_other > cos_y) & row_labelled;
+    d.margin = held[2];
+    d.cos_margin = held[3];
+    const auto p_y = (held[5] - lse).exp();
+    d.target_grad = torch::where(row_labelled, (1.0 - p_y) * held[4], zero);
+    if (m.z_hat.defined()) d.z_hat = m.z_hat.detach();  // of every row, from its norm: the same on every rank
+    if (adaptive) {
+      d.g_angular = held[7];
+      d.g_additive = held[8];
     }
   }
   return out;

@@ -23,7 +23,8 @@ struct HeadBatch {
   torch::Tensor labels;      // (B) int64 global class ids; −1 = no margin and not in the loss (PartialFC)
 };
 
-// Per-sample diagnostics as tensors of shape (B), detached.
+// Per-sample diagnostics as tensors of shape (B), detached. Under Partial FC they describe the whole row (global
+// label, target and softmax over every rank's classes), the same on every rank.
 struct DiagnosticTensors {
   torch::Tensor label, labelled, norm, margin, cos_margin, theta, max_other_cos, hard, target_grad;
   torch::Tensor z_hat, g_angular, g_additive;  // AdaFace only
@@ -108,10 +109,22 @@ class MarginHeadImpl : public torch::nn::Module {
 
   // Partial FC: this head holds some of the classes, and a row whose class another rank holds is labelled −1 here.
   // Heads that need a value of every row (CurricularFace's target cosines, ElasticFace+'s ranking) get it through
-  // `sum_over_ranks`, which sums a tensor in place over the ranks (every rank calls it at the same point with the
-  // same shape). Unset, one process: nothing to sum.
-  using SumOverRanks = std::function<void(torch::Tensor&)>;
-  void set_sum_over_ranks(SumOverRanks sum) { sum_over_ranks_ = std::move(sum); }
+  // `sum`, and the diagnostics become the whole row's (its target on whichever rank holds it, its largest other
+  // cosine and p_y over every rank's columns) through `sum` and `max`. Each reduces a tensor in place over the ranks;
+  // every rank calls them at the same points with the same shapes. Unset, one process: nothing to reduce.
+  using ReduceOverRanks = std::function<void(torch::Tensor&)>;
+  struct OverRanks {
+    ReduceOverRanks sum;
+    ReduceOverRanks max;
+  };
+  void set_over_ranks(OverRanks ops) { over_ranks_ = std::move(ops); }
+  // This head's column 0 is global class `first_class` (Partial FC): the diagnostics' labels are global, and the
+  // kernel starts as those columns of the whole classifier's initial kernel (the same at any world size).
+  void hold_classes(std::int64_t first_class);
+  std::int64_t first_class() const { return first_class_; }
+  // The axis along which a parameter or buffer of this head runs over its classes (−1: none): what a world-size-free
+  // checkpoint gathers and cuts. The kernel's is 1; heads with per-class state name theirs.
+  virtual std::int64_t class_axis(std::string_view tensor_name) const { return tensor_name == "kernel" ? 1 : -1; }
 
  protected:
   struct MarginLogits {
@@ -135,8 +148,9 @@ class MarginHeadImpl : public torch::nn::Module {
     torch::Tensor labelled;  // (B) bool
   };
   EveryRow every_row(const torch::Tensor& cos_y, const Targets& targets) const;
-  // Whether this head is one shard of a Partial FC classifier (set_sum_over_ranks was called).
-  bool sharded() const { return static_cast<bool>(sum_over_ranks_); }
+  // Whether this head is one shard of a Partial FC classifier (set_over_ranks was called).
+  bool sharded() const { return static_cast<bool>(over_ranks_.sum); }
+  const OverRanks& over_ranks() const { return over_ranks_; }
 
   // Helpers shared by the heads.
   static torch::Tensor gather_target(const torch::Tensor& matrix, const Targets& targets);  // (B)
@@ -154,10 +168,13 @@ class MarginHeadImpl : public torch::nn::Module {
   HeadOutput finish(const torch::Tensor& cosine, const torch::Tensor& norms, const torch::Tensor& labels,
                     bool with_diagnostics);
 
-  SumOverRanks sum_over_ranks_;
+  OverRanks over_ranks_;
   std::string name_;
   std::int64_t embedding_dim_;
   std::int64_t num_classes_;
+  KernelInit init_;
+  std::uint64_t kernel_seed_ = 0;
+  std::int64_t first_class_ = 0;
   torch::Tensor kernel_;
 };
 

@@ -3,10 +3,17 @@
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <sstream>
+#include <type_traits>
 
 #include "core/errors.h"
 #include "core/experiment/experiment_fields.h"
+#include "engine/backbones/sync_batch_norm.h"
+#include "engine/distributed/class_gather.h"
+#include "engine/distributed/sharded_softmax.h"
 #include "engine/heads/head_factory.h"
 #include "engine/train/optimizer.h"
 
@@ -44,6 +51,26 @@ class CudaAutocast {
   bool enabled_;
 };
 
+// The optimiser's state entry of a parameter: keyed by its TensorImpl, as a pointer since LibTorch 2.x and as the
+// pointer's text before.
+template <class StateMap>
+auto find_state(StateMap& state, const torch::Tensor& parameter) {
+  using Key = typename std::decay_t<StateMap>::key_type;
+  if constexpr (std::is_same_v<Key, std::string>) {
+    std::ostringstream key;
+    key << parameter.unsafeGetTensorImpl();
+    return state.find(key.str());
+  } else {
+    return state.find(parameter.unsafeGetTensorImpl());
+  }
+}
+
+// The sum of squares of the gradients, as one device scalar.
+torch::Tensor squared_gradient_norm(const std::vector<torch::Tensor>& parameters, const torch::Device& device) {
+  auto norm = gradient_norm(parameters);
+  return norm.defined() ? norm.to(torch::kFloat64).pow(2) : torch::zeros({}, torch::TensorOptions(device).dtype(torch::kFloat64));
+}
+
 }  // namespace
 
 torch::Device resolve_device(DeviceChoice choice) {
@@ -54,8 +81,14 @@ torch::Device resolve_device(DeviceChoice choice) {
   return (choice != DeviceChoice::cpu && cuda) ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
 }
 
-TrainingSession::TrainingSession(const Experiment& experiment, const DataShape& data, torch::Device device)
-    : experiment_(experiment), device_(device), base_lr_(experiment.optimizer.lr) {
+TrainingSession::TrainingSession(const Experiment& experiment, const DataShape& data, torch::Device device,
+                                 std::shared_ptr<distributed::Communicator> comm)
+    : experiment_(experiment),
+      device_(device),
+      comm_(std::move(comm)),
+      num_classes_(data.num_classes),
+      shard_(distributed::class_shard(data.num_classes, comm_->rank(), comm_->world_size())),
+      base_lr_(experiment.optimizer.lr) {
   if (experiment.train.precision != Precision::fp32 && !device.is_cuda()) {
     throw InvalidParameter("train.precision = \"" + to_string(experiment.train.precision) +
                            "\": mixed precision needs a CUDA device; use fp32 on the CPU");
@@ -76,16 +109,43 @@ TrainingSession::TrainingSession(const Experiment& experiment, const DataShape& 
   head.values = experiment.head.params;
   head.class_counts = data.class_counts;
   if (data.class_counts.empty() && data.num_classes > 0) head.samples_per_class = data.dataset_size / data.num_classes;
+  head.first_class = shard_.first;
+  head.held_classes = shard_.count;
   head_ = heads::make_head(head);
+  if (distributed()) {
+    auto sum = [comm = comm_](torch::Tensor& t) { comm->allreduce_sum(t); };
+    auto max = [comm = comm_](torch::Tensor& t) { comm->allreduce_max(t); };
+    head_->set_over_ranks({sum, max});
+  }
 
   backbone_->to(device_);
   head_->to(device_);
   if (experiment.model.channels_last) backbones::use_channels_last(*backbone_);
+  if (distributed()) {
+    // The classifier shard is this rank's own; the backbone is one model in W copies.
+    replica_sync_ = std::make_unique<distributed::ReplicaSync>(comm_, backbone_->parameters(), backbone_->buffers());
+    replica_sync_->broadcast_from_rank0();
+  }
+  if (experiment.train.sync_batchnorm) {
+    // In one process too (the sum over one rank is the identity): a run with synchronised BatchNorm does the same
+    // arithmetic at every world size, so its numbers compare across world sizes to rounding.
+    backbones::synchronise_batch_norm(*backbone_, [comm = comm_](torch::Tensor& t) { comm->allreduce_sum(t); });
+  }
   if (head_->observes() == heads::MarginHeadImpl::Observes::momentum_encoder_features) {
     momentum_encoder_ = std::make_unique<heads::MomentumEncoder<backbones::Backbone>>(
         backbone_, heads::MomentumEncoder<backbones::Backbone>::kAuthorsSourceWeight);
+    if (experiment.train.sync_batchnorm) {
+      backbones::synchronise_batch_norm(*momentum_encoder_->encoder(),
+                                        [comm = comm_](torch::Tensor& t) { comm->allreduce_sum(t); });
+    }
   }
 
+  for (const auto& p : backbone_->parameters()) {
+    if (p.requires_grad()) backbone_trainable_.push_back(p);
+  }
+  for (const auto& p : head_->parameters()) {
+    if (p.requires_grad()) head_trainable_.push_back(p);
+  }
   auto groups = split_for_weight_decay({backbone_, head_});
   trainable_ = groups.decay;
   trainable_.insert(trainable_.end(), groups.no_decay.begin(), groups.no_decay.end());
@@ -99,6 +159,10 @@ torch::Tensor TrainingSession::to_device(const torch::Tensor& t, bool images) co
   return moved;
 }
 
+torch::Tensor TrainingSession::all_rows(const torch::Tensor& local) const {
+  return distributed() ? comm_->allgather_rows(local.contiguous()) : local;
+}
+
 StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with_diagnostics) {
   StepOutcome outcome;
   backbone_->train();
@@ -109,6 +173,14 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
   const auto images = to_device(batch.images, true);
   const auto labels = to_device(batch.labels, false);
   const auto precision = experiment_.train.precision;
+  if (distributed() && labels.numel() > 0) {
+    // Before any collective: a class no rank holds would silently leave the loss.
+    const auto lowest = labels.min().item<std::int64_t>(), highest = labels.max().item<std::int64_t>();
+    if (lowest < 0 || highest >= num_classes_) {
+      throw InvalidBatch(fmt::format("rank {}: labels must lie in [0, {}], got min {} and max {}", comm_->rank(),
+                                     num_classes_ - 1, lowest, highest));
+    }
+  }
 
   backbones::BackboneOutput features;
   {
@@ -116,8 +188,23 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
     features = backbone_->forward(images);
   }
   // The head runs in float32 whatever the backbone's precision: margins near θ = 0 need the resolution.
-  const auto embedding = features.embedding.to(torch::kFloat32);
-  const auto norm = features.norm.to(torch::kFloat32);
+  auto embedding = features.embedding.to(torch::kFloat32);
+  auto norm = features.norm.to(torch::kFloat32).reshape({-1, 1});
+  // Partial FC: every rank's head sees the global batch's rows, labelled −1 where another rank holds the class.
+  auto all_labels = labels;
+  auto head_labels = labels;
+  if (distributed()) {
+    const auto dim = embedding.size(1);
+    const auto rows = distributed::gather_rows(comm_, torch::cat({embedding, norm}, 1));
+    embedding = rows.narrow(1, 0, dim);
+    norm = rows.narrow(1, dim, 1);
+    all_labels = all_rows(labels);
+    const auto held = (all_labels >= shard_.first) & (all_labels < shard_.first + shard_.count);
+    head_labels = torch::where(held, all_labels - shard_.first, torch::full_like(all_labels, -1));
+  }
+  if (batch.quality.defined()) outcome.quality = all_rows(batch.quality);
+  const auto global_rows = embedding.size(0);
+
   auto skip = [&](std::string reason) {
     outcome.skipped = true;
     outcome.skip_reason = std::move(reason);
@@ -134,28 +221,67 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
 
   heads::HeadOutput out;
   try {
-    out = head_->forward({embedding, norm, labels}, with_diagnostics);
+    out = head_->forward({embedding, norm, head_labels}, with_diagnostics);
   } catch (const InvalidBatch& error) {
     // Non-finite features come from a diverged or overflowing backbone, not from the caller: skip, don't crash.
+    // The gathered rows are the same on every rank, so every rank skips.
     if (torch::isfinite(embedding).all().item<bool>() && torch::isfinite(norm).all().item<bool>()) throw;
     return skip(std::string("non-finite features: ") + error.what());
   }
-
-  (out.loss * loss_scale_).backward();
+  // What this rank back-propagates: under Partial FC its columns' part of the global batch's softmax loss, and its
+  // rows' part of a regulariser (the ranks' parts add up to the one-process loss and gradients).
+  const auto loss = distributed() ? distributed::sharded_cross_entropy(comm_, out.logits, head_labels) + out.regulariser
+                                  : out.loss;
+  (loss * loss_scale_).backward();
   if (loss_scale_ != 1.0) {
     torch::NoGradGuard no_grad;
     for (auto& p : trainable_) {
       if (p.grad().defined()) p.grad().div_(loss_scale_);
     }
   }
-  const auto grad_norm = gradient_norm(trainable_);
-  const auto loss = out.loss.detach();
-  // One host sync per step: the decision to update must be made here.
-  if (!(torch::isfinite(loss) & torch::isfinite(grad_norm)).item<bool>()) {
-    return skip(torch::isfinite(loss).item<bool>() ? "non-finite gradients" : "non-finite loss");
+  if (replica_sync_) replica_sync_->sum_gradients();
+
+  torch::Tensor step_loss, grad_norm, accuracy;
+  {
+    torch::NoGradGuard no_grad;
+    const auto logits = out.logits.detach();
+    const auto labelled = head_labels >= 0;
+    const auto target_logit = torch::where(labelled, logits.gather(1, head_labels.clamp_min(0).unsqueeze(1)).squeeze(1),
+                                           torch::full({global_rows}, -std::numeric_limits<float>::infinity(),
+                                                       logits.options()));
+    auto row_max = std::get<0>(logits.max(1));
+    auto head_squares = squared_gradient_norm(head_trainable_, device_);
+    auto backbone_squares = squared_gradient_norm(backbone_trainable_, device_);
+    auto regulariser = out.regulariser.detach().to(torch::kFloat64);
+    if (distributed()) {
+      // One row is right when its target logit is the largest over every rank's columns. Sums over the ranks: the
+      // regulariser's parts, the classifier shards' squared gradients, the right rows.
+      row_max = row_max.contiguous();
+      comm_->allreduce_max(row_max);
+      auto sums = torch::stack({regulariser, head_squares, (target_logit >= row_max).sum().to(torch::kFloat64)})
+                      .contiguous();
+      comm_->allreduce_sum(sums);
+      step_loss = (loss.detach().to(torch::kFloat64) - out.regulariser.detach().to(torch::kFloat64) + sums[0]);
+      head_squares = sums[1];
+      accuracy = sums[2] / static_cast<double>(std::max<std::int64_t>(1, global_rows));
+    } else {
+      step_loss = loss.detach().to(torch::kFloat64);
+      accuracy = (logits.argmax(1) == labels).to(torch::kFloat64).mean();
+    }
+    grad_norm = (backbone_squares + head_squares).sqrt();
+  }
+  // One host sync per step: the decision to update must be made here. Loss and gradient norm are the global batch's,
+  // so every rank decides alike.
+  if (!(torch::isfinite(step_loss) & torch::isfinite(grad_norm)).item<bool>()) {
+    return skip(torch::isfinite(step_loss).item<bool>() ? "non-finite gradients" : "non-finite loss");
   }
   if (experiment_.optimizer.clip_grad_norm > 0) {
-    torch::nn::utils::clip_grad_norm_(trainable_, experiment_.optimizer.clip_grad_norm);
+    // As torch.nn.utils.clip_grad_norm_, with the norm of the whole model's gradient (every rank's classifier part).
+    torch::NoGradGuard no_grad;
+    const auto factor = (experiment_.optimizer.clip_grad_norm / (grad_norm + 1e-6)).clamp_max(1.0);
+    for (auto& p : trainable_) {
+      if (p.grad().defined()) p.grad().mul_(factor.to(p.grad().scalar_type()));
+    }
   }
   optimizer_->step();
   if (precision == Precision::fp16 && ++clean_steps_ >= kGrowthInterval) {
@@ -172,23 +298,21 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
       CudaAutocast autocast(precision != Precision::fp32, precision == Precision::bf16 ? at::kBFloat16 : at::kHalf);
       encoded = momentum_encoder_->encoder()->forward(images).embedding;
     }
-    head_->observe(torch::Tensor(), encoded.to(torch::kFloat32), labels);
+    head_->observe(torch::Tensor(), all_rows(encoded.to(torch::kFloat32)), head_labels);
   } else if (head_->observes() == heads::MarginHeadImpl::Observes::backbone_features) {
-    head_->observe(to_device(batch.sample_ids, false), embedding.detach(), labels);
+    head_->observe(all_rows(to_device(batch.sample_ids, false)), embedding.detach(), head_labels);
   }
 
   torch::NoGradGuard no_grad;
-  const auto accuracy = (out.logits.argmax(1) == labels).to(torch::kFloat32).mean();
   const auto flat_norm = norm.detach().flatten();
   const auto margin_mean =
       with_diagnostics ? out.diagnostics.margin.to(torch::kFloat32).mean() : torch::full({}, NAN, flat_norm.options());
-  outcome.stats = torch::stack({loss.to(torch::kFloat32), accuracy, flat_norm.mean(),
+  outcome.stats = torch::stack({step_loss.to(torch::kFloat32), accuracy.to(torch::kFloat32), flat_norm.mean(),
                                 flat_norm.numel() > 1 ? flat_norm.std() : torch::zeros({}, flat_norm.options()),
                                 margin_mean, grad_norm.to(torch::kFloat32)});
   if (with_diagnostics) outcome.diagnostics = out.diagnostics;
   return outcome;
 }
-
 backbones::BackboneOutput TrainingSession::embed(const torch::Tensor& images) {
   torch::NoGradGuard no_grad;
   const bool was_training = backbone_->is_training();
@@ -218,12 +342,63 @@ void TrainingSession::apply(const ParamUpdate& update) {
 
 void TrainingSession::end_epoch() { head_->end_epoch(); }
 
-void TrainingSession::save(torch::serialize::OutputArchive& archive) const {
+heads::ClassStatistics TrainingSession::class_statistics() {
+  auto statistics = head_->class_statistics();
+  if (!distributed() || !statistics.kept) return statistics;
+  auto whole = [this](const auto& values, torch::ScalarType type) {
+    using Value = typename std::decay_t<decltype(values)>::value_type;
+    auto shard = torch::tensor(values, torch::TensorOptions(type)).to(device_);
+    auto all = distributed::gather_classes(*comm_, shard, 0, num_classes_).to(torch::kCPU).contiguous();
+    return std::vector<Value>(all.template data_ptr<Value>(), all.template data_ptr<Value>() + all.numel());
+  };
+  statistics.count = whole(statistics.count, torch::kInt64);
+  for (auto field : {&heads::ClassStatistics::r, &heads::ClassStatistics::kappa, &heads::ClassStatistics::w_kappa,
+                     &heads::ClassStatistics::w_pop, &heads::ClassStatistics::psi, &heads::ClassStatistics::margin}) {
+    statistics.*field = whole(statistics.*field, torch::kFloat64);
+  }
+  return statistics;
+}
+
+void TrainingSession::change_class_slots(
+    const std::function<torch::Tensor(const torch::Tensor&, std::int64_t)>& change) {
+  for (const auto& parameter : head_->named_parameters(/*recurse=*/false)) {
+    const auto axis = head_->class_axis(parameter.key());
+    if (axis < 0) continue;
+    auto found = find_state(optimizer_->state(), parameter.value());
+    if (found == optimizer_->state().end()) continue;  // no step taken yet: no slots
+    auto& state = *found->second;
+    if (auto* sgd = dynamic_cast<torch::optim::SGDParamState*>(&state)) {
+      if (sgd->momentum_buffer().defined()) sgd->momentum_buffer(change(sgd->momentum_buffer(), axis));
+    } else if (auto* adamw = dynamic_cast<torch::optim::AdamWParamState*>(&state)) {
+      adamw->exp_avg(change(adamw->exp_avg(), axis));
+      adamw->exp_avg_sq(change(adamw->exp_avg_sq(), axis));
+      if (adamw->max_exp_avg_sq().defined()) adamw->max_exp_avg_sq(change(adamw->max_exp_avg_sq(), axis));
+    }
+  }
+}
+
+void TrainingSession::save(torch::serialize::OutputArchive& archive) {
   torch::serialize::OutputArchive backbone, head, head_extra, optimizer;
   backbone_->save(backbone);
-  head_->save(head);
+  // As Module::save, with every class-axis tensor whole (heads have no submodules).
+  auto whole = [this](const std::string& name, const torch::Tensor& t) {
+    const auto axis = head_->class_axis(name);
+    return axis < 0 ? t : distributed::gather_classes(*comm_, t.detach(), axis, num_classes_);
+  };
+  for (const auto& p : head_->named_parameters(/*recurse=*/false)) head.write(p.key(), whole(p.key(), p.value()));
+  for (const auto& b : head_->named_buffers(/*recurse=*/false)) {
+    head.write(b.key(), whole(b.key(), b.value()), /*is_buffer=*/true);
+  }
   head_->save_extra_state(head_extra);
+  // The optimiser's slots of the classifier whole for the file, then this rank's again.
+  std::vector<torch::Tensor> own;
+  change_class_slots([&](const torch::Tensor& slot, std::int64_t axis) {
+    own.push_back(slot);
+    return distributed::gather_classes(*comm_, slot, axis, num_classes_);
+  });
   optimizer_->save(optimizer);
+  std::size_t next = 0;
+  change_class_slots([&](const torch::Tensor&, std::int64_t) { return own[next++]; });
   archive.write("backbone", backbone);
   archive.write("head", head);
   archive.write("head_extra", head_extra);
@@ -254,10 +429,40 @@ void TrainingSession::load(torch::serialize::InputArchive& archive) {
   archive.read("head", head);
   archive.read("head_extra", head_extra);
   archive.read("optimizer", optimizer);
+
+  // The head's tensors, whole in the file: each is checked against this run's shape before anything is taken.
+  auto shape_text = [](at::IntArrayRef shape) {
+    std::string text;
+    for (auto n : shape) text += (text.empty() ? "" : " × ") + std::to_string(n);
+    return text;
+  };
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> taken;  // (into, from)
+  auto take = [&](const std::string& name, const torch::Tensor& into, bool is_buffer) {
+    torch::Tensor stored;
+    head.read(name, stored, is_buffer);
+    const auto axis = head_->class_axis(name);
+    auto expected = into.sizes().vec();
+    if (axis >= 0) expected[axis] = num_classes_;
+    if (stored.sizes().vec() != expected) {
+      throw InvalidParameter(fmt::format(
+          "the checkpoint's head {} is {}, this run's is {} ({} classes, embedding size {}): a checkpoint is resumed "
+          "only by a run of the same classes and embedding size",
+          name, shape_text(stored.sizes()), shape_text(expected), num_classes_, experiment_.model.embedding_dim));
+    }
+    taken.emplace_back(into, axis < 0 ? stored : distributed::cut_classes(stored, axis, shard_));
+  };
+  for (const auto& p : head_->named_parameters(/*recurse=*/false)) take(p.key(), p.value(), false);
+  for (const auto& b : head_->named_buffers(/*recurse=*/false)) take(b.key(), b.value(), true);
   backbone_->load(backbone);
-  head_->load(head);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& [into, from] : taken) into.copy_(from);
+  }
   head_->load_extra_state(head_extra);
   optimizer_->load(optimizer);
+  change_class_slots([this](const torch::Tensor& slot, std::int64_t axis) {
+    return distributed::cut_classes(slot, axis, shard_).to(device_);
+  });
   if (momentum_encoder_) {
     torch::serialize::InputArchive encoder;
     archive.read("momentum_encoder", encoder);

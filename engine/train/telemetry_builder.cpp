@@ -35,8 +35,7 @@ float percentile(const std::vector<float>& sorted, double p) {
 TelemetryBuilder::TelemetryBuilder(const Experiment& experiment, std::vector<std::int64_t> class_counts)
     : experiment_(experiment), class_counts_(std::move(class_counts)) {}
 
-void TelemetryBuilder::add_step(const StepRecord& record, const StepOutcome& outcome, TrainingSession& session,
-                                const torch::Tensor& quality) {
+void TelemetryBuilder::add_step(const StepRecord& record, const StepOutcome& outcome, TrainingSession& session) {
   auto stats = outcome.stats;
   if (const auto [mean, std] = session.head()->running_norm_statistics(); mean.defined()) {
     // The running statistics change in place at the next step: keep their values of this one.
@@ -47,7 +46,9 @@ void TelemetryBuilder::add_step(const StepRecord& record, const StepOutcome& out
   if (outcome.skipped || !outcome.diagnostics.label.defined()) return;
   const auto batch = outcome.diagnostics.label.size(0);
   window_.push_back(outcome.diagnostics);
-  window_quality_.push_back(quality);
+  window_quality_.push_back(outcome.quality.defined()
+                                ? outcome.quality
+                                : torch::full({batch}, std::numeric_limits<float>::quiet_NaN()));
   window_samples_ += batch;
   while (window_.size() > 1 && window_samples_ - window_.front().label.size(0) >= experiment_.report.samples) {
     window_samples_ -= window_.front().label.size(0);
@@ -84,7 +85,8 @@ std::vector<StepRecord> TelemetryBuilder::take_steps() {
   return std::exchange(pending_records_, {});
 }
 
-std::shared_ptr<Snapshot> TelemetryBuilder::snapshot(TrainingSession& session, std::int64_t step,
+std::shared_ptr<Snapshot> TelemetryBuilder::snapshot(TrainingSession& session,
+                                                     heads::ClassStatistics class_statistics, std::int64_t step,
                                                      std::int64_t epoch) {
   auto s = std::make_shared<Snapshot>();
   s->step = step;
@@ -162,7 +164,7 @@ std::shared_ptr<Snapshot> TelemetryBuilder::snapshot(TrainingSession& session, s
   for (std::int64_t c = 0; c < classes; ++c) {
     s->class_mean_theta[c] = seen[c] ? static_cast<float>(theta_sum[c] / static_cast<double>(seen[c])) : NAN;
   }
-  s->kappa = head.class_statistics();
+  s->kappa = std::move(class_statistics);
   return s;
 }
 

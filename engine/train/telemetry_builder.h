@@ -19,12 +19,13 @@ class TelemetryBuilder {
   TelemetryBuilder(const Experiment& experiment, std::vector<std::int64_t> class_counts);
 
   // After each step: `record` carries the host-side fields (step, epoch, times, lr, loss scale, skipped).
-  void add_step(const StepRecord& record, const StepOutcome& outcome, TrainingSession& session,
-                const torch::Tensor& quality);
+  void add_step(const StepRecord& record, const StepOutcome& outcome, TrainingSession& session);
   // The records since the last call, completed from the device numbers (one host copy).
   std::vector<StepRecord> take_steps();
-  // The current picture: recent samples, norm histogram and bands, per-class θ and KappaFace's statistics.
-  std::shared_ptr<Snapshot> snapshot(TrainingSession& session, std::int64_t step, std::int64_t epoch);
+  // The current picture: recent samples, norm histogram and bands, per-class θ and the head's per-class state
+  // (session.class_statistics(), which a distributed run's ranks gather together).
+  std::shared_ptr<Snapshot> snapshot(TrainingSession& session, heads::ClassStatistics class_statistics,
+                                     std::int64_t step, std::int64_t epoch);
 
   // Mean loss of the non-skipped steps in the last take_steps() batch (NaN before any).
   double last_loss() const { return last_loss_; }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -11,6 +12,8 @@
 #include <optional>
 
 #include "core/errors.h"
+#include "engine/distributed/communicator.h"
+#include "engine/distributed/launch_env.h"
 #include "engine/runtime/threads.h"
 #include "engine/train/checkpoint_file.h"
 #include "engine/train/data_setup.h"
@@ -25,6 +28,8 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 struct Trainer::Impl {
+  std::shared_ptr<distributed::Communicator> comm;
+  bool rank0;  // writes the run directory, publishes telemetry, evaluates, decides the controls
   Experiment experiment;
   RunDirectory directory;
   std::string origin;  // for messages: the experiment file in the run directory
@@ -35,7 +40,7 @@ struct Trainer::Impl {
   LiveParameters live;
   RunControl control;
   TelemetryChannel channel;
-  std::unique_ptr<RunRecorder> recorder;
+  std::unique_ptr<RunRecorder> recorder;  // rank 0's
   std::shared_ptr<spdlog::logger> log;
 
   std::int64_t batches_per_epoch = 0;
@@ -52,16 +57,30 @@ struct Trainer::Impl {
   Clock::time_point started = Clock::now();
   Clock::time_point last_step_end = Clock::now();
 
-  Impl(Experiment e, RunDirectory dir, bool resuming)
-      : experiment(std::move(e)), directory(std::move(dir)), origin(directory.experiment_file().string()) {
-    log = std::make_shared<spdlog::logger>(
-        "run", std::make_shared<spdlog::sinks::basic_file_sink_mt>(directory.log_file().string()));
+  Impl(std::shared_ptr<distributed::Communicator> c, Experiment e, RunDirectory dir, bool resuming)
+      : comm(std::move(c)),
+        rank0(comm->rank() == 0),
+        experiment(std::move(e)),
+        directory(std::move(dir)),
+        origin(directory.experiment_file().string()) {
+    if (rank0) {
+      log = std::make_shared<spdlog::logger>(
+          "run", std::make_shared<spdlog::sinks::basic_file_sink_mt>(directory.log_file().string()));
+    } else {
+      log = std::make_shared<spdlog::logger>("run", std::make_shared<spdlog::sinks::null_sink_mt>());
+    }
     log->flush_on(spdlog::level::info);
-    configure_threads(experiment.train.threads);
+    // train.threads = 0 (all cores) shares the machine's cores among the ranks on it.
+    configure_threads(experiment.train.threads == 0 && comm->world_size() > 1
+                          ? distributed::threads_per_rank(distributed::read_launch_env())
+                          : experiment.train.threads);
     data = open_training_data(experiment.data, origin);
-    evaluation_sets = open_evaluation_sets(experiment, data);
+    if (rank0) evaluation_sets = open_evaluation_sets(experiment, data);
     const auto device = resolve_device(experiment.train.device);
-    loader = std::make_unique<data::Loader>(data.train, loader_config(experiment, true));
+    auto config = loader_config(experiment, true);
+    config.rank = comm->rank();
+    config.world_size = comm->world_size();
+    loader = std::make_unique<data::Loader>(data.train, config);
     batches_per_epoch = loader->batches_per_epoch();
     if (batches_per_epoch == 0) {
       throw InvalidParameter(fmt::format("{}: train.batch_size = {} is larger than the {} training images", origin,
@@ -73,41 +92,86 @@ struct Trainer::Impl {
     // The seed fixes the initial weights; a resumed run overwrites them and restores the generator state instead.
     torch::manual_seed(experiment.train.seed);
     DataShape shape{data.train->num_classes(), data.train->class_counts(), data.train->size()};
-    session = std::make_unique<TrainingSession>(experiment, shape, device);
+    session = std::make_unique<TrainingSession>(experiment, shape, device, comm);
     if (resuming) load_checkpoint();
     std::vector<std::string> set_names;
     for (const auto& set : evaluation_sets) set_names.push_back(set.name);
-    recorder = std::make_unique<RunRecorder>(directory, start_step, set_names);
+    if (rank0) recorder = std::make_unique<RunRecorder>(directory, start_step, set_names);
     telemetry_builder = std::make_unique<TelemetryBuilder>(experiment, data.train->class_counts());
-    log->info("{} {} on {}: {} ({} images, {} classes), {} steps of batch {} ({} per epoch)",
+    const auto& held = session->classes_held();
+    log->info("{} {} on {}: {} ({} images, {} classes), {} steps of batch {} ({} per epoch){}",
               resuming ? "resuming" : "starting", directory.path().string(), device.str(), data.train->describe(),
               data.train->size(), data.train->num_classes(), total_steps, experiment.train.batch_size,
-              batches_per_epoch);
+              batches_per_epoch,
+              comm->world_size() > 1 ? fmt::format("; {} ranks, rank 0 holds classes [{}, {})", comm->world_size(),
+                                                   held.first, held.first + held.count)
+                                     : std::string());
   }
 
   void emit(RunEvent event) {
+    if (!rank0) return;
     event.step = step;
     log->info("step {}: {}", step, event.text);
     recorder->record(event);
     channel.push_event(event);
   }
 
-  void apply_live_parameters() {
-    auto pending = live.take();
-    if (!pending) return;
-    for (const auto& update : pending->updates) {
+  // What rank 0 tells every rank at a step boundary. A stop asked of any rank is everyone's.
+  struct Orders {
+    bool stop = false;
+    bool checkpoint = false;
+    bool paused = false;
+    std::optional<LiveParameters::Pending> changes;
+  };
+
+  Orders exchange_orders() {
+    Orders orders;
+    std::string changes;
+    std::int64_t flags[3] = {control.stop_requested() ? 1 : 0, 0, 0};
+    if (rank0) {
+      flags[1] = control.take_checkpoint_request() ? 1 : 0;
+      flags[2] = control.paused() && !control.stop_requested() ? 1 : 0;
+      if (!flags[2]) {
+        if (auto pending = live.take()) {
+          nlohmann::json text{{"version", pending->version}, {"updates", nlohmann::json::array()}};
+          for (const auto& u : pending->updates) text["updates"].push_back({u.name, u.value});
+          changes = text.dump();
+        }
+      }
+    }
+    auto header = torch::tensor({flags[0], flags[1], flags[2]}, torch::kInt64).to(session->device());
+    comm->allreduce_max(header);
+    header = header.to(torch::kCPU);
+    orders.stop = header[0].item<std::int64_t>() != 0;
+    orders.checkpoint = header[1].item<std::int64_t>() != 0;
+    orders.paused = header[2].item<std::int64_t>() != 0;
+    if (!orders.paused && !orders.stop) {
+      changes = comm->broadcast_text(changes, 0, session->device());
+      if (!changes.empty()) {
+        const auto text = nlohmann::json::parse(changes);
+        LiveParameters::Pending pending{text.at("version").get<std::uint64_t>(), {}};
+        for (const auto& u : text.at("updates")) pending.updates.push_back({u[0].get<std::string>(), u[1].get<double>()});
+        orders.changes = std::move(pending);
+      }
+    }
+    return orders;
+  }
+
+  // Every rank applies rank 0's changes to its session: the same state takes or refuses a value alike.
+  void apply_live_parameters(const LiveParameters::Pending& pending) {
+    for (const auto& update : pending.updates) {
       RunEvent event;
       event.name = update.name;
       event.value = update.value;
-      event.version = pending->version;
+      event.version = pending.version;
       try {
         session->apply(update);
         event.kind = RunEvent::Kind::param_applied;
         event.text = fmt::format("{} = {:g} (version {}) applied at step {}", update.name, update.value,
-                                 pending->version, step);
+                                 pending.version, step);
       } catch (const InvalidParameter& error) {
         event.kind = RunEvent::Kind::param_rejected;
-        event.text = fmt::format("version {} refused: {}", pending->version, error.what());
+        event.text = fmt::format("version {} refused: {}", pending.version, error.what());
       }
       emit(event);
     }
@@ -131,32 +195,42 @@ struct Trainer::Impl {
     record.wall_seconds = std::chrono::duration<double>(now - started).count();
     record.lr = lr;
     const double seconds = std::chrono::duration<double>(now - last_step_end).count();
-    record.samples_per_second = seconds > 0 ? static_cast<double>(batch.labels.size(0)) / seconds : 0.0;
+    // The global batch: every rank's share.
+    const auto samples = static_cast<double>(batch.labels.size(0)) * comm->world_size();
+    record.samples_per_second = seconds > 0 ? samples / seconds : 0.0;
     last_step_end = now;
     record.loss_scale = session->loss_scale();
     record.skipped = outcome.skipped;
-    telemetry_builder->add_step(record, outcome, *session, batch.quality);
+    telemetry_builder->add_step(record, outcome, *session);
     if (outcome.skipped) emit({RunEvent::Kind::step_skipped, 0, fmt::format("step {} skipped: {}", step, outcome.skip_reason)});
   }
 
   void flush_step_records() {
-    for (const auto& record : telemetry_builder->take_steps()) {
+    auto records = telemetry_builder->take_steps();
+    if (!rank0) return;
+    for (const auto& record : records) {
       recorder->record(record);
       channel.push_step(record);
     }
     recorder->flush();
   }
 
+  // Every rank: the per-class state is gathered from the ranks holding the classes.
   void report(bool save_snapshot) {
     flush_step_records();
-    auto snapshot = telemetry_builder->snapshot(*session, step, epoch);
+    auto class_statistics = session->class_statistics();
+    if (!rank0) return;
+    auto snapshot = telemetry_builder->snapshot(*session, std::move(class_statistics), step, epoch);
     if (save_snapshot) recorder->record(*snapshot);
     channel.publish(std::move(snapshot));
   }
 
+  // Every rank: the classifier is gathered in global class order, and rank 0 writes one checkpoint that resumes at
+  // any world size.
   void save_checkpoint() {
     torch::serialize::OutputArchive archive, model;
     session->save(model);
+    if (!rank0) return;
     archive.write("session", model);
     const nlohmann::json position{{"step", step}, {"epoch", epoch}, {"batch_index", batch_index},
                                   {"applied_version", live.latest_version()}};
@@ -190,6 +264,8 @@ struct Trainer::Impl {
                         ")");
     } catch (const nlohmann::json::exception& error) {
       throw InvalidFile(file.string() + ": damaged run position (" + error.what() + ")");
+    } catch (const InvalidParameter& error) {
+      throw InvalidFile(file.string() + ": " + error.what());
     }
     start_step = step;
   }
@@ -197,7 +273,13 @@ struct Trainer::Impl {
   // Every configured set, appended to `results`; each also goes to the run directory, the telemetry and the event
   // log. A set that cannot be evaluated (e.g. too many unreadable images) is reported and the run goes on: hours of
   // training are not lost to a validation file.
+  // The other ranks wait at a barrier while rank 0 evaluates.
   void evaluate(std::vector<Evaluation>& results) {
+    if (!rank0) {
+      comm->barrier();
+      last_step_end = Clock::now();
+      return;
+    }
     const auto embed = [this](const torch::Tensor& images) { return session->embed(images); };
     for (const auto& set : evaluation_sets) {
       Evaluation result;
@@ -221,24 +303,27 @@ struct Trainer::Impl {
       emit({RunEvent::Kind::evaluation, 0, text});
       results.push_back(std::move(result));
     }
+    comm->barrier();
     // The next step's samples/s must not include the evaluation's time.
     last_step_end = Clock::now();
   }
 
-  // Returns false when the run should end (stop requested).
+  // At a step boundary, every rank: rank 0's controls, applied by all. Returns false when the run should end. While
+  // paused, rank 0 repeats its orders every second so that the other ranks' collectives do not time out.
   bool obey_control() {
-    while (control.paused() && !control.stop_requested()) {
-      if (control.take_checkpoint_request()) {
+    while (true) {
+      auto orders = exchange_orders();
+      if (orders.checkpoint) {
         flush_step_records();
         save_checkpoint();
       }
-      control.wait_while_paused();
+      if (orders.stop) return false;
+      if (!orders.paused) {
+        if (orders.changes) apply_live_parameters(*orders.changes);
+        return true;
+      }
+      if (rank0) control.wait_while_paused(std::chrono::seconds(1));
     }
-    if (control.take_checkpoint_request()) {
-      flush_step_records();
-      save_checkpoint();
-    }
-    return !control.stop_requested();
   }
 
   RunSummary run() {
@@ -271,7 +356,6 @@ struct Trainer::Impl {
         loader_positioned = false;
         continue;
       }
-      apply_live_parameters();
       take_step(*batch);
       // Before this step's record is written, so that its metrics.csv row carries the validation accuracy.
       const bool last_step = step == total_steps;
@@ -295,17 +379,42 @@ struct Trainer::Impl {
     emit({RunEvent::Kind::info, 0,
           summary.stopped ? fmt::format("stopped at step {} of {}", step, total_steps)
                           : fmt::format("finished: {} steps, {} skipped", step, summary.skipped_steps)});
-    recorder->flush();
+    if (recorder) recorder->flush();
     return summary;
   }
 };
 
-Trainer::Trainer(const Experiment& experiment) {
-  auto directory = RunDirectory::create(experiment.runs_dir, experiment.name);
-  const auto path = directory.path();
+namespace {
+
+std::shared_ptr<distributed::Communicator> or_single(std::shared_ptr<distributed::Communicator> comm) {
+  return comm ? std::move(comm) : distributed::single_process();
+}
+
+}  // namespace
+
+Trainer::Trainer(const Experiment& experiment, std::shared_ptr<distributed::Communicator> comm) {
+  comm = or_single(std::move(comm));
+  // The device the ranks' small messages travel on (NCCL's are on the GPU); one process sends none.
+  const auto device = comm->world_size() > 1 ? resolve_device(experiment.train.device) : torch::Device(torch::kCPU);
+  if (comm->rank() != 0) {
+    // Rank 0 names the directory; an empty name means it could not start (it reports why).
+    const auto path = comm->broadcast_text({}, 0, device);
+    if (path.empty()) throw DistributedError("rank 0 could not create the run directory");
+    impl_ = std::make_unique<Impl>(comm, experiment, RunDirectory::of_rank0(path), false);
+    return;
+  }
+  std::optional<RunDirectory> directory;
   try {
-    save_experiment(experiment, directory.experiment_file().string());
-    impl_ = std::make_unique<Impl>(experiment, std::move(directory), false);
+    directory = RunDirectory::create(experiment.runs_dir, experiment.name);
+    save_experiment(experiment, directory->experiment_file().string());
+  } catch (...) {
+    comm->broadcast_text({}, 0, device);
+    throw;
+  }
+  const auto path = directory->path();
+  comm->broadcast_text(path.string(), 0, device);
+  try {
+    impl_ = std::make_unique<Impl>(comm, experiment, std::move(*directory), false);
   } catch (...) {
     // A run that cannot start leaves nothing behind.
     std::error_code ignored;
@@ -314,11 +423,14 @@ Trainer::Trainer(const Experiment& experiment) {
   }
 }
 
-Trainer::Trainer(const fs::path& run_directory, const Experiment* experiment) {
+Trainer::Trainer(const fs::path& run_directory, const Experiment* experiment,
+                 std::shared_ptr<distributed::Communicator> comm) {
+  comm = or_single(std::move(comm));
+  // Every rank reads the checkpoint; only rank 0 writes the (possibly changed) experiment back.
   auto directory = RunDirectory::open_for_resume(run_directory);
   Experiment resolved = experiment ? *experiment : load_experiment(directory.experiment_file().string());
-  if (experiment) save_experiment(resolved, directory.experiment_file().string());
-  impl_ = std::make_unique<Impl>(std::move(resolved), std::move(directory), true);
+  if (experiment && comm->rank() == 0) save_experiment(resolved, directory.experiment_file().string());
+  impl_ = std::make_unique<Impl>(comm, std::move(resolved), std::move(directory), true);
 }
 
 Trainer::~Trainer() = default;

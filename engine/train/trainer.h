@@ -12,6 +12,10 @@
 #include "core/telemetry/run_control.h"
 #include "core/telemetry/telemetry.h"
 
+namespace marginlab::distributed {
+class Communicator;
+}
+
 namespace marginlab::train {
 
 struct RunSummary {
@@ -24,13 +28,19 @@ struct RunSummary {
   std::vector<Evaluation> evaluations;  // those made during this run() call, the final one last
 };
 
+// One rank of a distributed run when given a communicator of several ranks (docs/distributed.md): every rank
+// constructs its Trainer and calls run() together. Rank 0 owns the run directory (files, telemetry, evaluation) and
+// decides at each step boundary what every rank does next (live changes, pause, checkpoint, stop); a stop asked of
+// any rank stops them all at the same step. The other ranks' live_parameters(), telemetry() go unused.
 class Trainer {
  public:
   // A new run in a new directory under experiment.runs_dir.
-  explicit Trainer(const Experiment& experiment);
+  explicit Trainer(const Experiment& experiment, std::shared_ptr<distributed::Communicator> comm = nullptr);
   // Continues the run in `run_directory` from its latest checkpoint, with that run's experiment (or `experiment`,
-  // when given, e.g. with more epochs: the model-defining settings must match the checkpoint).
-  Trainer(const std::filesystem::path& run_directory, const Experiment* experiment = nullptr);
+  // when given, e.g. with more epochs: the model-defining settings must match the checkpoint). The checkpoint may
+  // come from a run at another world size.
+  Trainer(const std::filesystem::path& run_directory, const Experiment* experiment = nullptr,
+          std::shared_ptr<distributed::Communicator> comm = nullptr);
   ~Trainer();
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;

@@ -1,7 +1,7 @@
 // Partial FC hands each rank the cosines of the whole gathered batch against its own classes, and sets to −1 the
 // label of a row whose class another rank holds. For most heads that is all they need: their logits on a shard are
 // the full head's columns, in one process, with nothing exchanged. The heads in kNeedOtherRanks also take the other
-// rows' target cosines from the other ranks (MarginHeadImpl::set_sum_over_ranks): they are checked across real
+// rows' target cosines from the other ranks (MarginHeadImpl::set_over_ranks): they are checked across real
 // processes in tests/engine/distributed (EveryHeadOnShardsGivesTheFullHeadsColumns).
 #include <gtest/gtest.h>
 #include <torch/torch.h>

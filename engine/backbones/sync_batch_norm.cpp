@@ -1,0 +1,118 @@
+#include "engine/backbones/sync_batch_norm.h"
+
+#include <vector>
+
+#if TORCH_VERSION_MAJOR < 2
+// As LibTorch prints them: "torch::nn::BatchNorm2d(64, eps=1e-05, momentum=0.1, affine=true,
+// track_running_stats=true)".
+namespace {
+template <class Options>
+void print_batch_norm(std::ostream& stream, std::size_t dims, const Options& options) {
+  stream << std::boolalpha << "torch::nn::BatchNorm" << dims << "d(" << options.num_features() << ", "
+         << "eps=" << options.eps() << ", momentum=";
+  if (options.momentum().has_value()) {
+    stream << options.momentum().value();
+  } else {
+    stream << "None";
+  }
+  stream << ", affine=" << options.affine() << ", track_running_stats=" << options.track_running_stats() << ")";
+}
+}  // namespace
+
+template <>
+void torch::nn::BatchNormImplBase<1, torch::nn::BatchNorm1dImpl>::pretty_print(std::ostream& stream) const {
+  print_batch_norm(stream, 1, options);
+}
+template <>
+void torch::nn::BatchNormImplBase<2, torch::nn::BatchNorm2dImpl>::pretty_print(std::ostream& stream) const {
+  print_batch_norm(stream, 2, options);
+}
+#endif
+
+namespace marginlab::backbones {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// The sum over the ranks as an autograd step: every rank's output is Σ_r input_r, so the gradient reaching a rank's
+// input is the sum over the ranks of their outputs' gradients.
+struct SumAcrossRanks : torch::autograd::Function<SumAcrossRanks> {
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& local, const SumOverRanks* sum) {
+    ctx->saved_data["sum"] = reinterpret_cast<std::int64_t>(sum);
+    auto total = local.detach().clone().contiguous();
+    (*sum)(total);
+    return total;
+  }
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    const auto* sum = reinterpret_cast<const SumOverRanks*>(ctx->saved_data["sum"].toInt());
+    auto total = grads[0].contiguous().clone();
+    (*sum)(total);
+    return {total, torch::Tensor()};
+  }
+};
+
+template <class Options>
+torch::Tensor global_batch_norm(const torch::Tensor& input, const Options& options, torch::Tensor& weight,
+                                torch::Tensor& bias, torch::Tensor& running_mean, torch::Tensor& running_var,
+                                torch::Tensor& batches_tracked, const SumOverRanks& sum) {
+  const auto channels = input.size(1);
+  std::vector<std::int64_t> reduced;
+  for (std::int64_t d = 0; d < input.dim(); ++d) {
+    if (d != 1) reduced.push_back(d);
+  }
+  // Sums accumulated in float64: E[x²] − E[x]² in float32 loses the variance of activations whose mean is large.
+  const double count = static_cast<double>(input.numel() / channels);
+  auto local =
+      torch::cat({input.sum(reduced, false, torch::kFloat64), input.square().sum(reduced, false, torch::kFloat64),
+                  torch::full({1}, count, input.options().dtype(torch::kFloat64))});
+  // The module outlives the step (the backward runs before the next forward), so its hook can be referred to.
+  const auto total = SumAcrossRanks::apply(local, &sum);
+  const auto n = total[2 * channels].detach().item<double>();
+  const auto mean = total.narrow(0, 0, channels) / n;
+  const auto variance = (total.narrow(0, channels, channels) / n - mean * mean).clamp_min(0.0);
+  if (options.track_running_stats()) {
+    torch::NoGradGuard no_grad;
+    const double momentum = options.momentum().value_or(0.1);
+    running_mean.mul_(1 - momentum).add_(mean.detach().to(running_mean.scalar_type()), momentum);
+    // The running variance is the unbiased one, as BatchNorm keeps it.
+    running_var.mul_(1 - momentum)
+        .add_((variance.detach() * (n / std::max(1.0, n - 1))).to(running_var.scalar_type()), momentum);
+    batches_tracked.add_(1);
+  }
+  std::vector<std::int64_t> shape(input.dim(), 1);
+  shape[1] = channels;
+  // Normalised in float32 at least (half-precision inputs under autocast), as BatchNorm does.
+  const auto type = at::promote_types(input.scalar_type(), torch::kFloat32);
+  auto y = (input.to(type) - mean.to(type).view(shape)) * (variance + options.eps()).rsqrt().to(type).view(shape);
+  if (options.affine()) y = y * weight.to(type).view(shape) + bias.to(type).view(shape);
+  return y.to(input.scalar_type()).contiguous(input.suggest_memory_format());
+}
+
+}  // namespace
+
+torch::Tensor SyncBatchNorm2dImpl::forward(const torch::Tensor& input) {
+  if (!sum_ || !is_training()) return torch::nn::BatchNorm2dImpl::forward(input);
+  return global_batch_norm(input, options, weight, bias, running_mean, running_var, num_batches_tracked, sum_);
+}
+
+torch::Tensor SyncBatchNorm1dImpl::forward(const torch::Tensor& input) {
+  if (!sum_ || !is_training()) return torch::nn::BatchNorm1dImpl::forward(input);
+  return global_batch_norm(input, options, weight, bias, running_mean, running_var, num_batches_tracked, sum_);
+}
+
+int synchronise_batch_norm(torch::nn::Module& module, const SumOverRanks& sum) {
+  int set = 0;
+  for (const auto& m : module.modules(/*include_self=*/true)) {
+    if (auto* two = m->as<SyncBatchNorm2dImpl>()) {
+      two->sync_over_ranks(sum);
+      ++set;
+    } else if (auto* one = m->as<SyncBatchNorm1dImpl>()) {
+      one->sync_over_ranks(sum);
+      ++set;
+    }
+  }
+  return set;
+}
+
+}  // namespace marginlab::backbones

@@ -1,0 +1,53 @@
+#pragma once
+// BatchNorm layers whose training statistics can be the global batch's in a distributed run (train.sync_batchnorm),
+// as torch.nn.SyncBatchNorm computes them: each channel's Σx, Σx² and count are summed over the ranks in the forward
+// pass, and their gradients are summed the same way in the backward pass, so that W ranks compute what one process
+// computes on the global batch. Not synchronised (the default, as in arcface_torch) they are LibTorch's BatchNorm,
+// state-dict names and all; the backbones build every BatchNorm as one of these.
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <functional>
+#include <ostream>
+
+#if TORCH_VERSION_MAJOR < 2
+// LibTorch 1.x defines BatchNormImplBase<D>::pretty_print in its library without exporting it (the class template is
+// not TORCH_API), and a class derived from BatchNorm{1,2}dImpl needs it for its vtables; 2.x defines it in the header.
+template <>
+void torch::nn::BatchNormImplBase<1, torch::nn::BatchNorm1dImpl>::pretty_print(std::ostream& stream) const;
+template <>
+void torch::nn::BatchNormImplBase<2, torch::nn::BatchNorm2dImpl>::pretty_print(std::ostream& stream) const;
+#endif
+
+namespace marginlab::backbones {
+
+// Sums a tensor in place over the ranks; every rank calls it at the same point with the same shape.
+using SumOverRanks = std::function<void(torch::Tensor&)>;
+
+class SyncBatchNorm2dImpl : public torch::nn::BatchNorm2dImpl {
+ public:
+  explicit SyncBatchNorm2dImpl(const torch::nn::BatchNorm2dOptions& options) : torch::nn::BatchNorm2dImpl(options) {}
+  torch::Tensor forward(const torch::Tensor& input);
+  void sync_over_ranks(SumOverRanks sum) { sum_ = std::move(sum); }
+
+ private:
+  SumOverRanks sum_;
+};
+TORCH_MODULE(SyncBatchNorm2d);
+
+class SyncBatchNorm1dImpl : public torch::nn::BatchNorm1dImpl {
+ public:
+  explicit SyncBatchNorm1dImpl(const torch::nn::BatchNorm1dOptions& options) : torch::nn::BatchNorm1dImpl(options) {}
+  torch::Tensor forward(const torch::Tensor& input);
+  void sync_over_ranks(SumOverRanks sum) { sum_ = std::move(sum); }
+
+ private:
+  SumOverRanks sum_;
+};
+TORCH_MODULE(SyncBatchNorm1d);
+
+// Makes every BatchNorm of `module` (and below) take the statistics of the global batch through `sum`, or its own
+// batch's again when `sum` is empty. Returns how many layers it set.
+int synchronise_batch_norm(torch::nn::Module& module, const SumOverRanks& sum);
+
+}  // namespace marginlab::backbones
