@@ -1005,6 +1005,14 @@
         <source>images</source>
         <translation>张图像</translation>
     </message>
+    <message>
+        <source>Synchronised BatchNorm</source>
+        <translation>同步 BatchNorm</translation>
+    </message>
+    <message>
+        <source>Distributed runs: BatchNorm statistics of the global batch rather than each rank&apos;s share</source>
+        <translation>分布式训练：BatchNorm 使用全局批次的统计量，而非各进程各自的部分</translation>
+    </message>
 </context>
 <context>
     <name>ExperimentPanel</name>

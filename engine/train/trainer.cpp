@@ -426,11 +426,13 @@ Trainer::Trainer(const Experiment& experiment, std::shared_ptr<distributed::Comm
 Trainer::Trainer(const fs::path& run_directory, const Experiment* experiment,
                  std::shared_ptr<distributed::Communicator> comm) {
   comm = or_single(std::move(comm));
-  // Every rank reads the checkpoint; only rank 0 writes the (possibly changed) experiment back.
+  // Every rank reads the checkpoint; only rank 0 writes the changed experiment back, once the checkpoint has been
+  // taken: a refused change leaves the run's file as it was.
   auto directory = RunDirectory::open_for_resume(run_directory);
-  Experiment resolved = experiment ? *experiment : load_experiment(directory.experiment_file().string());
-  if (experiment && comm->rank() == 0) save_experiment(resolved, directory.experiment_file().string());
+  const auto file = directory.experiment_file();
+  Experiment resolved = experiment ? *experiment : load_experiment(file.string());
   impl_ = std::make_unique<Impl>(comm, std::move(resolved), std::move(directory), true);
+  if (experiment && comm->rank() == 0) save_experiment(impl_->experiment, file.string());
 }
 
 Trainer::~Trainer() = default;

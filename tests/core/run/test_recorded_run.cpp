@@ -23,10 +23,13 @@ TEST(RecordedRun, ExperimentReadsAndWritesBackUnchanged) {
   EXPECT_EQ(experiment.train.max_steps, 6);
   EXPECT_EQ(experiment.data.synthface.at("identities"), 12);
   // Every key, every value and every number's type (an integer stays an integer) as 0.1.0 wrote them, but the one
-  // key that moved: 0.1.0 wrote KappaFace's statistics source for every head, here AdaFace's "memory" (no effect).
+  // key that moved: 0.1.0 wrote KappaFace's statistics source for every head, here AdaFace's "memory" (no effect);
+  // and the keys added since, written with their defaults.
   auto expected = document;
   ASSERT_EQ(expected["head"]["kappa_statistics"], "memory");
   expected["head"].erase("kappa_statistics");
+  ASSERT_FALSE(expected["train"].contains("sync_batchnorm"));
+  expected["train"]["sync_batchnorm"] = false;
   EXPECT_EQ(to_json(experiment), expected) << to_json(experiment).dump(2);
 }
 

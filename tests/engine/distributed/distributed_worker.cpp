@@ -388,6 +388,39 @@ void training_run(const std::shared_ptr<Communicator>& comm, const std::string& 
               distributed.steps.back().loss, reference.steps.back().loss);
 }
 
+// Controls reach every rank at the same step: a live change posted on rank 0 is applied (or refused) at the first
+// step boundary, and a stop asked of the last rank only ends every rank at the same step, with one checkpoint there.
+void controls(const std::shared_ptr<Communicator>& comm, const std::string& dir) {
+  auto experiment = small_run(dir, "c", "arcface", 100000);
+  marginlab::train::Trainer trainer(experiment, comm);
+  if (comm->rank() == 0) trainer.live_parameters().post({{"m", 0.3}, {"s", 1e9}});  // s is out of range: refused
+  std::thread stopper;
+  if (comm->rank() == comm->world_size() - 1) {
+    stopper = std::thread([&trainer] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+      trainer.control().stop();
+    });
+  }
+  const auto summary = trainer.run();
+  if (stopper.joinable()) stopper.join();
+  auto steps = torch::tensor({summary.steps}, torch::kInt64);
+  const auto all = comm->allgather_rows(steps);
+  expect(summary.stopped, "the run was not stopped");
+  expect((all == summary.steps).all().item<bool>(), "ranks stopped at different steps");
+  if (comm->rank() != 0) return;
+  std::vector<marginlab::train::RunEvent> applied, refused;
+  for (const auto& e : trainer.telemetry().drain_events()) {
+    if (e.kind == marginlab::train::RunEvent::Kind::param_applied) applied.push_back(e);
+    if (e.kind == marginlab::train::RunEvent::Kind::param_rejected) refused.push_back(e);
+    if (e.kind == marginlab::train::RunEvent::Kind::checkpoint) {
+      expect(e.step == summary.steps, "checkpoint at step " + std::to_string(e.step));
+    }
+  }
+  expect(applied.size() == 1 && applied[0].name == "m" && applied[0].step == 0, "m = 0.3 applied at the first step");
+  expect(refused.size() == 1 && refused[0].name == "s", "s = 1e9 refused");
+  std::printf("stopped at step %lld on every rank\n", static_cast<long long>(summary.steps));
+}
+
 // One stage of a run across world sizes: a new run of `steps` steps in <dir>, or the run in <dir> resumed to `steps`.
 void training_stage(const std::shared_ptr<Communicator>& comm, const std::string& dir, const std::string& name,
                     std::int64_t steps, bool resume) {
@@ -435,6 +468,8 @@ int main(int argc, char** argv) {
 #ifdef MARGINLAB_WITH_OPENCV
     } else if (scenario == "training_run" && argc == 4) {
       training_run(comm, argv[2], argv[3]);
+    } else if (scenario == "controls" && argc == 3) {
+      controls(comm, argv[2]);
     } else if (scenario == "training_stage" && argc == 6) {
       training_stage(comm, argv[2], argv[3], std::stoll(argv[4]), std::string(argv[5]) == "resume");
 #endif

@@ -99,6 +99,14 @@ INSTANTIATE_TEST_SUITE_P(Heads, TrainingOnRanks,
                                            std::make_pair(std::string("magface"), 2)),
                          [](const auto& info) { return info.param.first + "_" + std::to_string(info.param.second); });
 
+// Rank 0 decides for all: a live change applies on every rank at the same step, a refused one nowhere, and a stop
+// asked of the last rank stops every rank at the same step with one checkpoint there.
+TEST(Distributed, ControlsReachEveryRankAtTheSameStep) {
+  test_support::TempDir dir;
+  const auto ran = run({"controls", dir.path().string()}, 3);
+  EXPECT_TRUE(ran.outcome.ok()) << ran.outcome.report() << "\n" << ran.output;
+}
+
 // The one run directory under `runs`.
 std::filesystem::path only_run(const std::filesystem::path& runs) {
   std::vector<std::filesystem::path> found;

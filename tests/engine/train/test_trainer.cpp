@@ -1,6 +1,7 @@
 #include "engine/train/trainer.h"
 
 #include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -188,6 +189,31 @@ TEST_F(TrainerTest, StopLeavesACheckpointToResumeFrom) {
   const auto rest = resumed.run();
   EXPECT_EQ(rest.steps, summary.steps + 3);
   EXPECT_FALSE(rest.stopped);
+}
+
+// A checkpoint is never loaded into a model of another shape, and the refused change does not reach the run's file.
+TEST_F(TrainerTest, AResumeWithOtherClassesIsRefusedAndLeavesTheRunAsItWas) {
+  auto e = small();
+  e.train.max_steps = 2;
+  fs::path directory;
+  {
+    Trainer first(e);
+    directory = first.run_directory();
+    first.run();
+  }
+  const auto before = read_experiment_document((directory / "experiment.json").string());
+  auto other = e;
+  other.data.synthface["identities"] = 20;
+  other.train.max_steps = 4;
+  try {
+    Trainer resumed(directory, &other);
+    FAIL() << "a checkpoint of 16 classes was resumed with 20";
+  } catch (const InvalidFile& error) {
+    EXPECT_THAT(error.what(), ::testing::HasSubstr("the checkpoint's head kernel is 32 × 16, this run's is 32 × 20"));
+  }
+  EXPECT_EQ(read_experiment_document((directory / "experiment.json").string()), before);
+  Trainer resumed(directory);  // the run itself still resumes
+  EXPECT_EQ(resumed.start_step(), 2);
 }
 
 TEST_F(TrainerTest, LiveChangesApplyAtTheNextStepBoundaryAndAreRecorded) {
