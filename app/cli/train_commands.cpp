@@ -1,5 +1,6 @@
 // marginlab-cli train, bench train: training from the command line and its throughput.
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <atomic>
@@ -18,11 +19,12 @@
 #include "devtools/bench/bench_train.h"
 #include "core/errors.h"
 #include "core/experiment/experiment.h"
-#ifdef MARGINLAB_WITH_OPENCV
 #include "engine/distributed/communicator.h"
 #include "engine/distributed/launch_env.h"
-#include "engine/train/background_run.h"
+#include "engine/distributed/rank_processes.h"
 #include "engine/train/session.h"
+#ifdef MARGINLAB_WITH_OPENCV
+#include "engine/train/background_run.h"
 #endif
 
 namespace marginlab::cli {
@@ -208,8 +210,7 @@ int run_train(TrainOptions options) {
 
 #endif  // MARGINLAB_WITH_OPENCV
 
-int run_bench_train(const bench::TrainBenchConfig& config) {
-  const auto r = bench::bench_train(config);
+void print_bench_train(const bench::TrainBenchConfig& config, const bench::TrainBenchResult& r) {
   fmt::print("bench train: {} {}×{}, batch {}, head {} ({} classes), {}, {}, {} threads on {}\n", config.backbone,
              config.input_size, config.input_size, config.batch, config.head, config.classes,
              train::to_string(config.precision), config.channels_last ? "channels-last" : "NCHW", r.threads, r.device);
@@ -223,6 +224,90 @@ int run_bench_train(const bench::TrainBenchConfig& config) {
              r.achieved_flops / 1e9, 100 * r.peak_fraction);
   fmt::print("  step with telemetry:             {:8.1f} ms ({:+.1f}%)\n", r.step_with_telemetry_ms,
              100 * r.telemetry_overhead);
+}
+
+// What rank 0 of a distributed benchmark reports to the launching process, on one line of its output.
+constexpr const char* kBenchResultTag = "bench-train-result ";
+
+nlohmann::json to_json(const bench::TrainBenchResult& r) {
+  return {{"device", r.device},
+          {"threads", r.threads},
+          {"world_size", r.world_size},
+          {"step_ms", r.step_ms},
+          {"compute_ms", r.compute_ms},
+          {"gradient_allreduce_ms", r.gradient_allreduce_ms},
+          {"collectives_ms", r.collectives_ms},
+          {"samples_per_second", r.samples_per_second},
+          {"classes_per_rank", r.classes_per_rank},
+          {"classifier_bytes_per_rank", r.classifier_bytes_per_rank}};
+}
+
+// The command line that runs this benchmark as the ranks of a launch.
+std::vector<std::string> bench_train_args(const bench::TrainBenchConfig& c, const std::string& precision,
+                                          const std::string& device) {
+  std::vector<std::string> args{"bench", "train", "--backbone", c.backbone, "--input-size", std::to_string(c.input_size),
+                                "--batch", std::to_string(c.batch), "--embedding-dim", std::to_string(c.embedding_dim),
+                                "--head", c.head, "--classes", std::to_string(c.classes),
+                                "--iterations", std::to_string(c.iterations), "--warmup", std::to_string(c.warmup),
+                                "--report-every", std::to_string(c.report_every), "--precision", precision,
+                                "--device", device};
+  if (!c.channels_last) args.push_back("--nchw");
+  return args;
+}
+
+// One process, or each world size of `worlds` through the launcher (this program as every rank): a table of the step
+// split into compute, the backbone's gradient allreduce and the head's collectives, and the classifier per rank.
+int run_bench_train(bench::TrainBenchConfig config, const std::vector<int>& worlds, const std::string& precision,
+                    const std::string& device) {
+  const auto env = distributed::read_launch_env();
+  if (env.distributed()) {
+    // A rank of the benchmark: threads shared among the ranks, Gloo or NCCL as training would use.
+    at::set_num_threads(distributed::threads_per_rank(env));
+    distributed::GroupOptions options;
+    options.backend = train::resolve_device(config.device).is_cuda() ? distributed::Backend::nccl
+                                                                    : distributed::Backend::gloo;
+    config.comm = distributed::connect(env, options);
+    const auto r = bench::bench_train(config);
+    if (env.rank == 0) fmt::print("{}{}\n", kBenchResultTag, to_json(r).dump());
+    return 0;
+  }
+  if (worlds.empty() || (worlds.size() == 1 && worlds[0] == 1)) {
+    print_bench_train(config, bench::bench_train(config));
+    return 0;
+  }
+  fmt::print("bench train --world-size: {} {}×{}, global batch {}, head {} ({} classes), {}, median of {} steps\n",
+             config.backbone, config.input_size, config.input_size, config.batch, config.head, config.classes,
+             precision, config.iterations);
+  fmt::print("{:>3} {:>9} {:>14} {:>9} {:>9} {:>13} {:>12} {:>10}\n", "W", "classes/r", "classifier/r", "step ms",
+             "compute", "grad allred.", "head coll.", "samples/s");
+  for (const int world : worlds) {
+    nlohmann::json r;
+    if (world == 1) {
+      r = to_json(bench::bench_train(config));
+    } else {
+      distributed::RankLaunch launch;
+      launch.program = "/proc/self/exe";
+      launch.args = bench_train_args(config, precision, device);
+      launch.nproc = world;
+      launch.on_line = [&r](int rank, const std::string& line) {
+        if (rank == 0 && line.rfind(kBenchResultTag, 0) == 0) {
+          r = nlohmann::json::parse(line.substr(std::string(kBenchResultTag).size()));
+        } else {
+          fmt::print(stderr, "[rank {}] {}\n", rank, line);
+        }
+      };
+      const auto outcome = distributed::run_ranks(launch);
+      if (!outcome.ok() || r.is_null()) {
+        fmt::print(stderr, "bench train at W = {}: {}\n", world, outcome.report());
+        return 1;
+      }
+    }
+    const double step = r["step_ms"], gradients = r["gradient_allreduce_ms"], collectives = r["collectives_ms"];
+    fmt::print("{:>3} {:>9} {:>11.1f} MiB {:>9.1f} {:>9.1f} {:>13.1f} {:>12.1f} {:>10.1f}\n", world,
+               r["classes_per_rank"].get<std::int64_t>(), r["classifier_bytes_per_rank"].get<double>() / (1 << 20), step,
+               r["compute_ms"].get<double>(), gradients, collectives - gradients, r["samples_per_second"].get<double>());
+    std::fflush(stdout);
+  }
   return 0;
 }
 
@@ -269,7 +354,12 @@ void add_train_commands(CLI::App& app, CLI::App& bench_group, Commands& commands
       ->check(CLI::IsMember({"fp32", "fp16", "bf16"}));
   auto device = std::make_shared<std::string>("auto");
   bench_train->add_option("--device", *device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  commands.push_back({bench_train, [config_bench, nchw, precision, device] {
+  auto worlds = std::make_shared<std::vector<int>>();
+  bench_train->add_option("--world-size", *worlds,
+                          "run as W ranks through the launcher (several: 1,2,4), --batch being the global batch")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 1024));
+  commands.push_back({bench_train, [config_bench, nchw, precision, device, worlds] {
                         config_bench->channels_last = !*nchw;
                         config_bench->precision = *precision == "fp16"   ? train::Precision::fp16
                                                   : *precision == "bf16" ? train::Precision::bf16
@@ -277,7 +367,7 @@ void add_train_commands(CLI::App& app, CLI::App& bench_group, Commands& commands
                         config_bench->device = *device == "cpu"    ? train::DeviceChoice::cpu
                                                : *device == "cuda" ? train::DeviceChoice::cuda
                                                                    : train::DeviceChoice::automatic;
-                        return run_bench_train(*config_bench);
+                        return run_bench_train(*config_bench, *worlds, *precision, *device);
                       }});
 }
 

@@ -2,12 +2,17 @@
 
 #include <torch/torch.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <vector>
 
+#include "core/errors.h"
 #include "engine/backbones/model_info.h"
 #include "engine/backbones/backbone.h"
+#include "engine/distributed/communicator.h"
+#include "engine/distributed/replica_sync.h"
 #include "engine/train/session.h"
 #include "engine/train/telemetry_builder.h"
 
@@ -68,6 +73,39 @@ double conv_peak(const torch::Device& device, train::Precision precision, bool c
   return best_rate(device, flops, [&] { torch::conv2d(x, w, {}, 1, 1); });
 }
 
+// Forwards to the run's communicator and adds up the time its collectives take (the device synchronised around each,
+// so that NCCL's asynchronous calls are timed whole).
+class TimingCommunicator final : public distributed::Communicator {
+ public:
+  TimingCommunicator(std::shared_ptr<distributed::Communicator> inner, torch::Device device)
+      : inner_(std::move(inner)), device_(device) {}
+  int rank() const override { return inner_->rank(); }
+  int world_size() const override { return inner_->world_size(); }
+  void allreduce_sum(torch::Tensor& t) override { timed([&] { inner_->allreduce_sum(t); }); }
+  void allreduce_max(torch::Tensor& t) override { timed([&] { inner_->allreduce_max(t); }); }
+  std::vector<torch::Tensor> allgather(const torch::Tensor& t) override {
+    std::vector<torch::Tensor> out;
+    timed([&] { out = inner_->allgather(t); });
+    return out;
+  }
+  void broadcast(torch::Tensor& t, int root) override { timed([&] { inner_->broadcast(t, root); }); }
+  void barrier() override { timed([&] { inner_->barrier(); }); }
+  double seconds() const { return seconds_; }
+
+ private:
+  template <class Call>
+  void timed(Call call) {
+    synchronize(device_);
+    const auto start = Clock::now();
+    call();
+    synchronize(device_);
+    seconds_ += std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  std::shared_ptr<distributed::Communicator> inner_;
+  torch::Device device_;
+  double seconds_ = 0;
+};
+
 }  // namespace
 
 TrainBenchResult bench_train(const TrainBenchConfig& config) {
@@ -90,23 +128,36 @@ TrainBenchResult bench_train(const TrainBenchConfig& config) {
   result.conv_peak_flops = conv_peak(device, config.precision, config.channels_last);
   result.peak_flops = std::max(result.gemm_peak_flops, result.conv_peak_flops);
 
+  const auto comm = std::make_shared<TimingCommunicator>(
+      config.comm ? config.comm : distributed::single_process(), device);
+  const int world = comm->world_size();
+  if (config.batch % world != 0) {
+    throw InvalidParameter(fmt::format("bench train: --batch {} is the global batch and must be a multiple of the {} "
+                                       "ranks", config.batch, world));
+  }
+  const std::int64_t rows = config.batch / world;
   torch::manual_seed(0);
   train::DataShape shape{config.classes, {}, config.classes * 10};
-  train::TrainingSession session(experiment, shape, device);
-  // A fixed batch made on the device: the benchmark measures the model, not the input pipeline.
+  train::TrainingSession session(experiment, shape, device, comm);
+  // A fixed batch made on the device: the benchmark measures the model, not the input pipeline. Each rank its own.
+  torch::manual_seed(1 + comm->rank());
   data::Batch batch;
-  batch.images = torch::randn({config.batch, 3, config.input_size, config.input_size},
-                              torch::TensorOptions().device(device));
-  batch.labels = torch::randint(config.classes, {config.batch}, torch::TensorOptions().device(device).dtype(torch::kInt64));
-  batch.quality = torch::rand({config.batch}, torch::TensorOptions().device(device));
-  batch.sample_ids = torch::arange(config.batch, torch::TensorOptions().device(device).dtype(torch::kInt64));
+  batch.images = torch::randn({rows, 3, config.input_size, config.input_size}, torch::TensorOptions().device(device));
+  batch.labels = torch::randint(config.classes, {rows}, torch::TensorOptions().device(device).dtype(torch::kInt64));
+  batch.quality = torch::rand({rows}, torch::TensorOptions().device(device));
+  batch.sample_ids = torch::arange(rows, torch::TensorOptions().device(device).dtype(torch::kInt64)) + rows * comm->rank();
 
+  std::vector<double> collectives, gradient_sums;
   auto time_steps = [&](bool with_telemetry) {
     train::TelemetryBuilder telemetry(experiment, std::vector<std::int64_t>(config.classes, 10));
     std::vector<double> times;
+    collectives.clear();
+    gradient_sums.clear();
     for (int i = 0; i < config.warmup + config.iterations; ++i) {
       synchronize(device);
       const auto start = Clock::now();
+      const double collectives_before = comm->seconds();
+      const double gradients_before = session.replica_sync() ? session.replica_sync()->seconds_summing() : 0.0;
       const auto outcome = session.step(batch, 0.01, with_telemetry);
       if (with_telemetry) {
         train::StepRecord record;
@@ -118,14 +169,28 @@ TrainBenchResult bench_train(const TrainBenchConfig& config) {
         }
       }
       synchronize(device);
-      if (i >= config.warmup) times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+      if (i >= config.warmup) {
+        times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+        collectives.push_back(1000 * (comm->seconds() - collectives_before));
+        gradient_sums.push_back(
+            1000 * ((session.replica_sync() ? session.replica_sync()->seconds_summing() : 0.0) - gradients_before));
+      }
     }
     return median(times);
   };
   result.step_ms = time_steps(false);
+  result.world_size = world;
+  result.collectives_ms = median(collectives);
+  result.gradient_allreduce_ms = median(gradient_sums);
+  result.compute_ms = result.step_ms - result.collectives_ms;
+  result.classes_per_rank = session.classes_held().count;
+  // Weights, their gradient and the optimiser's slots (SGD's momentum; AdamW's two moments).
+  const double copies = 2.0 + (experiment.optimizer.kind == train::OptimizerKind::sgd ? 1.0 : 2.0);
+  result.classifier_bytes_per_rank =
+      copies * static_cast<double>(session.head()->kernel().numel()) * session.head()->kernel().element_size();
   result.step_with_telemetry_ms = time_steps(true);
   result.telemetry_overhead = result.step_with_telemetry_ms / result.step_ms - 1.0;
-  result.samples_per_second = 1000.0 * static_cast<double>(config.batch) / result.step_ms;
+  result.samples_per_second = 1000.0 * static_cast<double>(config.batch) / result.step_ms;  // the global batch
 
   backbones::BackboneSpec spec;
   spec.kind = config.backbone;

@@ -8,9 +8,14 @@
 // Debian's LibTorch 1.13 reaches ~200 GFLOP/s in mm (OpenBLAS) but ~420-440 GFLOP/s in channels-last 3×3
 // convolutions (oneDNN's JIT kernels): against the GEMM alone, IResNet training showed "120% of the peak".
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "core/experiment/experiment.h"
+
+namespace marginlab::distributed {
+class Communicator;
+}
 
 namespace marginlab::bench {
 
@@ -27,6 +32,9 @@ struct TrainBenchConfig {
   std::int64_t report_every = 10;  // as a run's report.every_steps, for the telemetry cost
   int warmup = 3;
   int iterations = 10;
+  // One rank of a distributed benchmark (null: one process): `batch` is then the global batch, each rank steps on its
+  // share, and the classes are sharded as in training.
+  std::shared_ptr<distributed::Communicator> comm;
 };
 
 struct TrainBenchResult {
@@ -43,6 +51,15 @@ struct TrainBenchResult {
   double peak_fraction = 0;          // achieved / peak_flops
   double step_with_telemetry_ms = 0; // median step with diagnostics, per-step records and a snapshot every N
   double telemetry_overhead = 0;     // step_with_telemetry / step − 1
+  // Distributed (without telemetry; medians per step, on rank 0): the time in collectives, split into the backbone's
+  // gradient allreduce and the rest (the head's: gathered embeddings and labels, the softmax statistics, the step's
+  // sums); compute is the step less both. The classifier this rank holds: weights, gradient and optimiser slot.
+  int world_size = 1;
+  double collectives_ms = 0;
+  double gradient_allreduce_ms = 0;
+  double compute_ms = 0;
+  std::int64_t classes_per_rank = 0;
+  double classifier_bytes_per_rank = 0;
 };
 
 TrainBenchResult bench_train(const TrainBenchConfig& config);

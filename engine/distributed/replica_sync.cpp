@@ -1,6 +1,7 @@
 #include "engine/distributed/replica_sync.h"
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 namespace marginlab::distributed {
@@ -77,6 +78,12 @@ void ReplicaSync::broadcast_from_rank0() {
 
 void ReplicaSync::sum_gradients() {
   if (comm_->world_size() == 1) return;
+  const auto started = std::chrono::steady_clock::now();
+  struct AddTime {
+    std::chrono::steady_clock::time_point started;
+    double& total;
+    ~AddTime() { total += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); }
+  } add_time{started, seconds_summing_};
   for (const auto& bucket : buckets_) {
     std::vector<torch::Tensor> grads;
     for (const auto i : bucket) {

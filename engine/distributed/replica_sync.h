@@ -28,12 +28,16 @@ class ReplicaSync {
 
   // The buckets' sizes in elements, in the order they travel (for tests and the benchmark).
   std::vector<std::int64_t> bucket_sizes() const;
+  // Wall time spent in sum_gradients() so far (the benchmark's gradient-allreduce share of a step). Under NCCL the
+  // collectives are asynchronous: the time is exact only when the caller synchronises the device around the call.
+  double seconds_summing() const { return seconds_summing_; }
 
  private:
   std::shared_ptr<Communicator> comm_;
   std::vector<torch::Tensor> parameters_;
   std::vector<torch::Tensor> buffers_;
   std::vector<std::vector<std::size_t>> buckets_;  // indices into parameters_, same dtype within a bucket
+  double seconds_summing_ = 0;
 };
 
 }  // namespace marginlab::distributed

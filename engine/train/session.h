@@ -83,6 +83,8 @@ class TrainingSession {
   torch::Device device() const { return device_; }
   const distributed::Communicator& communicator() const { return *comm_; }
   const distributed::ClassShard& classes_held() const { return shard_; }
+  // The backbone's gradient sum over the ranks; null in one process.
+  const distributed::ReplicaSync* replica_sync() const { return replica_sync_.get(); }
   double base_lr() const { return base_lr_; }
   double loss_scale() const { return loss_scale_; }
   std::int64_t skipped_steps() const { return skipped_steps_; }
