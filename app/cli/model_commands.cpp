@@ -81,7 +81,7 @@ int run_plan(const PlanOptions& options) {
   distributed::PlanInput input;
   input.backbone = options.backbone;
   input.backbone_parameters = info.parameters;
-  for (const auto& layer : info.layers) input.activation_elements_per_image += layer.output.elements();
+  input.activation_elements_per_image = backbones::activation_elements(info);
   input.classes = options.classes;
   input.embedding_dim = options.embedding_dim;
   input.global_batch = options.batch;

@@ -79,8 +79,9 @@ MemoryPlan plan_memory(const PlanInput& in) {
                          static_cast<double>(in.global_batch) * d * kFloat * 2,
                          fmt::format("{} rows × {} × 4 B × 2", in.global_batch, in.embedding_dim)});
   if (in.sample_memory_rows > 0) {
-    // Each rank keeps the rows of the samples of its own classes: 1/W of the dataset.
-    const double rows = std::ceil(static_cast<double>(in.sample_memory_rows) / w);
+    // Every rank keeps every sample's row (each sees the whole gathered batch, so a checkpoint needs no merge): it
+    // does not shrink with W. Keeping only the samples of a rank's own classes is not done yet.
+    const double rows = static_cast<double>(in.sample_memory_rows);
     plan.memory.push_back({"per-sample memory (KappaFace)", rows * d * kFloat,
                            fmt::format("{:.0f} samples × {} × 4 B", rows, in.embedding_dim)});
   }

@@ -19,7 +19,7 @@ struct PlanInput {
   double sample_rate = 1.0;             // Partial FC's share of each rank's classes in the softmax
   bool half_activations = false;        // fp16/bf16 autocast: activations in 2 bytes, weights stay fp32
   int optimizer_slots = 1;              // per weight: SGD with momentum 1, AdamW 2
-  std::int64_t sample_memory_rows = 0;  // KappaFace's per-sample memory (the dataset's size), 0 for none
+  std::int64_t sample_memory_rows = 0;  // KappaFace's per-sample memory (the dataset's size, whole on every rank), 0: none
 };
 
 struct PlanLine {

@@ -77,4 +77,10 @@ ModelInfo model_info(const BackboneSpec& spec) {
   return {parameter_count(*backbone, false), parameter_count(*backbone, true), trace.multiply_adds(), trace.layers()};
 }
 
+double activation_elements(const ModelInfo& info) {
+  double elements = 0;
+  for (const auto& layer : info.layers) elements += static_cast<double>(layer.output.elements());
+  return elements;
+}
+
 }  // namespace marginlab::backbones

@@ -63,4 +63,7 @@ struct ModelInfo {
 // Builds the backbone (throws InvalidParameter for a bad spec) and counts its parameters and multiply-adds.
 ModelInfo model_info(const BackboneSpec& spec);
 
+// Every layer's output for one image: what the backward pass keeps (the memory plan's activations, an estimate).
+double activation_elements(const ModelInfo& info);
+
 }  // namespace marginlab::backbones

@@ -18,6 +18,7 @@
 #include "engine/train/checkpoint_file.h"
 #include "engine/train/data_setup.h"
 #include "engine/train/evaluation_sets.h"
+#include "engine/train/memory_check.h"
 #include "engine/train/optimizer.h"
 #include "core/run/run_directory.h"
 #include "engine/train/session.h"
@@ -75,8 +76,12 @@ struct Trainer::Impl {
                           ? distributed::threads_per_rank(distributed::read_launch_env())
                           : experiment.train.threads);
     data = open_training_data(experiment.data, origin);
-    if (rank0) evaluation_sets = open_evaluation_sets(experiment, data);
     const auto device = resolve_device(experiment.train.device);
+    // Before anything large is made: a GPU is one rank's, the machine's RAM is shared by the ranks on it.
+    const int ranks_here = comm->world_size() > 1 && !device.is_cuda() ? distributed::read_launch_env().local_world_size : 1;
+    check_memory(experiment, data.train->num_classes(), data.train->size(), comm->world_size(), ranks_here, device,
+                 origin);
+    if (rank0) evaluation_sets = open_evaluation_sets(experiment, data);
     auto config = loader_config(experiment, true);
     config.rank = comm->rank();
     config.world_size = comm->world_size();

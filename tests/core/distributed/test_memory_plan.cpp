@@ -69,10 +69,11 @@ TEST(MemoryPlan, TrafficIsZeroForOneRankAndRingSizedOtherwise) {
   EXPECT_DOUBLE_EQ(line(eight, "embeddings allgather"), 7.0 / 8 * 1024 * 512 * 4);
 }
 
-TEST(MemoryPlan, KappaFacesMemoryIsSplitByClassOwnership) {
+// Every rank keeps the whole per-sample memory (it sees every gathered row): it does not shrink with W.
+TEST(MemoryPlan, KappaFacesMemoryIsWholeOnEveryRank) {
   auto in = webface(4);
   in.sample_memory_rows = 42'000'001;
-  EXPECT_DOUBLE_EQ(line(plan_memory(in), "per-sample memory"), 10'500'001.0 * 512 * 4);
+  EXPECT_DOUBLE_EQ(line(plan_memory(in), "per-sample memory"), 42'000'001.0 * 512 * 4);
 }
 
 TEST(MemoryPlan, RefusesWhatCannotRun) {
