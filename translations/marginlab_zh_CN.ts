@@ -1013,6 +1013,14 @@
         <source>Distributed runs: BatchNorm statistics of the global batch rather than each rank&apos;s share</source>
         <translation>分布式训练：BatchNorm 使用全局批次的统计量，而非各进程各自的部分</translation>
     </message>
+    <message>
+        <source>Sample rate</source>
+        <translation>采样率</translation>
+    </message>
+    <message>
+        <source>Partial FC: share of the other classes in each step&apos;s softmax; the batch&apos;s classes always</source>
+        <translation>Partial FC：每步 softmax 中其他类别所占的比例；批次中的类别总是包含在内</translation>
+    </message>
 </context>
 <context>
     <name>ExperimentPanel</name>

@@ -53,6 +53,9 @@ struct HeadSettings {
   // statistics and formula); absent ones keep the head's defaults. Files that name an older kind
   // ("arcface-legacy") or KappaFace's statistics as head.kappa_statistics are read into kind and choices.
   heads::HeadValues params;
+  // Partial FC: the share of the classes outside the batch in each step's softmax (1: all of them), drawn per class
+  // and step (engine/distributed/class_sampling.h). For very many classes: arcface_torch uses 0.1–0.3 at millions.
+  double sample_rate = 1.0;
 };
 
 struct OptimizerSettings {

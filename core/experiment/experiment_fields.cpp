@@ -274,6 +274,11 @@ std::vector<ExperimentField> build_table() {
   // --- head: the kind and its parameters (head.params) are checked against the head registry (check_experiment) ---
   t.add("head.kind", F::text, &E::head, &HeadSettings::kind, ML_TRANSLATABLE("ExperimentField", "Kind"),
         ML_TRANSLATABLE("ExperimentField", "Margin loss (marginlab-cli heads lists them)"));
+  t.add("head.sample_rate", F::number, &E::head, &HeadSettings::sample_rate,
+        ML_TRANSLATABLE("ExperimentField", "Sample rate"),
+        ML_TRANSLATABLE("ExperimentField",
+                        "Partial FC: share of the other classes in each step's softmax; the batch's classes always"))
+      .range = {0, 1, true};
 
   // --- optimizer ---
   t.add_choice("optimizer.kind", &E::optimizer, &OptimizerSettings::kind, kOptimizers,

@@ -207,8 +207,9 @@ MarginHeadImpl::MarginLogits KappaFaceHeadImpl::apply_margin(const torch::Tensor
                                                              const Targets& targets, bool with_diagnostics) {
   const KappaFaceParams p = params_;
   auto cos_y = gather_target(cosine, targets);
-  // ψ is indexed by the global class id (the authors indexed with rank-local ids under PartialFC).
-  auto margin = (psi_.index_select(0, targets.index.reshape({-1})) * p.m0).to(cosine.scalar_type());
+  // ψ is indexed by the class (the authors indexed it with rank-local ids under PartialFC, and with the sampled
+  // column where sampling).
+  auto margin = (psi_.index_select(0, targets.class_id) * p.m0).to(cosine.scalar_type());
   auto target_of = [&](const torch::Tensor& c) {
     return torch::cos((torch::acos(c.clamp(-1.0 + p.eps, 1.0 - p.eps)) + margin).clamp(0.0, M_PI));
   };

@@ -109,7 +109,7 @@ torch::Tensor MarginHeadImpl::normalized_kernel() const {
 }
 
 void MarginHeadImpl::check_batch(const torch::Tensor& input, const torch::Tensor& norms, const torch::Tensor& labels,
-                                 bool embeddings_given) const {
+                                 bool embeddings_given, std::int64_t columns) const {
   const std::int64_t width = embeddings_given ? embedding_dim_ : num_classes_;
   const char* what = embeddings_given ? "embeddings" : "cosine";
   if (!input.defined() || input.dim() != 2 || input.size(1) != width || input.size(0) < 1) {
@@ -130,7 +130,7 @@ void MarginHeadImpl::check_batch(const torch::Tensor& input, const torch::Tensor
   }
   // One host copy for all checks: the non-finite test must precede any state change.
   auto checks = torch::stack({torch::isfinite(input).all(), torch::isfinite(norms).all(),
-                              (labels >= -1).all() & (labels < num_classes_).all()})
+                              (labels >= -1).all() & (labels < columns).all()})
                     .to(torch::kCPU);
   const bool* ok = checks.data_ptr<bool>();
   if (!ok[0] || !ok[1]) {
@@ -139,23 +139,31 @@ void MarginHeadImpl::check_batch(const torch::Tensor& input, const torch::Tensor
                        (ok[0] ? std::string("norms") : std::string(what)) + " in row(s) " + list_rows(bad));
   }
   if (!ok[2]) {
-    throw InvalidBatch(name_ + ": labels must lie in [-1, " + std::to_string(num_classes_ - 1) + "], got min " +
+    throw InvalidBatch(name_ + ": labels must lie in [-1, " + std::to_string(columns - 1) + "], got min " +
                        std::to_string(labels.min().item<std::int64_t>()) + " and max " +
                        std::to_string(labels.max().item<std::int64_t>()));
   }
 }
 
 HeadOutput MarginHeadImpl::forward(const HeadBatch& batch, bool with_diagnostics) {
-  check_batch(batch.embeddings, batch.norms, batch.labels, true);
+  const bool sampled = batch.columns.defined();
+  if (sampled && (batch.columns.dim() != 1 || batch.columns.numel() < 1 || batch.columns.min().item<std::int64_t>() < 0 ||
+                  batch.columns.max().item<std::int64_t>() >= num_classes_)) {
+    throw InvalidBatch(name_ + ": the sampled classes must be a non-empty list of classes in [0, " +
+                       std::to_string(num_classes_ - 1) + "]");
+  }
+  check_batch(batch.embeddings, batch.norms, batch.labels, true, sampled ? batch.columns.numel() : num_classes_);
   // Heads compute in the kernel's dtype (float32 under mixed precision, float64 in tests).
   auto embeddings = batch.embeddings.to(kernel_.scalar_type());
-  auto cosine = torch::mm(embeddings, normalized_kernel());
-  return finish(cosine, batch.norms.to(kernel_.scalar_type()).reshape({-1, 1}), batch.labels, with_diagnostics);
+  const auto kernel = normalized_kernel();
+  auto cosine = torch::mm(embeddings, sampled ? kernel.index_select(1, batch.columns.to(kernel.device())) : kernel);
+  return finish(cosine, batch.norms.to(kernel_.scalar_type()).reshape({-1, 1}), batch.labels, with_diagnostics,
+                batch.columns);
 }
 
 HeadOutput MarginHeadImpl::forward_cosine(const torch::Tensor& cosine, const torch::Tensor& norms,
                                           const torch::Tensor& labels, bool with_diagnostics) {
-  check_batch(cosine, norms, labels, false);
+  check_batch(cosine, norms, labels, false, num_classes_);
   return finish(cosine.to(kernel_.scalar_type()), norms.to(kernel_.scalar_type()).reshape({-1, 1}), labels,
                 with_diagnostics);
 }
@@ -195,8 +203,11 @@ torch::Tensor MarginHeadImpl::target_slope(const std::function<torch::Tensor(con
 }
 
 HeadOutput MarginHeadImpl::finish(const torch::Tensor& cosine, const torch::Tensor& norms, const torch::Tensor& labels,
-                                  bool with_diagnostics) {
-  Targets targets{labels.clamp_min(0).unsqueeze(1), labels >= 0};
+                                  bool with_diagnostics, const torch::Tensor& columns) {
+  const auto index = labels.clamp_min(0);
+  // A label is a column; its class is that column's class (the same without sampling).
+  const auto classes = columns.defined() ? columns.to(labels.device()).index_select(0, index) : index;
+  Targets targets{index.unsqueeze(1), labels >= 0, classes};
   MarginLogits m = apply_margin(cosine, norms, targets, with_diagnostics);
 
   HeadOutput out;
@@ -227,7 +238,7 @@ HeadOutput MarginHeadImpl::finish(const torch::Tensor& cosine, const torch::Tens
                               torch::where(labelled, cos_at_index - m.target.detach(), zero),
                               torch::where(labelled, m.target_slope.detach().abs(), zero),
                               torch::where(labelled, gather_target(m.logits.detach(), targets), zero),
-                              (labels + first_class_).to(cos.scalar_type()) * here});
+                              (classes + first_class_).to(cos.scalar_type()) * here});
     // AdaFace's margin terms, also zero where the row is not labelled.
     const bool adaptive = m.g_angular.defined();
     if (adaptive) held = torch::cat({held, torch::stack({m.g_angular.detach(), m.g_additive.detach()})});

@@ -20,7 +20,10 @@ namespace marginlab::heads {
 struct HeadBatch {
   torch::Tensor embeddings;  // (B, D) unit rows
   torch::Tensor norms;       // (B, 1) or (B): feature norms before normalisation
-  torch::Tensor labels;      // (B) int64 global class ids; −1 = no margin and not in the loss (PartialFC)
+  torch::Tensor labels;      // (B) int64 class ids (columns); −1 = no margin and not in the loss (PartialFC)
+  // Partial FC's sampled classes (head.sample_rate < 1): the ids (ascending, int64) of the classes whose columns the
+  // logits have, and `labels` are then positions in it. Undefined: every class.
+  torch::Tensor columns;
 };
 
 // Per-sample diagnostics as tensors of shape (B), detached. Under Partial FC they describe the whole row (global
@@ -41,8 +44,9 @@ struct HeadOutput {
 
 // Which column is each row's target, with rows labelled −1 pointing at column 0 and masked out.
 struct Targets {
-  torch::Tensor index;     // (B, 1) int64, ≥ 0
+  torch::Tensor index;     // (B, 1) int64, ≥ 0: the target's column of the logits
   torch::Tensor labelled;  // (B) bool
+  torch::Tensor class_id;  // (B) int64, ≥ 0: the target's class, for per-class state (differs from index when sampled)
 };
 
 class MarginHeadImpl : public torch::nn::Module {
@@ -163,10 +167,11 @@ class MarginHeadImpl : public torch::nn::Module {
                                     const torch::Tensor& cos_target, double scale);
 
  private:
+  // `columns`: how many the logits will have (the labels' range).
   void check_batch(const torch::Tensor& cosine_or_embeddings, const torch::Tensor& norms,
-                   const torch::Tensor& labels, bool embeddings_given) const;
+                   const torch::Tensor& labels, bool embeddings_given, std::int64_t columns) const;
   HeadOutput finish(const torch::Tensor& cosine, const torch::Tensor& norms, const torch::Tensor& labels,
-                    bool with_diagnostics);
+                    bool with_diagnostics, const torch::Tensor& columns = {});
 
   OverRanks over_ranks_;
   std::string name_;

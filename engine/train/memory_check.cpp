@@ -24,6 +24,7 @@ distributed::MemoryPlan plan_run(const Experiment& experiment, std::int64_t clas
   input.embedding_dim = experiment.model.embedding_dim;
   input.global_batch = experiment.train.batch_size;
   input.world_size = world_size;
+  input.sample_rate = experiment.head.sample_rate;
   input.half_activations = experiment.train.precision != Precision::fp32;
   input.optimizer_slots = experiment.optimizer.kind == OptimizerKind::adamw ? 2 : 1;
   const auto chosen = heads::canonical_head(experiment.head.kind, experiment.head.params);
@@ -52,9 +53,9 @@ void check_memory(const Experiment& experiment, std::int64_t classes, std::int64
       "train.batch_size (activations, logits), run more ranks (each holds 1/W of the classifier){}; "
       "`marginlab-cli plan --backbone {} --classes {} --batch {} --world-size {}` shows every line",
       origin, distributed::format_bytes(plan.memory_bytes()),
-      ranks_sharing > 1 ? fmt::format(", {} for the {} ranks on this machine", distributed::format_bytes(need),
-                                      ranks_sharing)
-                        : std::string(),
+      ranks_sharing > 1
+          ? fmt::format(", {} for the {} ranks on this machine", distributed::format_bytes(need), ranks_sharing)
+          : std::string(),
       largest, distributed::format_bytes(largest_bytes), available->what,
       distributed::format_bytes(available->free_bytes),
       device.is_cuda() ? ", or train.precision = \"fp16\"" : std::string(), experiment.model.backbone, classes,

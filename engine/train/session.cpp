@@ -13,6 +13,7 @@
 #include "core/experiment/experiment_fields.h"
 #include "engine/backbones/sync_batch_norm.h"
 #include "engine/distributed/class_gather.h"
+#include "engine/distributed/class_sampling.h"
 #include "engine/distributed/sharded_softmax.h"
 #include "engine/heads/head_factory.h"
 #include "engine/train/optimizer.h"
@@ -204,6 +205,19 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
   }
   if (batch.quality.defined()) outcome.quality = all_rows(batch.quality);
   const auto global_rows = embedding.size(0);
+  // Negative sampling: this step's columns of this rank (the batch's classes and a keyed share of the others), and
+  // the labels as positions among them. The classes themselves (head_labels) still key the per-class statistics.
+  torch::Tensor columns, logit_labels = head_labels;
+  if (experiment_.head.sample_rate < 1.0) {
+    columns = distributed::sampled_classes({experiment_.train.seed, batch.epoch, batch.index}, shard_,
+                                           experiment_.head.sample_rate, head_labels);
+    auto position = torch::full({shard_.count}, -1, torch::kInt64);
+    position.index_put_({columns}, torch::arange(columns.numel(), torch::kInt64));
+    position = position.to(device_);
+    columns = columns.to(device_);
+    logit_labels = torch::where(head_labels >= 0, position.index_select(0, head_labels.clamp_min(0)),
+                                torch::full_like(head_labels, -1));
+  }
 
   auto skip = [&](std::string reason) {
     outcome.skipped = true;
@@ -221,7 +235,7 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
 
   heads::HeadOutput out;
   try {
-    out = head_->forward({embedding, norm, head_labels}, with_diagnostics);
+    out = head_->forward({embedding, norm, logit_labels, columns}, with_diagnostics);
   } catch (const InvalidBatch& error) {
     // Non-finite features come from a diverged or overflowing backbone, not from the caller: skip, don't crash.
     // The gathered rows are the same on every rank, so every rank skips.
@@ -230,7 +244,7 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
   }
   // What this rank back-propagates: under Partial FC its columns' part of the global batch's softmax loss, and its
   // rows' part of a regulariser (the ranks' parts add up to the one-process loss and gradients).
-  const auto loss = distributed() ? distributed::sharded_cross_entropy(comm_, out.logits, head_labels) + out.regulariser
+  const auto loss = distributed() ? distributed::sharded_cross_entropy(comm_, out.logits, logit_labels) + out.regulariser
                                   : out.loss;
   (loss * loss_scale_).backward();
   if (loss_scale_ != 1.0) {
@@ -245,8 +259,8 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
   {
     torch::NoGradGuard no_grad;
     const auto logits = out.logits.detach();
-    const auto labelled = head_labels >= 0;
-    const auto target_logit = torch::where(labelled, logits.gather(1, head_labels.clamp_min(0).unsqueeze(1)).squeeze(1),
+    const auto labelled = logit_labels >= 0;
+    const auto target_logit = torch::where(labelled, logits.gather(1, logit_labels.clamp_min(0).unsqueeze(1)).squeeze(1),
                                            torch::full({global_rows}, -std::numeric_limits<float>::infinity(),
                                                        logits.options()));
     auto row_max = std::get<0>(logits.max(1));
@@ -266,7 +280,7 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
       accuracy = sums[2] / static_cast<double>(std::max<std::int64_t>(1, global_rows));
     } else {
       step_loss = loss.detach().to(torch::kFloat64);
-      accuracy = (logits.argmax(1) == labels).to(torch::kFloat64).mean();
+      accuracy = (logits.argmax(1) == logit_labels).to(torch::kFloat64).mean();
     }
     grad_norm = (backbone_squares + head_squares).sqrt();
   }

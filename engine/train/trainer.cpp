@@ -77,10 +77,6 @@ struct Trainer::Impl {
                           : experiment.train.threads);
     data = open_training_data(experiment.data, origin);
     const auto device = resolve_device(experiment.train.device);
-    // Before anything large is made: a GPU is one rank's, the machine's RAM is shared by the ranks on it.
-    const int ranks_here = comm->world_size() > 1 && !device.is_cuda() ? distributed::read_launch_env().local_world_size : 1;
-    check_memory(experiment, data.train->num_classes(), data.train->size(), comm->world_size(), ranks_here, device,
-                 origin);
     if (rank0) evaluation_sets = open_evaluation_sets(experiment, data);
     auto config = loader_config(experiment, true);
     config.rank = comm->rank();
@@ -91,6 +87,10 @@ struct Trainer::Impl {
       throw InvalidParameter(fmt::format("{}: train.batch_size = {} is larger than the {} training images", origin,
                                          experiment.train.batch_size, data.train->size()));
     }
+    // Before anything large is made: a GPU is one rank's, the machine's RAM is shared by the ranks on it.
+    const int ranks_here = comm->world_size() > 1 && !device.is_cuda() ? distributed::read_launch_env().local_world_size : 1;
+    check_memory(experiment, data.train->num_classes(), data.train->size(), comm->world_size(), ranks_here, device,
+                 origin);
     total_steps = experiment.train.epochs * batches_per_epoch;
     if (experiment.train.max_steps > 0) total_steps = std::min(total_steps, experiment.train.max_steps);
 

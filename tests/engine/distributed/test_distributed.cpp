@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -96,8 +97,15 @@ INSTANTIATE_TEST_SUITE_P(Heads, TrainingOnRanks,
                          ::testing::Values(std::make_pair(std::string("adaface"), 2),
                                            std::make_pair(std::string("kappaface"), 3),
                                            std::make_pair(std::string("curricularface"), 4),
-                                           std::make_pair(std::string("magface"), 2)),
-                         [](const auto& info) { return info.param.first + "_" + std::to_string(info.param.second); });
+                                           std::make_pair(std::string("magface"), 2),
+                                           // Negative sampling: each step's classes drawn per class, not per rank.
+                                           std::make_pair(std::string("arcface@0.5"), 3),
+                                           std::make_pair(std::string("arcface@1"), 3)),
+                         [](const auto& info) {
+                           auto name = info.param.first + "_" + std::to_string(info.param.second);
+                           for (auto& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           return name;
+                         });
 
 // Rank 0 decides for all: a live change applies on every rank at the same step, a refused one nowhere, and a stop
 // asked of the last rank stops every rank at the same step with one checkpoint there.
@@ -133,7 +141,8 @@ std::map<std::string, torch::Tensor> checkpoint_tensors(const std::filesystem::p
 }
 
 // Saved at W = 4 after 3 steps, resumed at W = 2 and at W = 1 to 6 steps: both equal the uninterrupted 6-step run
-// (at W = 2), the classifier and its per-class state cut anew for each world size.
+// (at W = 2), the classifier and its per-class state cut anew for each world size. The new runs end with an
+// evaluation on rank 0 (the others at a barrier).
 TEST(Distributed, ACheckpointResumesAtAnotherWorldSize) {
   test_support::TempDir dir;
   const auto stage = [&](const std::string& runs, const std::string& steps, const char* mode, int world) {
