@@ -1021,6 +1021,14 @@
         <source>Partial FC: share of the other classes in each step&apos;s softmax; the batch&apos;s classes always</source>
         <translation>Partial FC：每步 softmax 中其他类别所占的比例；批次中的类别总是包含在内</translation>
     </message>
+    <message>
+        <source>BatchNorm groups</source>
+        <translation>BatchNorm 分组数</translation>
+    </message>
+    <message>
+        <source>One process: BatchNorm statistics per group of the batch, as that many ranks compute them</source>
+        <translation>单进程：按批次的每个分组计算 BatchNorm 统计量，与相同数量的进程各自计算的一致</translation>
+    </message>
 </context>
 <context>
     <name>ExperimentPanel</name>

@@ -88,6 +88,9 @@ struct TrainSettings {
   // A distributed run's BatchNorm normalises with the global batch's statistics (summed over the ranks in the forward
   // and backward passes) instead of each rank's share; off by default, as in arcface_torch.
   bool sync_batchnorm = false;
+  // Ghost BatchNorm: a one-process run normalises its batch in this many equal groups, each with its own statistics:
+  // what that many ranks without synchronised BatchNorm compute (a W-rank run reproduced on one device).
+  int batchnorm_groups = 1;
 };
 
 struct ReportSettings {

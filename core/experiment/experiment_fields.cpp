@@ -374,6 +374,11 @@ std::vector<ExperimentField> build_table() {
         ML_TRANSLATABLE("ExperimentField", "Synchronised BatchNorm"),
         ML_TRANSLATABLE("ExperimentField",
                         "Distributed runs: BatchNorm statistics of the global batch rather than each rank's share"));
+  t.add("train.batchnorm_groups", F::integer, &E::train, &TrainSettings::batchnorm_groups,
+        ML_TRANSLATABLE("ExperimentField", "BatchNorm groups"),
+        ML_TRANSLATABLE("ExperimentField",
+                        "One process: BatchNorm statistics per group of the batch, as that many ranks compute them"))
+      .range = {1, 4096};
 
   // --- report, checkpoint ---
   auto& report_every = t.add("report.every_steps", F::integer, &E::report, &ReportSettings::every_steps,

@@ -92,13 +92,37 @@ torch::Tensor global_batch_norm(const torch::Tensor& input, const Options& optio
 }  // namespace
 
 torch::Tensor SyncBatchNorm2dImpl::forward(const torch::Tensor& input) {
+  if (groups_ > 1 && is_training()) {
+    std::vector<torch::Tensor> parts;
+    for (const auto& part : input.chunk(groups_, 0)) parts.push_back(torch::nn::BatchNorm2dImpl::forward(part));
+    return torch::cat(parts, 0).contiguous(input.suggest_memory_format());
+  }
   if (!sum_ || !is_training()) return torch::nn::BatchNorm2dImpl::forward(input);
   return global_batch_norm(input, options, weight, bias, running_mean, running_var, num_batches_tracked, sum_);
 }
 
 torch::Tensor SyncBatchNorm1dImpl::forward(const torch::Tensor& input) {
+  if (groups_ > 1 && is_training()) {
+    std::vector<torch::Tensor> parts;
+    for (const auto& part : input.chunk(groups_, 0)) parts.push_back(torch::nn::BatchNorm1dImpl::forward(part));
+    return torch::cat(parts, 0).contiguous(input.suggest_memory_format());
+  }
   if (!sum_ || !is_training()) return torch::nn::BatchNorm1dImpl::forward(input);
   return global_batch_norm(input, options, weight, bias, running_mean, running_var, num_batches_tracked, sum_);
+}
+
+int normalise_batch_norm_in_groups(torch::nn::Module& module, int groups) {
+  int set = 0;
+  for (const auto& m : module.modules(/*include_self=*/true)) {
+    if (auto* two = m->as<SyncBatchNorm2dImpl>()) {
+      two->normalise_in_groups(groups);
+      ++set;
+    } else if (auto* one = m->as<SyncBatchNorm1dImpl>()) {
+      one->normalise_in_groups(groups);
+      ++set;
+    }
+  }
+  return set;
 }
 
 int synchronise_batch_norm(torch::nn::Module& module, const SumOverRanks& sum) {

@@ -29,9 +29,11 @@ class SyncBatchNorm2dImpl : public torch::nn::BatchNorm2dImpl {
   explicit SyncBatchNorm2dImpl(const torch::nn::BatchNorm2dOptions& options) : torch::nn::BatchNorm2dImpl(options) {}
   torch::Tensor forward(const torch::Tensor& input);
   void sync_over_ranks(SumOverRanks sum) { sum_ = std::move(sum); }
+  void normalise_in_groups(int groups) { groups_ = groups; }
 
  private:
   SumOverRanks sum_;
+  int groups_ = 1;
 };
 TORCH_MODULE(SyncBatchNorm2d);
 
@@ -40,14 +42,21 @@ class SyncBatchNorm1dImpl : public torch::nn::BatchNorm1dImpl {
   explicit SyncBatchNorm1dImpl(const torch::nn::BatchNorm1dOptions& options) : torch::nn::BatchNorm1dImpl(options) {}
   torch::Tensor forward(const torch::Tensor& input);
   void sync_over_ranks(SumOverRanks sum) { sum_ = std::move(sum); }
+  void normalise_in_groups(int groups) { groups_ = groups; }
 
  private:
   SumOverRanks sum_;
+  int groups_ = 1;
 };
 TORCH_MODULE(SyncBatchNorm1d);
 
 // Makes every BatchNorm of `module` (and below) take the statistics of the global batch through `sum`, or its own
 // batch's again when `sum` is empty. Returns how many layers it set.
 int synchronise_batch_norm(torch::nn::Module& module, const SumOverRanks& sum);
+
+// Ghost BatchNorm (Hoffer et al., 2017): in training, every BatchNorm of `module` normalises the batch's `groups`
+// equal parts each with its own statistics, which is what `groups` ranks without synchronised BatchNorm compute on
+// their shares (train.batchnorm_groups); the running statistics move once per group. Returns how many layers it set.
+int normalise_batch_norm_in_groups(torch::nn::Module& module, int groups);
 
 }  // namespace marginlab::backbones

@@ -127,6 +127,19 @@ TrainingSession::TrainingSession(const Experiment& experiment, const DataShape& 
     replica_sync_ = std::make_unique<distributed::ReplicaSync>(comm_, backbone_->parameters(), backbone_->buffers());
     replica_sync_->broadcast_from_rank0();
   }
+  if (const int groups = experiment.train.batchnorm_groups; groups > 1) {
+    if (distributed() || experiment.train.sync_batchnorm) {
+      throw InvalidParameter(fmt::format(
+          "train.batchnorm_groups = {}: a run of several ranks normalises per rank already, and synchronised "
+          "BatchNorm over the whole batch; it is for one process reproducing such a run",
+          groups));
+    }
+    if (experiment.train.batch_size % groups != 0) {
+      throw InvalidParameter(fmt::format("train.batchnorm_groups = {} does not divide train.batch_size = {}", groups,
+                                         experiment.train.batch_size));
+    }
+    backbones::normalise_batch_norm_in_groups(*backbone_, groups);
+  }
   if (experiment.train.sync_batchnorm) {
     // In one process too (the sum over one rank is the identity): a run with synchronised BatchNorm does the same
     // arithmetic at every world size, so its numbers compare across world sizes to rounding.

@@ -30,6 +30,8 @@ TEST(RecordedRun, ExperimentReadsAndWritesBackUnchanged) {
   expected["head"].erase("kappa_statistics");
   ASSERT_FALSE(expected["train"].contains("sync_batchnorm"));
   expected["train"]["sync_batchnorm"] = false;
+  ASSERT_FALSE(expected["train"].contains("batchnorm_groups"));
+  expected["train"]["batchnorm_groups"] = 1;
   ASSERT_FALSE(expected["head"].contains("sample_rate"));
   expected["head"]["sample_rate"] = 1.0;
   EXPECT_EQ(to_json(experiment), expected) << to_json(experiment).dump(2);

@@ -345,15 +345,22 @@ void expect_close(const std::vector<double>& a, const std::vector<double>& b, do
 // here). Four steps: at s = 64 the first steps' gradients are in the hundreds, and after five or six steps float32
 // rounding has flipped a threshold somewhere (CurricularFace's hard negatives, ArcFace's θ + m > π) and the runs
 // part by 1e-4 (measured); until then the losses agree to about 1e-6.
-// `spec`: a head kind, or "kind@rate" for Partial FC's negative sampling at that rate. Sampled runs compare three
+// `spec`: a head kind, or "kind@rate" for Partial FC's negative sampling at that rate, or "kind:per-rank" for ranks
+// with their own BatchNorm statistics against one process with as many BatchNorm groups (Ghost BatchNorm). Sampled runs compare three
 // steps: with 29-32 of 40 classes in each softmax the steps are larger still, and at step 4 the loss parted by 6e-4
 // while the parameters after step 2 agreed to 2e-6 (measured with W = 2 and 3 against one process).
 void training_run(const std::shared_ptr<Communicator>& comm, const std::string& dir, const std::string& spec) {
   const auto at = spec.find('@');
+  const auto colon = spec.find(':');
+  const bool per_rank_bn = colon != std::string::npos;
   const std::int64_t steps = at == std::string::npos ? 4 : 3;
-  const std::string head = spec.substr(0, at);
+  const std::string head = spec.substr(0, std::min(at, colon));
   auto experiment = [&](const std::string& runs, const std::string& name) {
     auto e = small_run(runs, name, head, steps);
+    if (per_rank_bn) {
+      e.train.sync_batchnorm = false;
+      if (name == "one") e.train.batchnorm_groups = comm->world_size();
+    }
     if (at != std::string::npos) {
       e.head.sample_rate = std::stod(spec.substr(at + 1));
       e.data.synthface["identities"] = 40;  // so that a batch of 24 leaves classes out for the draw to decide

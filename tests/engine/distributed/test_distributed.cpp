@@ -100,7 +100,10 @@ INSTANTIATE_TEST_SUITE_P(Heads, TrainingOnRanks,
                                            std::make_pair(std::string("magface"), 2),
                                            // Negative sampling: each step's classes drawn per class, not per rank.
                                            std::make_pair(std::string("arcface@0.5"), 3),
-                                           std::make_pair(std::string("arcface@1"), 3)),
+                                           std::make_pair(std::string("arcface@1"), 3),
+                                           // Without synchronised BatchNorm: one process with a group per rank.
+                                           std::make_pair(std::string("adaface:per-rank"), 2),
+                                           std::make_pair(std::string("curricularface:per-rank"), 4)),
                          [](const auto& info) {
                            auto name = info.param.first + "_" + std::to_string(info.param.second);
                            for (auto& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
