@@ -91,52 +91,47 @@ torch::Tensor global_batch_norm(const torch::Tensor& input, const Options& optio
 
 }  // namespace
 
-torch::Tensor SyncBatchNorm2dImpl::forward(const torch::Tensor& input) {
-  if (groups_ > 1 && is_training()) {
+template <class Base>
+torch::Tensor SyncBatchNorm<Base>::forward(const torch::Tensor& input) {
+  if (groups_ > 1 && this->is_training()) {
     std::vector<torch::Tensor> parts;
-    for (const auto& part : input.chunk(groups_, 0)) parts.push_back(torch::nn::BatchNorm2dImpl::forward(part));
+    for (const auto& part : input.chunk(groups_, 0)) parts.push_back(Base::forward(part));
     return torch::cat(parts, 0).contiguous(input.suggest_memory_format());
   }
-  if (!sum_ || !is_training()) return torch::nn::BatchNorm2dImpl::forward(input);
-  return global_batch_norm(input, options, weight, bias, running_mean, running_var, num_batches_tracked, sum_);
+  if (!sum_ || !this->is_training()) return Base::forward(input);
+  return global_batch_norm(input, this->options, this->weight, this->bias, this->running_mean, this->running_var,
+                           this->num_batches_tracked, sum_);
 }
 
-torch::Tensor SyncBatchNorm1dImpl::forward(const torch::Tensor& input) {
-  if (groups_ > 1 && is_training()) {
-    std::vector<torch::Tensor> parts;
-    for (const auto& part : input.chunk(groups_, 0)) parts.push_back(torch::nn::BatchNorm1dImpl::forward(part));
-    return torch::cat(parts, 0).contiguous(input.suggest_memory_format());
-  }
-  if (!sum_ || !is_training()) return torch::nn::BatchNorm1dImpl::forward(input);
-  return global_batch_norm(input, options, weight, bias, running_mean, running_var, num_batches_tracked, sum_);
-}
+template class SyncBatchNorm<torch::nn::BatchNorm2dImpl>;
+template class SyncBatchNorm<torch::nn::BatchNorm1dImpl>;
 
-int normalise_batch_norm_in_groups(torch::nn::Module& module, int groups) {
-  int set = 0;
+namespace {
+
+// Calls `set` on every BatchNorm of `module` (and below); returns how many there were.
+template <class Set>
+int for_each_batch_norm(torch::nn::Module& module, Set set) {
+  int count = 0;
   for (const auto& m : module.modules(/*include_self=*/true)) {
     if (auto* two = m->as<SyncBatchNorm2dImpl>()) {
-      two->normalise_in_groups(groups);
-      ++set;
+      set(*two);
+      ++count;
     } else if (auto* one = m->as<SyncBatchNorm1dImpl>()) {
-      one->normalise_in_groups(groups);
-      ++set;
+      set(*one);
+      ++count;
     }
   }
-  return set;
+  return count;
+}
+
+}  // namespace
+
+int normalise_batch_norm_in_groups(torch::nn::Module& module, int groups) {
+  return for_each_batch_norm(module, [groups](auto& norm) { norm.normalise_in_groups(groups); });
 }
 
 int synchronise_batch_norm(torch::nn::Module& module, const SumOverRanks& sum) {
-  int set = 0;
-  for (const auto& m : module.modules(/*include_self=*/true)) {
-    if (auto* two = m->as<SyncBatchNorm2dImpl>()) {
-      two->sync_over_ranks(sum);
-      ++set;
-    } else if (auto* one = m->as<SyncBatchNorm1dImpl>()) {
-      one->sync_over_ranks(sum);
-      ++set;
-    }
-  }
-  return set;
+  return for_each_batch_norm(module, [&sum](auto& norm) { norm.sync_over_ranks(sum); });
 }
 
 }  // namespace marginlab::backbones

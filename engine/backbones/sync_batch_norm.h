@@ -24,9 +24,12 @@ namespace marginlab::backbones {
 // Sums a tensor in place over the ranks; every rank calls it at the same point with the same shape.
 using SumOverRanks = std::function<void(torch::Tensor&)>;
 
-class SyncBatchNorm2dImpl : public torch::nn::BatchNorm2dImpl {
+// LibTorch's BatchNorm{1,2}d (`Base`) with the two ways a run may change its training statistics.
+template <class Base>
+class SyncBatchNorm : public Base {
  public:
-  explicit SyncBatchNorm2dImpl(const torch::nn::BatchNorm2dOptions& options) : torch::nn::BatchNorm2dImpl(options) {}
+  template <class Options>
+  explicit SyncBatchNorm(const Options& options) : Base(options) {}
   torch::Tensor forward(const torch::Tensor& input);
   void sync_over_ranks(SumOverRanks sum) { sum_ = std::move(sum); }
   void normalise_in_groups(int groups) { groups_ = groups; }
@@ -35,19 +38,9 @@ class SyncBatchNorm2dImpl : public torch::nn::BatchNorm2dImpl {
   SumOverRanks sum_;
   int groups_ = 1;
 };
+using SyncBatchNorm2dImpl = SyncBatchNorm<torch::nn::BatchNorm2dImpl>;
+using SyncBatchNorm1dImpl = SyncBatchNorm<torch::nn::BatchNorm1dImpl>;
 TORCH_MODULE(SyncBatchNorm2d);
-
-class SyncBatchNorm1dImpl : public torch::nn::BatchNorm1dImpl {
- public:
-  explicit SyncBatchNorm1dImpl(const torch::nn::BatchNorm1dOptions& options) : torch::nn::BatchNorm1dImpl(options) {}
-  torch::Tensor forward(const torch::Tensor& input);
-  void sync_over_ranks(SumOverRanks sum) { sum_ = std::move(sum); }
-  void normalise_in_groups(int groups) { groups_ = groups; }
-
- private:
-  SumOverRanks sum_;
-  int groups_ = 1;
-};
 TORCH_MODULE(SyncBatchNorm1d);
 
 // Makes every BatchNorm of `module` (and below) take the statistics of the global batch through `sum`, or its own
