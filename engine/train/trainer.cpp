@@ -78,6 +78,11 @@ struct Trainer::Impl {
     data = open_training_data(experiment.data, origin);
     const auto device = resolve_device(experiment.train.device);
     if (rank0) evaluation_sets = open_evaluation_sets(experiment, data);
+    if (experiment.train.batch_size % comm->world_size() != 0) {
+      throw InvalidParameter(fmt::format("{}: train.batch_size = {} is the global batch and must be a multiple of the "
+                                         "{} ranks (each takes an equal share)",
+                                         origin, experiment.train.batch_size, comm->world_size()));
+    }
     auto config = loader_config(experiment, true);
     config.rank = comm->rank();
     config.world_size = comm->world_size();
