@@ -64,11 +64,12 @@ namespace {
 // sizes start from the same classifier.
 constexpr std::int64_t kInitBlock = 1024;
 
-torch::Tensor initial_kernel(MarginHeadImpl::KernelInit init, std::int64_t dim, std::int64_t first,
-                             std::int64_t count, std::uint64_t seed) {
+torch::Tensor initial_kernel(MarginHeadImpl::KernelInit init, std::int64_t dim, std::int64_t first, std::int64_t count,
+                             std::uint64_t seed) {
   std::vector<torch::Tensor> parts;
   for (std::int64_t block = first / kInitBlock; block * kInitBlock < first + count; ++block) {
-    auto generator = at::make_generator<at::CPUGeneratorImpl>(seed + 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(block + 1));
+    auto generator =
+        at::make_generator<at::CPUGeneratorImpl>(seed + 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(block + 1));
     auto w = torch::empty({dim, kInitBlock});
     if (init == MarginHeadImpl::KernelInit::unit_uniform) {
       w.uniform_(-1.0, 1.0, generator);
@@ -104,9 +105,7 @@ void MarginHeadImpl::hold_classes(std::int64_t first_class) {
   kernel_.copy_(initial_kernel(init_, embedding_dim_, first_class, num_classes_, kernel_seed_));
 }
 
-torch::Tensor MarginHeadImpl::normalized_kernel() const {
-  return kernel_ / kernel_.norm(2, 0, true).clamp_min(1e-12);
-}
+torch::Tensor MarginHeadImpl::normalized_kernel() const { return kernel_ / kernel_.norm(2, 0, true).clamp_min(1e-12); }
 
 void MarginHeadImpl::check_batch(const torch::Tensor& input, const torch::Tensor& norms, const torch::Tensor& labels,
                                  bool embeddings_given, std::int64_t columns) const {
@@ -147,8 +146,11 @@ void MarginHeadImpl::check_batch(const torch::Tensor& input, const torch::Tensor
 
 HeadOutput MarginHeadImpl::forward(const HeadBatch& batch, bool with_diagnostics) {
   const bool sampled = batch.columns.defined();
-  if (sampled && (batch.columns.dim() != 1 || batch.columns.numel() < 1 || batch.columns.min().item<std::int64_t>() < 0 ||
-                  batch.columns.max().item<std::int64_t>() >= num_classes_)) {
+  // One host copy for the range check of the sampled classes.
+  if (sampled && (batch.columns.dim() != 1 || batch.columns.numel() < 1 || [&] {
+        const auto ends = torch::stack({batch.columns.min(), batch.columns.max()}).to(torch::kCPU);
+        return ends[0].item<std::int64_t>() < 0 || ends[1].item<std::int64_t>() >= num_classes_;
+      }())) {
     throw InvalidBatch(name_ + ": the sampled classes must be a non-empty list of classes in [0, " +
                        std::to_string(num_classes_ - 1) + "]");
   }
@@ -192,7 +194,7 @@ torch::Tensor MarginHeadImpl::place_target(torch::Tensor scaled_cosine, const Ta
 }
 
 torch::Tensor MarginHeadImpl::target_slope(const std::function<torch::Tensor(const torch::Tensor&)>& target_of,
-                                          const torch::Tensor& cos_target, double scale) {
+                                           const torch::Tensor& cos_target, double scale) {
   torch::AutoGradMode enable_grad(true);
   auto x = cos_target.detach().clone().requires_grad_(true);
   auto y = target_of(x);
@@ -229,8 +231,8 @@ HeadOutput MarginHeadImpl::finish(const torch::Tensor& cosine, const torch::Tens
     const auto zero = torch::zeros({cos.size(0)}, cos.options());
     // The largest cosine to a class other than the target: a row's column 0 is left out only when it is the target.
     const auto cos_at_index = gather_target(cos, targets);
-    const auto left_out = torch::where(labelled, torch::full_like(cos_at_index, -std::numeric_limits<double>::infinity()),
-                                       cos_at_index);
+    const auto left_out =
+        torch::where(labelled, torch::full_like(cos_at_index, -std::numeric_limits<double>::infinity()), cos_at_index);
     auto max_other = std::get<0>(cos.scatter(1, targets.index, left_out.unsqueeze(1)).max(1));
     auto lse = torch::logsumexp(m.logits.detach(), 1);
     // Each row's values from where its target is (zero elsewhere, so that a sum over the ranks is that rank's value).

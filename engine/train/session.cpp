@@ -69,7 +69,8 @@ auto find_state(StateMap& state, const torch::Tensor& parameter) {
 // The sum of squares of the gradients, as one device scalar.
 torch::Tensor squared_gradient_norm(const std::vector<torch::Tensor>& parameters, const torch::Device& device) {
   auto norm = gradient_norm(parameters);
-  return norm.defined() ? norm.to(torch::kFloat64).pow(2) : torch::zeros({}, torch::TensorOptions(device).dtype(torch::kFloat64));
+  return norm.defined() ? norm.to(torch::kFloat64).pow(2)
+                        : torch::zeros({}, torch::TensorOptions(device).dtype(torch::kFloat64));
 }
 
 }  // namespace
@@ -189,7 +190,8 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
   const auto precision = experiment_.train.precision;
   if (distributed() && labels.numel() > 0) {
     // Before any collective: a class no rank holds would silently leave the loss.
-    const auto lowest = labels.min().item<std::int64_t>(), highest = labels.max().item<std::int64_t>();
+    const auto ends = torch::stack({labels.min(), labels.max()}).to(torch::kCPU);  // one host copy
+    const auto lowest = ends[0].item<std::int64_t>(), highest = ends[1].item<std::int64_t>();
     if (lowest < 0 || highest >= num_classes_) {
       throw InvalidBatch(fmt::format("rank {}: labels must lie in [0, {}], got min {} and max {}", comm_->rank(),
                                      num_classes_ - 1, lowest, highest));
@@ -241,8 +243,8 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
       loss_scale_ = std::max(1.0, loss_scale_ / 2);
       clean_steps_ = 0;
     }
-    outcome.stats = torch::full({kStepStatCount}, std::numeric_limits<float>::quiet_NaN(),
-                                torch::TensorOptions().device(device_));
+    outcome.stats =
+        torch::full({kStepStatCount}, std::numeric_limits<float>::quiet_NaN(), torch::TensorOptions().device(device_));
     return outcome;
   };
 
@@ -257,8 +259,8 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
   }
   // What this rank back-propagates: under Partial FC its columns' part of the global batch's softmax loss, and its
   // rows' part of a regulariser (the ranks' parts add up to the one-process loss and gradients).
-  const auto loss = distributed() ? distributed::sharded_cross_entropy(comm_, out.logits, logit_labels) + out.regulariser
-                                  : out.loss;
+  const auto loss =
+      distributed() ? distributed::sharded_cross_entropy(comm_, out.logits, logit_labels) + out.regulariser : out.loss;
   (loss * loss_scale_).backward();
   if (loss_scale_ != 1.0) {
     torch::NoGradGuard no_grad;
@@ -273,9 +275,9 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
     torch::NoGradGuard no_grad;
     const auto logits = out.logits.detach();
     const auto labelled = logit_labels >= 0;
-    const auto target_logit = torch::where(labelled, logits.gather(1, logit_labels.clamp_min(0).unsqueeze(1)).squeeze(1),
-                                           torch::full({global_rows}, -std::numeric_limits<float>::infinity(),
-                                                       logits.options()));
+    const auto target_logit =
+        torch::where(labelled, logits.gather(1, logit_labels.clamp_min(0).unsqueeze(1)).squeeze(1),
+                     torch::full({global_rows}, -std::numeric_limits<float>::infinity(), logits.options()));
     auto row_max = std::get<0>(logits.max(1));
     auto head_squares = squared_gradient_norm(head_trainable_, device_);
     auto backbone_squares = squared_gradient_norm(backbone_trainable_, device_);
@@ -285,8 +287,8 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
       // regulariser's parts, the classifier shards' squared gradients, the right rows.
       row_max = row_max.contiguous();
       comm_->allreduce_max(row_max);
-      auto sums = torch::stack({regulariser, head_squares, (target_logit >= row_max).sum().to(torch::kFloat64)})
-                      .contiguous();
+      auto sums =
+          torch::stack({regulariser, head_squares, (target_logit >= row_max).sum().to(torch::kFloat64)}).contiguous();
       comm_->allreduce_sum(sums);
       step_loss = (loss.detach().to(torch::kFloat64) - out.regulariser.detach().to(torch::kFloat64) + sums[0]);
       head_squares = sums[1];

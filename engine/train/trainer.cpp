@@ -1,10 +1,10 @@
 #include "engine/train/trainer.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "core/errors.h"
+#include "core/run/run_directory.h"
 #include "engine/distributed/communicator.h"
 #include "engine/distributed/launch_env.h"
 #include "engine/runtime/threads.h"
@@ -20,7 +21,6 @@
 #include "engine/train/evaluation_sets.h"
 #include "engine/train/memory_check.h"
 #include "engine/train/optimizer.h"
-#include "core/run/run_directory.h"
 #include "engine/train/session.h"
 #include "engine/train/telemetry_builder.h"
 
@@ -79,9 +79,10 @@ struct Trainer::Impl {
     const auto device = resolve_device(experiment.train.device);
     if (rank0) evaluation_sets = open_evaluation_sets(experiment, data);
     if (experiment.train.batch_size % comm->world_size() != 0) {
-      throw InvalidParameter(fmt::format("{}: train.batch_size = {} is the global batch and must be a multiple of the "
-                                         "{} ranks (each takes an equal share)",
-                                         origin, experiment.train.batch_size, comm->world_size()));
+      throw InvalidParameter(
+          fmt::format("{}: train.batch_size = {} is the global batch and must be a multiple of the "
+                      "{} ranks (each takes an equal share)",
+                      origin, experiment.train.batch_size, comm->world_size()));
     }
     auto config = loader_config(experiment, true);
     config.rank = comm->rank();
@@ -93,7 +94,8 @@ struct Trainer::Impl {
                                          experiment.train.batch_size, data.train->size()));
     }
     // Before anything large is made: a GPU is one rank's, the machine's RAM is shared by the ranks on it.
-    const int ranks_here = comm->world_size() > 1 && !device.is_cuda() ? distributed::read_launch_env().local_world_size : 1;
+    const int ranks_here =
+        comm->world_size() > 1 && !device.is_cuda() ? distributed::read_launch_env().local_world_size : 1;
     check_memory(experiment, data.train->num_classes(), data.train->size(), comm->world_size(), ranks_here, device,
                  origin);
     total_steps = experiment.train.epochs * batches_per_epoch;
@@ -137,7 +139,9 @@ struct Trainer::Impl {
   Orders exchange_orders() {
     Orders orders;
     std::string changes;
-    std::int64_t flags[3] = {control.stop_requested() ? 1 : 0, 0, 0};
+    // One allreduce a step: stop (any rank), then rank 0's checkpoint, paused and whether it has live changes,
+    // whose text follows only then.
+    std::int64_t flags[4] = {control.stop_requested() ? 1 : 0, 0, 0, 0};
     if (rank0) {
       flags[1] = control.take_checkpoint_request() ? 1 : 0;
       flags[2] = control.paused() && !control.stop_requested() ? 1 : 0;
@@ -146,23 +150,23 @@ struct Trainer::Impl {
           nlohmann::json text{{"version", pending->version}, {"updates", nlohmann::json::array()}};
           for (const auto& u : pending->updates) text["updates"].push_back({u.name, u.value});
           changes = text.dump();
+          flags[3] = 1;
         }
       }
     }
-    auto header = torch::tensor({flags[0], flags[1], flags[2]}, torch::kInt64).to(session->device());
+    auto header = torch::tensor({flags[0], flags[1], flags[2], flags[3]}, torch::kInt64).to(session->device());
     comm->allreduce_max(header);
-    header = header.to(torch::kCPU);
-    orders.stop = header[0].item<std::int64_t>() != 0;
-    orders.checkpoint = header[1].item<std::int64_t>() != 0;
-    orders.paused = header[2].item<std::int64_t>() != 0;
-    if (!orders.paused && !orders.stop) {
+    header = header.to(torch::kCPU).contiguous();
+    const auto* h = header.data_ptr<std::int64_t>();
+    orders.stop = h[0] != 0;
+    orders.checkpoint = h[1] != 0;
+    orders.paused = h[2] != 0;
+    if (!orders.paused && !orders.stop && h[3] != 0) {
       changes = comm->broadcast_text(changes, 0, session->device());
-      if (!changes.empty()) {
-        const auto text = nlohmann::json::parse(changes);
-        LiveParameters::Pending pending{text.at("version").get<std::uint64_t>(), {}};
-        for (const auto& u : text.at("updates")) pending.updates.push_back({u[0].get<std::string>(), u[1].get<double>()});
-        orders.changes = std::move(pending);
-      }
+      const auto text = nlohmann::json::parse(changes);
+      LiveParameters::Pending pending{text.at("version").get<std::uint64_t>(), {}};
+      for (const auto& u : text.at("updates")) pending.updates.push_back({u[0].get<std::string>(), u[1].get<double>()});
+      orders.changes = std::move(pending);
     }
     return orders;
   }
@@ -177,8 +181,8 @@ struct Trainer::Impl {
       try {
         session->apply(update);
         event.kind = RunEvent::Kind::param_applied;
-        event.text = fmt::format("{} = {:g} (version {}) applied at step {}", update.name, update.value,
-                                 pending.version, step);
+        event.text =
+            fmt::format("{} = {:g} (version {}) applied at step {}", update.name, update.value, pending.version, step);
       } catch (const InvalidParameter& error) {
         event.kind = RunEvent::Kind::param_rejected;
         event.text = fmt::format("version {} refused: {}", pending.version, error.what());
@@ -212,7 +216,8 @@ struct Trainer::Impl {
     record.loss_scale = session->loss_scale();
     record.skipped = outcome.skipped;
     telemetry_builder->add_step(record, outcome, *session);
-    if (outcome.skipped) emit({RunEvent::Kind::step_skipped, 0, fmt::format("step {} skipped: {}", step, outcome.skip_reason)});
+    if (outcome.skipped)
+      emit({RunEvent::Kind::step_skipped, 0, fmt::format("step {} skipped: {}", step, outcome.skip_reason)});
   }
 
   void flush_step_records() {
@@ -242,13 +247,13 @@ struct Trainer::Impl {
     session->save(model);
     if (!rank0) return;
     archive.write("session", model);
-    const nlohmann::json position{{"step", step}, {"epoch", epoch}, {"batch_index", batch_index},
-                                  {"applied_version", live.latest_version()}};
+    const nlohmann::json position{
+        {"step", step}, {"epoch", epoch}, {"batch_index", batch_index}, {"applied_version", live.latest_version()}};
     archive.write("position", c10::IValue(position.dump()));
     archive.write("cpu_rng", at::detail::getDefaultCPUGenerator().get_state());
     write_checkpoint_atomically(archive, directory.checkpoint_file());
-    emit({RunEvent::Kind::checkpoint, 0, fmt::format("checkpoint at step {} ({})", step,
-                                                     directory.checkpoint_file().string())});
+    emit({RunEvent::Kind::checkpoint, 0,
+          fmt::format("checkpoint at step {} ({})", step, directory.checkpoint_file().string())});
   }
 
   void load_checkpoint() {
