@@ -32,9 +32,12 @@ int main(int argc, char** argv) {
   const QCommandLineOption experiment(QStringLiteral("experiment"),
                                       QApplication::translate("main", "Load an experiment file."),
                                       QStringLiteral("file"));
-  const QCommandLineOption openRun(QStringLiteral("open-run"),
-                                   QApplication::translate("main", "Open a finished run and show its plots."),
-                                   QStringLiteral("directory"));
+  const QCommandLineOption openRun(
+      QStringList{QStringLiteral("follow"), QStringLiteral("open-run")},
+      QApplication::translate("main",
+                              "Follow a run directory: a finished run's plots, or a running one's as it goes "
+                              "(here, or on a server's disk mounted here)."),
+      QStringLiteral("directory"));
   const QCommandLineOption start(QStringLiteral("start"),
                                  QApplication::translate("main", "Start training the experiment right away."));
   const QCommandLineOption tab(QStringLiteral("tab"), QApplication::translate("main", "Show this plot tab (0–6)."),

@@ -15,6 +15,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPointer>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStatusBar>
@@ -149,6 +150,10 @@ void MainWindow::createActions() {
   stopAction_->setToolTip(tr("Stop the run; it always leaves a checkpoint to resume from (Ctrl+.)"));
   connect(stopAction_, &QAction::triggered, bridge_.get(), &TrainingBridge::stop);
 
+  resumeRunAction_ = new QAction(tr("Resume the &shown run"), this);
+  resumeRunAction_->setToolTip(tr("Continue the shown run from its latest checkpoint, in a new training process"));
+  connect(resumeRunAction_, &QAction::triggered, this, &MainWindow::resumeShownRun);
+
   checkpointAction_ = new QAction(QIcon::fromTheme(QStringLiteral("document-save")), tr("&Checkpoint now"), this);
   checkpointAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
   connect(checkpointAction_, &QAction::triggered, bridge_.get(), &TrainingBridge::checkpointNow);
@@ -231,6 +236,8 @@ void MainWindow::createMenus() {
 
   auto* run = menuBar()->addMenu(tr("&Run"));
   run->addActions({startAction_, pauseAction_, stopAction_, checkpointAction_});
+  run->addSeparator();
+  run->addAction(resumeRunAction_);
 
   auto* view = menuBar()->addMenu(tr("&View"));
   for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
@@ -285,6 +292,49 @@ void MainWindow::connectBridge() {
             onRunEnded(message, false);
           });
   connect(bridge_.get(), &TrainingBridge::failed, this, [this](const QString& message) { onRunEnded(message, true); });
+  connect(bridge_.get(), &TrainingBridge::attached, this, &MainWindow::onAttached);
+  connect(bridge_.get(), &TrainingBridge::historyRestarted, this, [this] {
+    board_->clear();
+    board_->setRunName(QFileInfo(runDirectory_).fileName());
+    log(tr("The run's records were rewritten (resumed from an earlier checkpoint): reading them again"));
+  });
+  connect(bridge_.get(), &TrainingBridge::experimentArrived, this, &MainWindow::onExperimentArrived);
+  connect(bridge_.get(), &TrainingBridge::livenessChanged, this, [this] {
+    updateStatus();
+    updateActions();
+  });
+  connect(bridge_.get(), &TrainingBridge::problem, this, [this](const QString& message) { log(message); });
+}
+
+void MainWindow::onAttached(const QString& directory) {
+  board_->clear();
+  board_->setRunName(QFileInfo(directory).fileName());
+  runDirectory_ = directory;
+  log_->clear();
+  step_ = epoch_ = totalSteps_ = lastWallStep_ = 0;
+  samplesPerSecond_ = stepsPerSecond_ = lastWallSeconds_ = 0;
+  rememberRecentRun(directory);
+  updateActions();
+  updateStatus();
+}
+
+void MainWindow::onExperimentArrived(const QString& json) {
+  // The followed run's own experiment: what it trains, and the schedule its tuning has recorded so far.
+  const auto document = nlohmann::json::parse(json.toStdString(), nullptr, false);
+  try {
+    const auto experiment =
+        train::experiment_from_json(document, (runDirectory_ + QStringLiteral("/experiment.json")).toStdString());
+    experiment_ = experiment;
+    experimentPanel_->setExperiment(experiment);
+    experimentPanel_->setValidationMessage(QString());
+    if (!bridge_->isActive()) {
+      parameterPanel_->setParameters(QString::fromStdString(experiment.head.kind), headParameters(experiment),
+                                     experiment.optimizer.lr);
+    }
+  } catch (const std::exception& e) {
+    log(tr("The run's experiment.json does not load here (%1); its plots are shown anyway.")
+            .arg(QString::fromUtf8(e.what())));
+  }
 }
 
 bool MainWindow::loadPreset(const QString& name) {
@@ -355,9 +405,6 @@ bool MainWindow::startRun() {
     report(tr("Cannot start"), error);
     return false;
   }
-  board_->clear();
-  step_ = epoch_ = totalSteps_ = lastWallStep_ = 0;
-  samplesPerSecond_ = stepsPerSecond_ = lastWallSeconds_ = 0;
   experimentPanel_->setLocked(true);
   parameterPanel_->undoStack()->clear();
   log(tr("Starting %1 (%2, %3 backbone)…")
@@ -369,14 +416,13 @@ bool MainWindow::startRun() {
 
 void MainWindow::onRunStarted(const QString& directory, const QString& device, qint64 startStep, qint64 totalSteps) {
   totalSteps_ = totalSteps;
-  step_ = startStep;
+  step_ = std::max(step_, startStep);
   deviceLabel_->setText(device);
-  board_->setRunName(QFileInfo(directory).fileName());
-  runDirectory_ = directory;
+  experimentPanel_->setLocked(true);
   updateActions();
   parameterPanel_->setParameters(QString::fromStdString(experiment_.head.kind), headParameters(experiment_),
                                  experiment_.optimizer.lr);
-  parameterPanel_->setEditable(true);
+  parameterPanel_->setEditable(bridge_->canSteer());
   log(tr("Run directory %1 on %2: %3 steps").arg(directory, device).arg(totalSteps));
   updateStatus();
 }
@@ -413,6 +459,9 @@ void MainWindow::onEventsArrived(const std::vector<train::RunEvent>& events) {
       parameterPanel_->markApplied(name, event.value, event.version, event.step);
     } else if (event.kind == train::RunEvent::Kind::param_rejected) {
       parameterPanel_->markRejected(name, event.value, QString::fromStdString(event.text));
+    } else if (event.kind == train::RunEvent::Kind::request_rejected) {
+      // A request of this window's that the run could not read: its sliders go back to what the run uses.
+      statusBar()->showMessage(QString::fromStdString(event.text), 8000);
     }
     log(tr("step %1: %2").arg(event.step).arg(QString::fromStdString(event.text)));
   }
@@ -427,25 +476,38 @@ void MainWindow::onParameterChangeRequested(const QString& name, double value) {
 void MainWindow::updateActions() {
   const auto state = bridge_->state();
   const bool idle = state == TrainingBridge::State::idle;
-  const bool live = state == TrainingBridge::State::running || state == TrainingBridge::State::paused;
+  const bool steer = bridge_->canSteer();
+  const bool live = steer && (state == TrainingBridge::State::running || state == TrainingBridge::State::paused);
   startAction_->setEnabled(idle);
   pauseAction_->setEnabled(live);
   pauseAction_->setChecked(state == TrainingBridge::State::paused);
   pauseAction_->setText(state == TrainingBridge::State::paused ? tr("Res&ume") : tr("&Pause"));
-  stopAction_->setEnabled(!idle && state != TrainingBridge::State::stopping);
+  stopAction_->setEnabled(steer && !idle && state != TrainingBridge::State::stopping);
   checkpointAction_->setEnabled(live);
-  openRunAction_->setEnabled(idle);
+  resumeRunAction_->setEnabled(idle && !runDirectory_.isEmpty() &&
+                               QFileInfo::exists(runDirectory_ + QStringLiteral("/checkpoints/latest.pt")));
   exportModelAction_->setEnabled(!runDirectory_.isEmpty() && !modelExporter_->isBusy());
+  parameterPanel_->setEditable(live);
 }
 
 void MainWindow::updateStatus() {
   switch (bridge_->state()) {
-    case TrainingBridge::State::idle: stateLabel_->setText(tr("Idle")); break;
+    case TrainingBridge::State::idle:
+      stateLabel_->setText(runDirectory_.isEmpty()             ? tr("Idle")
+                           : bridge_->livenessText().isEmpty() ? tr("Recorded run")
+                                                               : bridge_->livenessText());
+      break;
     case TrainingBridge::State::starting: stateLabel_->setText(tr("Starting…")); break;
-    case TrainingBridge::State::running: stateLabel_->setText(tr("Training")); break;
+    case TrainingBridge::State::running:
+      // "Training", or what a follower must know: stalled since when.
+      stateLabel_->setText(bridge_->liveness() == train::Liveness::stalled ? bridge_->livenessText() : tr("Training"));
+      break;
     case TrainingBridge::State::paused: stateLabel_->setText(tr("Paused")); break;
     case TrainingBridge::State::stopping: stateLabel_->setText(tr("Stopping (writing a checkpoint)…")); break;
   }
+  setWindowTitle(runDirectory_.isEmpty()
+                     ? tr("MarginLab")
+                     : tr("%1 — %2 — MarginLab").arg(QFileInfo(runDirectory_).fileName(), stateLabel_->text()));
   progressLabel_->setText(totalSteps_ > 0 ? tr("step %1 / %2 · epoch %3").arg(step_).arg(totalSteps_).arg(epoch_ + 1)
                                           : QString());
   speedLabel_->setText(samplesPerSecond_ > 0 ? tr("%1 samples/s").arg(samplesPerSecond_, 0, 'f', 0) : QString());
@@ -466,43 +528,27 @@ void MainWindow::log(const QString& line) {
 }
 
 bool MainWindow::openRun(const QString& directory) {
-  if (bridge_->isActive()) {
+  if (bridge_->isActive() && bridge_->startedHere()) {
     report(tr("Open run"), tr("Stop the active run before opening another."));
     return false;
   }
-  train::RunHistory history;
-  try {
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    history = train::read_run_history(directory.toStdString());
-    QApplication::restoreOverrideCursor();
-  } catch (const std::exception& e) {
-    QApplication::restoreOverrideCursor();
-    report(tr("Open run"), QString::fromUtf8(e.what()));
+  QString error;
+  if (!bridge_->follow(directory, &error)) {
+    report(tr("Open run"), error);
     return false;
   }
-  try {
-    showExperiment(train::experiment_from_json(history.experiment, (directory + QStringLiteral("/experiment.json")).toStdString()));
-  } catch (const std::exception& e) {
-    log(tr("The run's experiment.json does not load here (%1); its plots are shown anyway.").arg(QString::fromUtf8(e.what())));
+  statusBar()->showMessage(tr("Following %1").arg(directory), 8000);
+  return true;
+}
+
+bool MainWindow::resumeShownRun() {
+  QString error;
+  if (!bridge_->resume(runDirectory_, &error)) {
+    report(tr("Resume"), error);
+    return false;
   }
-  board_->clear();
-  board_->setRunName(QFileInfo(directory).fileName());
-  if (!history.steps.empty()) board_->appendSteps(history.steps);
-  if (!history.events.empty()) board_->addEvents(history.events);
-  if (!history.evaluations.empty()) board_->addEvaluations(history.evaluations);
-  if (!history.snapshot_steps.empty()) board_->setSnapshot(history.latest);
-  log_->clear();
-  for (const auto& event : history.events) log(tr("step %1: %2").arg(event.step).arg(QString::fromStdString(event.text)));
-  if (history.truncated_lines > 0) log(tr("%1 records cut short by a crash were skipped").arg(history.truncated_lines));
-  step_ = history.steps.empty() ? 0 : history.steps.back().step;
-  epoch_ = history.steps.empty() ? 0 : history.steps.back().epoch;
-  totalSteps_ = 0;
-  samplesPerSecond_ = 0;
-  rememberRecentRun(directory);
-  runDirectory_ = directory;
+  log(tr("Resuming %1…").arg(runDirectory_));
   updateActions();
-  statusBar()->showMessage(tr("Opened %1: %2 steps, %3 evaluations").arg(directory).arg(history.steps.size()).arg(history.evaluations.size()), 8000);
-  updateStatus();
   return true;
 }
 
@@ -672,19 +718,33 @@ void MainWindow::chooseLanguage(const QString& code) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-  if (bridge_->isActive() && interactive_) {
-    const auto answer = QMessageBox::question(
-        this, tr("Quit"), tr("A run is active. Stop it (it writes a checkpoint you can resume from) and quit?"));
-    if (answer != QMessageBox::Yes) {
-      event->ignore();
-      return;
+  if (bridge_->isActive() && bridge_->canSteer()) {
+    bool stop = !interactive_;
+    if (interactive_) {
+      // The run is its own process: it may go on without the window and be followed again from Recent runs.
+      QMessageBox box(QMessageBox::Question, tr("Quit"),
+                      tr("The run %1 is still going. Stop it (it writes a checkpoint you can resume from), or leave it "
+                         "running and follow it again later from File ▸ Recent runs?")
+                          .arg(QFileInfo(runDirectory_).fileName()),
+                      QMessageBox::NoButton, this);
+      QPushButton* stopButton = box.addButton(tr("Stop the run"), QMessageBox::DestructiveRole);
+      QPushButton* leaveButton = box.addButton(tr("Leave it running"), QMessageBox::AcceptRole);
+      box.addButton(QMessageBox::Cancel);
+      box.setDefaultButton(leaveButton);
+      box.exec();
+      if (box.clickedButton() != stopButton && box.clickedButton() != leaveButton) {
+        event->ignore();
+        return;
+      }
+      stop = box.clickedButton() == stopButton;
     }
+    bridge_->setStopRunOnExit(stop);
   }
   QSettings settings;
   settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
   settings.setValue(QStringLiteral("window/state"), saveState());
   bridge_->disconnect(this);
-  bridge_.reset();  // stops the run with its checkpoint and waits for the training thread
+  bridge_.reset();  // a run asked to stop is waited for (it writes its checkpoint); one left running goes on
   event->accept();
 }
 

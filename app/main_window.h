@@ -44,8 +44,11 @@ class MainWindow : public QMainWindow {
   bool openExperiment(const QString& path);
   // Starts the panel's experiment; false (and a message) when it is invalid or a run is active.
   bool startRun();
-  // Shows a finished run's recorded telemetry in every plot; false (and a message) when it cannot be read.
+  // Follows a run directory: a finished run fills every plot from its records, a live one (here or on a mounted
+  // server disk) goes on filling them; false (and a message) when it is not a run.
   bool openRun(const QString& directory);
+  // Continues the shown run from its latest checkpoint, in a new training process.
+  bool resumeShownRun();
   bool overlayRun(const QString& directory);
   // Writes every plot as <folder>/<name>.<format> with its CSV; returns the files written, errors in `error`.
   QStringList exportAll(const QString& folder, const QString& format, QString* error);
@@ -79,6 +82,8 @@ class MainWindow : public QMainWindow {
   void onParameterChangeRequested(const QString& name, double value);
   void onRunStarted(const QString& directory, const QString& device, qint64 startStep, qint64 totalSteps);
   void onRunEnded(const QString& message, bool failed);
+  void onAttached(const QString& directory);
+  void onExperimentArrived(const QString& json);
   void showExperiment(const train::Experiment& experiment);
   void refreshDataPreview();
   void exportPlotDialog(widgets::PlotWidget* plot);
@@ -109,6 +114,7 @@ class MainWindow : public QMainWindow {
   QAction* pauseAction_ = nullptr;
   QAction* stopAction_ = nullptr;
   QAction* checkpointAction_ = nullptr;
+  QAction* resumeRunAction_ = nullptr;
   QAction* openRunAction_ = nullptr;
   QAction* overlayRunAction_ = nullptr;
   QAction* clearOverlayAction_ = nullptr;

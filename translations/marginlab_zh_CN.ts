@@ -1029,6 +1029,22 @@
         <source>One process: BatchNorm statistics per group of the batch, as that many ranks compute them</source>
         <translation>单进程：按批次的每个分组计算 BatchNorm 统计量，与相同数量的进程各自计算的一致</translation>
     </message>
+    <message>
+        <source>Parameter schedule</source>
+        <translation>参数计划</translation>
+    </message>
+    <message>
+        <source>Head parameters changed at given steps, in force from the next step (&quot;0: m=0; 2000: m=0.4&quot;); the changes made while a run goes are recorded here</source>
+        <translation>在指定步数修改的头部参数，自下一步起生效（&quot;0: m=0; 2000: m=0.4&quot;）；运行中所做的修改记录于此</translation>
+    </message>
+    <message>
+        <source>Learning-rate changes</source>
+        <translation>学习率修改</translation>
+    </message>
+    <message>
+        <source>The base learning rate changed at given steps (&quot;5000: lr=0.01&quot;), in force from the next step; the schedule keeps scaling it</source>
+        <translation>在指定步数修改的基础学习率（&quot;5000: lr=0.01&quot;），自下一步起生效；学习率调度继续对其缩放</translation>
+    </message>
 </context>
 <context>
     <name>ExperimentPanel</name>
@@ -1208,6 +1224,18 @@
     <message>
         <source>fixed for a run; default: %1</source>
         <translation>一次运行中固定不变；默认：%1</translation>
+    </message>
+    <message>
+        <source>e.g. 5000: lr=0.01</source>
+        <translation>例如 5000: lr=0.01</translation>
+    </message>
+    <message>
+        <source>e.g. 0: m=0; 2000: m=0.4</source>
+        <translation>例如 0: m=0; 2000: m=0.4</translation>
+    </message>
+    <message>
+        <source>step: name=value, ... ; entries in step order, each in force from the next step</source>
+        <translation>步数: 名称=值, ... ；各项按步数排序，每项自下一步起生效</translation>
     </message>
 </context>
 <context>
@@ -1647,14 +1675,6 @@ n = %2 张图像 · κ = %3
         <translation>该运行的 experiment.json 无法在此加载（%1）；仍会显示其图表。</translation>
     </message>
     <message>
-        <source>%1 records cut short by a crash were skipped</source>
-        <translation>已跳过 %1 条因崩溃而被截断的记录</translation>
-    </message>
-    <message>
-        <source>Opened %1: %2 steps, %3 evaluations</source>
-        <translation>已打开 %1：%2 步，%3 次评估</translation>
-    </message>
-    <message>
         <source>Overlay a run</source>
         <translation>叠加运行</translation>
     </message>
@@ -1727,10 +1747,6 @@ n = %2 张图像 · κ = %3
         <translation>退出</translation>
     </message>
     <message>
-        <source>A run is active. Stop it (it writes a checkpoint you can resume from) and quit?</source>
-        <translation>有运行正在进行。要停止它（会写入一个可从中恢复的检查点）并退出吗？</translation>
-    </message>
-    <message>
         <source>About MarginLab</source>
         <translation>关于 MarginLab</translation>
     </message>
@@ -1777,6 +1793,50 @@ n = %2 张图像 · κ = %3
     <message>
         <source>Exporting the model of %1 (%2) to %3</source>
         <translation>正在将 %1 的模型（%2）导出到 %3</translation>
+    </message>
+    <message>
+        <source>Resume the &amp;shown run</source>
+        <translation>继续所显示的运行(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Continue the shown run from its latest checkpoint, in a new training process</source>
+        <translation>在新的训练进程中从最新检查点继续所显示的运行</translation>
+    </message>
+    <message>
+        <source>The run&apos;s records were rewritten (resumed from an earlier checkpoint): reading them again</source>
+        <translation>运行记录已被重写（从较早的检查点继续）：正在重新读取</translation>
+    </message>
+    <message>
+        <source>Recorded run</source>
+        <translation>已记录的运行</translation>
+    </message>
+    <message>
+        <source>%1 — %2 — MarginLab</source>
+        <translation>%1 — %2 — MarginLab</translation>
+    </message>
+    <message>
+        <source>Following %1</source>
+        <translation>正在跟随 %1</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Resuming %1…</source>
+        <translation>正在继续 %1…</translation>
+    </message>
+    <message>
+        <source>The run %1 is still going. Stop it (it writes a checkpoint you can resume from), or leave it running and follow it again later from File ▸ Recent runs?</source>
+        <translation>运行 %1 仍在进行。停止它（会写入可用于继续的检查点），还是让它继续运行，稍后从“文件 ▸ 最近的运行”再次跟随？</translation>
+    </message>
+    <message>
+        <source>Stop the run</source>
+        <translation>停止运行</translation>
+    </message>
+    <message>
+        <source>Leave it running</source>
+        <translation>让它继续运行</translation>
     </message>
 </context>
 <context>
@@ -2409,12 +2469,28 @@ it needs both genuine and impostor pairs</source>
 <context>
     <name>TrainingBridge</name>
     <message>
-        <source>A run is already active: stop it first.</source>
-        <translation>已有运行正在进行：请先停止它。</translation>
+        <source>A run is active: stop it first.</source>
+        <translation>有运行正在进行：请先停止它。</translation>
     </message>
     <message>
-        <source>Stopped before the first step: %1</source>
-        <translation>在第一步之前已停止：%1</translation>
+        <source>Cannot find marginlab-cli beside this program or on the PATH: it runs the training.</source>
+        <translation>在本程序旁或 PATH 中找不到 marginlab-cli：训练由它执行。</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1: not a run directory (no experiment.json)</source>
+        <translation>%1：不是运行目录（没有 experiment.json）</translation>
+    </message>
+    <message>
+        <source>The training process ended before it started.</source>
+        <translation>训练进程在开始前就已结束。</translation>
+    </message>
+    <message>
+        <source>The training process %1</source>
+        <translation>训练进程%1</translation>
     </message>
 </context>
 <context>
@@ -2589,10 +2665,6 @@ it needs both genuine and impostor pairs</source>
         <translation>加载实验文件。</translation>
     </message>
     <message>
-        <source>Open a finished run and show its plots.</source>
-        <translation>打开已完成的运行并显示其图表。</translation>
-    </message>
-    <message>
         <source>Start training the experiment right away.</source>
         <translation>立即开始训练该实验。</translation>
     </message>
@@ -2615,6 +2687,10 @@ it needs both genuine and impostor pairs</source>
     <message>
         <source>Colours for this start: system, light or dark.</source>
         <translation>本次启动使用的配色：system（跟随系统）、light（浅色）或 dark（深色）。</translation>
+    </message>
+    <message>
+        <source>Follow a run directory: a finished run&apos;s plots, or a running one&apos;s as it goes (here, or on a server&apos;s disk mounted here).</source>
+        <translation>跟随一个运行目录：已完成运行的图表，或正在进行的运行的实时图表（本机，或挂载到本机的服务器磁盘上）。</translation>
     </message>
 </context>
 <context>

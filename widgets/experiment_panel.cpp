@@ -309,6 +309,29 @@ QWidget* ExperimentPanel::makeEditor(const std::string& key) {
     case FieldType::texts:
       Q_ASSERT_X(false, "ExperimentPanel", "lists of texts have their own editor");
       break;
+    case FieldType::schedule:
+      e.line = new QLineEdit(this);
+      e.line->setPlaceholderText(key == "optimizer.schedule" ? tr("e.g. 5000: lr=0.01")
+                                                             : tr("e.g. 0: m=0; 2000: m=0.4"));
+      tip +=
+          QStringLiteral("\n") + tr("step: name=value, ... ; entries in step order, each in force from the next step");
+      connect(e.line, &QLineEdit::textEdited, this, [this, key](const QString& text) {
+        FieldEditor& self = editor(key);
+        try {
+          self.parsed = json(train::schedule_from_text(text.toStdString()));
+          self.line->setProperty("invalid", false);
+          self.line->setToolTip(translated(self.field->tooltip));
+        } catch (const std::exception& error) {
+          self.line->setProperty("invalid", true);
+          self.line->setToolTip(QString::fromUtf8(error.what()));
+          updateValidationStyle();
+          return;
+        }
+        updateValidationStyle();
+        edited();
+      });
+      e.row = e.line;
+      break;
   }
   QWidget* named = e.spin ? static_cast<QWidget*>(e.spin) : e.combo ? static_cast<QWidget*>(e.combo)
                    : e.check ? static_cast<QWidget*>(e.check) : e.line ? static_cast<QWidget*>(e.line) : nullptr;
@@ -694,6 +717,10 @@ void ExperimentPanel::load(const train::Experiment& experiment) {
       e.line->setText(joinNumbers(value));
       e.line->setProperty("invalid", false);
       e.parsed = value;
+    } else if (e.line && e.field->type == FieldType::schedule) {
+      e.line->setText(QString::fromStdString(train::schedule_to_text(value.get<train::ParamSchedule>())));
+      e.line->setProperty("invalid", false);
+      e.parsed = value;
     } else if (e.line) {
       e.line->setText(QString::fromStdString(value.get<std::string>()));
     }
@@ -749,7 +776,7 @@ train::Experiment ExperimentPanel::experiment() const {
       if (editor.combo->currentIndex() >= 0 && chosen != editor.shown.get<std::string>()) {
         editor.field->set(e, chosen);
       }
-    } else if (editor.line && editor.field->type == FieldType::numbers) {
+    } else if (editor.line && (editor.field->type == FieldType::numbers || editor.field->type == FieldType::schedule)) {
       if (editor.parsed != editor.shown) editor.field->set(e, editor.parsed);
     } else if (editor.line) {
       const std::string text = editor.line->text().toStdString();
@@ -895,7 +922,7 @@ void ExperimentPanel::updateValidationStyle() {
   ui_->validation->setStyleSheet(
       QStringLiteral("QLabel { color: %1; border: 1px solid %1; border-radius: 3px; padding: 4px 6px; }").arg(red));
   for (auto& [key, e] : ui_->editors) {
-    if (!e.line || e.field->type != FieldType::numbers) continue;
+    if (!e.line || (e.field->type != FieldType::numbers && e.field->type != FieldType::schedule)) continue;
     e.line->setStyleSheet(e.line->property("invalid").toBool()
                               ? QStringLiteral("QLineEdit { border: 2px solid %1; border-radius: 3px; }").arg(red)
                               : QString());

@@ -112,6 +112,7 @@ struct TrainOptions {
   std::string config;
   std::vector<std::string> overrides;
   std::string resume;
+  std::string into;
   bool quiet = false;
 };
 
@@ -143,9 +144,9 @@ train::BackgroundRun::TrainerFactory trainer_factory(const TrainOptions& options
   auto document = train::read_experiment_document(file.string());
   for (const auto& o : options.overrides) train::apply_override(document, o);
   const auto experiment = train::experiment_from_json(document, file.string());
-  return [experiment, env] {
+  return [experiment, env, into = fs::path(options.into)] {
     auto comm = join_group(env, experiment);
-    return std::make_unique<train::Trainer>(experiment, comm);
+    return std::make_unique<train::Trainer>(experiment, comm, into);
   };
 }
 
@@ -323,6 +324,11 @@ void add_train_commands(CLI::App& app, CLI::App& bench_group, Commands& commands
       ->allow_extra_args(false);
   auto* resume = train_command->add_option("--resume", options->resume, "continue the run in this run directory")
                      ->check(CLI::ExistingDirectory);
+  auto* into = train_command->add_option(
+      "--into", options->into,
+      "train in this existing, empty directory instead of a new one under runs_dir (the workbench makes it, to "
+      "follow the run from its first moment)");
+  into->excludes(resume);
   config->excludes(resume);
   train_command->add_flag("--quiet", options->quiet, "no progress line and no routine events");
   commands.push_back({train_command, [options] {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/atomic_file.h"
 #include "core/backbones/backbone_catalog.h"
 #include "core/errors.h"
 #include "core/experiment/experiment_fields.h"
@@ -93,6 +94,43 @@ void read_head_legacy(const json& document, Experiment& e, const std::string& or
   e.head.params["statistics"] = value;
 }
 
+// A scheduled value must be one a live change could set: a live number of the head, in its range; "lr" in
+// optimizer.lr's range.
+void check_schedules(const Experiment& e, const std::string& origin) {
+  const auto* head = heads::find_head(e.head.kind);
+  for (const auto& change : e.head.schedule) {
+    const std::string where = fmt::format("{}: head.schedule, step {}", origin, change.step);
+    heads::HeadValues values = e.head.params;
+    for (const auto& [name, value] : change.params) {
+      const auto spec = std::find_if(head->params.begin(), head->params.end(),
+                                     [&](const heads::ParamValue& p) { return p.name == name; });
+      if (spec == head->params.end() || spec->type == heads::HeadParamType::choice || !spec->live) {
+        std::string live;
+        for (const auto& p : head->params) {
+          if (p.type != heads::HeadParamType::choice && p.live) live += (live.empty() ? "" : ", ") + p.name;
+        }
+        throw InvalidParameter(
+            fmt::format("{}: {} is not a live parameter of {} (live: {})", where, name, e.head.kind, live));
+      }
+      values[name] = value;
+    }
+    try {
+      heads::head_parameter_values(e.head.kind, values);
+    } catch (const InvalidParameter& error) {
+      throw InvalidParameter(where + ": " + error.what());
+    }
+  }
+  const auto& lr = *find_field("optimizer.lr");
+  for (const auto& change : e.optimizer.schedule) {
+    for (const auto& [name, value] : change.params) {
+      const std::string where =
+          fmt::format("{}: optimizer.schedule, step {}: {} = {:g}", origin, change.step, name, value);
+      if (name != "lr") throw InvalidParameter(where + ": only the base learning rate \"lr\" is scheduled here");
+      if (const auto why = lr.refusal(json(value)); !why.empty()) throw InvalidParameter(where + ": " + why);
+    }
+  }
+}
+
 }  // namespace
 
 Experiment experiment_from_json(const json& document, const std::string& origin) {
@@ -168,6 +206,7 @@ void check_experiment(const Experiment& e, const std::string& origin) {
   } catch (const InvalidParameter& error) {
     throw InvalidParameter(origin + ": " + error.what());
   }
+  check_schedules(e, origin);
   for (const auto& set : e.eval.sets) {
     if (set == "synthface" && e.data.source != "synthface") {
       throw InvalidParameter(origin + ": eval.sets contains \"synthface\": its pairs come from the SynthFace "
@@ -219,21 +258,8 @@ Experiment load_experiment(const std::string& path) {
 }
 
 void save_experiment(const Experiment& experiment, const std::string& path) {
-  // Written beside the target and renamed over it: a failed save never leaves a half-written experiment.
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << to_json(experiment).dump(2) << "\n";
-    out.close();
-    if (!out) {
-      std::remove(temporary.c_str());
-      throw InvalidFile(path + ": cannot write the experiment file");
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    throw InvalidFile(path + ": cannot write the experiment file (rename failed)");
-  }
+  // A failed save never leaves a half-written experiment, and a follower never reads one.
+  write_file_atomically(path, to_json(experiment).dump(2) + "\n");
 }
 
 void apply_override(json& document, const std::string& assignment) {

@@ -15,6 +15,7 @@
 
 #include "core/data/synthface_config.h"
 #include "core/eval/flip_test.h"
+#include "core/experiment/param_schedule.h"
 #include "core/heads/head_values.h"
 
 namespace marginlab::train {
@@ -56,6 +57,8 @@ struct HeadSettings {
   // Partial FC: the share of the classes outside the batch in each step's softmax (1: all of them), drawn per class
   // and step (engine/distributed/class_sampling.h). For very many classes: arcface_torch uses 0.1–0.3 at millions.
   double sample_rate = 1.0;
+  // Live parameters changed at given steps (param_schedule.h): a tuned run's changes, or a warm-up written by hand.
+  ParamSchedule schedule;
 };
 
 struct OptimizerSettings {
@@ -66,6 +69,7 @@ struct OptimizerSettings {
   std::array<double, 2> betas{0.9, 0.999};    // AdamW
   double eps = 1e-8;                          // AdamW
   double clip_grad_norm = 0.0;                // 0: no clipping
+  ParamSchedule schedule;                     // the base learning rate ("lr") changed at given steps
 };
 
 struct ScheduleSettings {

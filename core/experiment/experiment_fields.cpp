@@ -279,6 +279,11 @@ std::vector<ExperimentField> build_table() {
         ML_TRANSLATABLE("ExperimentField",
                         "Partial FC: share of the other classes in each step's softmax; the batch's classes always"))
       .range = {0, 1, true};
+  t.add("head.schedule", F::schedule, &E::head, &HeadSettings::schedule,
+        ML_TRANSLATABLE("ExperimentField", "Parameter schedule"),
+        ML_TRANSLATABLE("ExperimentField",
+                        "Head parameters changed at given steps, in force from the next step (\"0: m=0; 2000: "
+                        "m=0.4\"); the changes made while a run goes are recorded here"));
 
   // --- optimizer ---
   t.add_choice("optimizer.kind", &E::optimizer, &OptimizerSettings::kind, kOptimizers,
@@ -309,6 +314,11 @@ std::vector<ExperimentField> build_table() {
         ML_TRANSLATABLE("ExperimentField", "Clip gradient norm"),
         ML_TRANSLATABLE("ExperimentField", "Global gradient-norm clip; 0: no clipping"))
       .range = {0, kHuge};
+  t.add("optimizer.schedule", F::schedule, &E::optimizer, &OptimizerSettings::schedule,
+        ML_TRANSLATABLE("ExperimentField", "Learning-rate changes"),
+        ML_TRANSLATABLE("ExperimentField",
+                        "The base learning rate changed at given steps (\"5000: lr=0.01\"), in force from the next "
+                        "step; the schedule keeps scaling it"));
 
   // --- schedule ---
   t.add_choice("schedule.kind", &E::schedule, &ScheduleSettings::kind, kSchedules,
@@ -445,6 +455,8 @@ std::string to_string(FieldType type) {
     case FieldType::choice: return "choice";
     case FieldType::numbers: return "numbers";
     case FieldType::texts: return "texts";
+    case FieldType::schedule:
+      return "schedule";
   }
   return "?";
 }
@@ -493,6 +505,9 @@ std::string ExperimentField::refusal(const json& v) const {
         if (!x.is_string() || x.get<std::string>().empty()) return "entries must be non-empty strings";
       }
       break;
+    case FieldType::schedule:
+      if (auto problem = schedule_refusal(v); !problem.empty()) return problem;
+      break;
   }
   return rule ? rule(v) : std::string();
 }
@@ -511,6 +526,8 @@ std::string ExperimentField::allowed() const {
     case FieldType::numbers:
       return (count > 0 ? std::to_string(count) + " numbers" : std::string("numbers")) + " in " + describe_range(*this);
     case FieldType::texts: return "a list of strings";
+    case FieldType::schedule:
+      return R"([{"step": s, "params": {"name": value}}, ...] in step order)";
   }
   return "";
 }

@@ -20,13 +20,14 @@
 namespace marginlab::train {
 
 enum class FieldType {
-  number,   // a JSON number
-  integer,  // a JSON integer
-  boolean,  // true or false
-  text,     // a string
-  choice,   // one of a few names
-  numbers,  // an array of numbers: a fixed length (`count`) or any (`count` = 0)
-  texts,    // an array of non-empty strings
+  number,    // a JSON number
+  integer,   // a JSON integer
+  boolean,   // true or false
+  text,      // a string
+  choice,    // one of a few names
+  numbers,   // an array of numbers: a fixed length (`count`) or any (`count` = 0)
+  texts,     // an array of non-empty strings
+  schedule,  // values at given steps: [{"step": s, "params": {"name": value}}] (param_schedule.h)
 };
 std::string to_string(FieldType type);
 

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <vector>
 
+#include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/telemetry/telemetry_json.h"
 
@@ -32,8 +33,10 @@ void filter_lines(const fs::path& file, bool has_header, Keep&& keep) {
     first = false;
   }
   in.close();
-  std::ofstream out(file, std::ios::trunc);
-  for (const auto& l : lines) out << l << '\n';
+  // Replaced, not rewritten in place: a follower sees another file and reads the history again.
+  std::string text;
+  for (const auto& l : lines) text += l + '\n';
+  write_file_atomically(file, text);
 }
 
 std::int64_t leading_step(const std::string& csv_line) {
@@ -75,6 +78,21 @@ RunDirectory RunDirectory::create(const fs::path& runs_dir, const std::string& n
     if (error) throw InvalidFile(candidate.string() + ": cannot create the run directory (" + error.message() + ")");
   }
   throw InvalidFile(runs_dir.string() + ": no free run directory name for " + stem);
+}
+
+RunDirectory RunDirectory::adopt(const fs::path& path) {
+  if (!fs::is_directory(path)) throw InvalidFile(path.string() + ": no such directory to train into");
+  RunDirectory directory(path);
+  for (const auto& taken : {directory.metrics_file(), directory.checkpoint_file()}) {
+    if (fs::exists(taken)) {
+      throw InvalidFile(path.string() + ": already holds a run (" + taken.filename().string() +
+                        "); resume it instead of training into it");
+    }
+  }
+  std::error_code error;
+  fs::create_directories(path / "checkpoints", error);
+  if (error) throw InvalidFile(path.string() + ": cannot create checkpoints/ (" + error.message() + ")");
+  return directory;
 }
 
 RunDirectory RunDirectory::open_for_resume(const fs::path& path) {
@@ -145,7 +163,7 @@ void RunRecorder::record(const Evaluation& e) {
 }
 
 void RunRecorder::record(const Snapshot& s) {
-  telemetry_ << snapshot_to_json(s, /*with_class_count=*/!class_count_written_).dump() << '\n';
+  telemetry_ << snapshot_to_json(s, {.class_count = !class_count_written_}).dump() << '\n';
   class_count_written_ = true;
 }
 

@@ -7,6 +7,11 @@
 //   telemetry.jsonl     snapshots of the per-sample / per-class arrays, every report.save_every_steps
 //   checkpoints/latest.pt
 //   log.txt
+// and for whoever follows or steers the run while it goes (docs/workbench.md, "Following a run"):
+//   status.json         state and heartbeat (run_status.h)
+//   snapshot.cbor       the newest snapshot, whole and compact (snapshot_file.h)
+//   requests/           live changes and control from outside (run_requests.h)
+//   console.txt         the output of a run the workbench started: its last words if it dies
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -23,6 +28,9 @@ class RunDirectory {
   static RunDirectory create(const std::filesystem::path& runs_dir, const std::string& name);
   // An existing run to resume: must hold experiment.json and checkpoints/latest.pt (InvalidFile otherwise).
   static RunDirectory open_for_resume(const std::filesystem::path& path);
+  // A directory made for this run by whoever started it (the workbench creates it to follow the run from the first
+  // moment): it must exist and hold no run yet.
+  static RunDirectory adopt(const std::filesystem::path& path);
   // The directory rank 0 of a distributed run created or opened: the other ranks only read its checkpoint.
   static RunDirectory of_rank0(const std::filesystem::path& path) { return RunDirectory(path); }
 
@@ -34,6 +42,7 @@ class RunDirectory {
   std::filesystem::path evaluations_file() const { return path_ / "evaluations.jsonl"; }
   std::filesystem::path telemetry_file() const { return path_ / "telemetry.jsonl"; }
   std::filesystem::path log_file() const { return path_ / "log.txt"; }
+  std::filesystem::path console_file() const { return path_ / "console.txt"; }
 
  private:
   explicit RunDirectory(std::filesystem::path path) : path_(std::move(path)) {}

@@ -59,7 +59,8 @@ double csv_number(const std::string& cell, const std::string& origin, const std:
   throw InvalidFile(origin + ": " + column + " = \"" + cell + "\" is not a number");
 }
 
-// The norm bands of every snapshot line, thinned like the trainer thins them (every other one once past the bound).
+}  // namespace
+
 void append_band(std::vector<NormBand>& bands, const Snapshot& snapshot) {
   constexpr std::size_t kMaxBands = 1024;
   if (snapshot.norm_history.empty()) return;
@@ -71,52 +72,60 @@ void append_band(std::vector<NormBand>& bands, const Snapshot& snapshot) {
   }
 }
 
-}  // namespace
+MetricsColumns::MetricsColumns(const std::string& header, const std::string& file) {
+  const auto names = split_csv(header);
+  count_ = names.size();
+  for (std::size_t i = 0; i < names.size(); ++i) index_[names[i]] = i;
+  for (const char* required : {"step", "loss"}) {
+    if (!index_.count(required)) throw InvalidFile(file + ": no \"" + required + "\" column in the header");
+  }
+}
+
+std::optional<StepRecord> MetricsColumns::parse(const std::string& line, const std::string& origin) const {
+  const auto cells = split_csv(line);
+  if (cells.size() != count_) return std::nullopt;
+  const auto get = [&](const char* name, double fallback) {
+    const auto it = index_.find(name);
+    return it == index_.end() ? fallback : csv_number(cells[it->second], origin, name);
+  };
+  StepRecord s;
+  s.step = static_cast<std::int64_t>(get("step", 0));
+  s.epoch = static_cast<std::int64_t>(get("epoch", 0));
+  s.wall_seconds = get("wall_seconds", 0);
+  s.loss = get("loss", kNotApplicable);
+  s.accuracy = get("accuracy", kNotApplicable);
+  s.lr = get("lr", kNotApplicable);
+  s.samples_per_second = get("samples_per_second", kNotApplicable);
+  s.norm_mean = get("norm_mean", kNotApplicable);
+  s.norm_std = get("norm_std", kNotApplicable);
+  s.ema_norm_mean = get("ema_norm_mean", kNotApplicable);
+  s.ema_norm_std = get("ema_norm_std", kNotApplicable);
+  s.margin_mean = get("margin_mean", kNotApplicable);
+  s.grad_norm = get("grad_norm", kNotApplicable);
+  s.loss_scale = get("loss_scale", 1);
+  s.skipped = get("skipped", 0) != 0;
+  return s;
+}
 
 std::vector<StepRecord> read_metrics_csv(const fs::path& file) {
   std::ifstream in(file);
   if (!in) throw InvalidFile(file.string() + ": cannot open");
   std::string header;
   if (!std::getline(in, header)) return {};
-  std::map<std::string, std::size_t> column;
-  const auto names = split_csv(header);
-  for (std::size_t i = 0; i < names.size(); ++i) column[names[i]] = i;
-  for (const char* required : {"step", "loss"}) {
-    if (!column.count(required)) throw InvalidFile(file.string() + ": no \"" + required + "\" column in the header");
-  }
+  const MetricsColumns columns(header, file.string());
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   std::vector<StepRecord> steps;
   steps.reserve(lines.size());
   for (std::size_t row = 0; row < lines.size(); ++row) {
     const std::string origin = file.string() + ":" + std::to_string(row + 2);
-    const auto cells = split_csv(lines[row]);
-    if (cells.size() != names.size()) {
+    auto record = columns.parse(lines[row], origin);
+    if (!record) {
       if (row + 1 == lines.size()) break;  // the last row cut short by a crash
-      throw InvalidFile(origin + ": " + std::to_string(cells.size()) + " cells for " + std::to_string(names.size()) +
-                        " columns");
+      throw InvalidFile(origin + ": " + std::to_string(split_csv(lines[row]).size()) + " cells for " +
+                        std::to_string(columns.size()) + " columns");
     }
-    const auto get = [&](const char* name, double fallback) {
-      const auto it = column.find(name);
-      return it == column.end() ? fallback : csv_number(cells[it->second], origin, name);
-    };
-    StepRecord s;
-    s.step = static_cast<std::int64_t>(get("step", 0));
-    s.epoch = static_cast<std::int64_t>(get("epoch", 0));
-    s.wall_seconds = get("wall_seconds", 0);
-    s.loss = get("loss", kNotApplicable);
-    s.accuracy = get("accuracy", kNotApplicable);
-    s.lr = get("lr", kNotApplicable);
-    s.samples_per_second = get("samples_per_second", kNotApplicable);
-    s.norm_mean = get("norm_mean", kNotApplicable);
-    s.norm_std = get("norm_std", kNotApplicable);
-    s.ema_norm_mean = get("ema_norm_mean", kNotApplicable);
-    s.ema_norm_std = get("ema_norm_std", kNotApplicable);
-    s.margin_mean = get("margin_mean", kNotApplicable);
-    s.grad_norm = get("grad_norm", kNotApplicable);
-    s.loss_scale = get("loss_scale", 1);
-    s.skipped = get("skipped", 0) != 0;
-    steps.push_back(s);
+    steps.push_back(*record);
   }
   return steps;
 }

@@ -5,6 +5,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/telemetry/telemetry.h"
@@ -32,5 +35,23 @@ Snapshot read_snapshot_at(const std::filesystem::path& directory, std::int64_t s
 
 // StepRecords from a metrics.csv (columns found by their header names; validation columns ignored).
 std::vector<StepRecord> read_metrics_csv(const std::filesystem::path& file);
+
+// metrics.csv's columns, found by the names in its header line (InvalidFile when step or loss is missing).
+class MetricsColumns {
+ public:
+  MetricsColumns(const std::string& header, const std::string& file);
+  std::size_t size() const { return count_; }
+  // The row's record; nullopt when it has another number of cells (a row cut short); InvalidFile naming `origin` and
+  // the column for a cell that is not a number.
+  std::optional<StepRecord> parse(const std::string& line, const std::string& origin) const;
+
+ private:
+  std::map<std::string, std::size_t> index_;
+  std::size_t count_ = 0;
+};
+
+// Adds a snapshot line's norm band to `bands`, thinned as the trainer thins them (every other one once past the
+// bound): the band history of a run read line by line.
+void append_band(std::vector<NormBand>& bands, const Snapshot& snapshot);
 
 }  // namespace marginlab::train

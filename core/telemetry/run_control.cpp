@@ -1,29 +1,38 @@
 #include "core/telemetry/run_control.h"
 
-#include <algorithm>
+#include <stdexcept>
 
 namespace marginlab::train {
 
 std::uint64_t LiveParameters::post(const std::vector<ParamUpdate>& updates) {
   std::lock_guard lock(mutex_);
-  for (const auto& update : updates) {
-    auto same_name = std::find_if(pending_.begin(), pending_.end(),
-                                  [&](const ParamUpdate& p) { return p.name == update.name; });
-    if (same_name != pending_.end()) {
-      same_name->value = update.value;
-    } else {
-      pending_.push_back(update);
-    }
+  ++version_;
+  for (auto update : updates) {
+    update.version = version_;
+    pending_.push_back(std::move(update));
   }
-  return ++version_;
+  return version_;
 }
 
-std::optional<LiveParameters::Pending> LiveParameters::take() {
+void LiveParameters::post_as(std::uint64_t version, const std::vector<ParamUpdate>& updates) {
+  std::lock_guard lock(mutex_);
+  if (version <= version_) {
+    throw std::invalid_argument("live parameters: version " + std::to_string(version) + " is not newer than " +
+                                std::to_string(version_));
+  }
+  version_ = version;
+  for (auto update : updates) {
+    update.version = version;
+    pending_.push_back(std::move(update));
+  }
+}
+
+std::optional<std::vector<ParamUpdate>> LiveParameters::take() {
   std::lock_guard lock(mutex_);
   if (pending_.empty()) return std::nullopt;
-  Pending pending{version_, std::move(pending_)};
+  auto taken = std::move(pending_);
   pending_.clear();
-  return pending;
+  return taken;
 }
 
 std::uint64_t LiveParameters::latest_version() const {

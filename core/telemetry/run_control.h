@@ -18,21 +18,21 @@ namespace marginlab::train {
 struct ParamUpdate {
   std::string name;
   double value;
+  std::uint64_t version = 0;  // the mailbox version of the post that carried it (set by post)
 };
 
 inline constexpr const char* kLearningRate = "lr";
 
-// Versioned mailbox. Each post() gets the next version; the trainer takes everything posted since its last take
-// (the newest value per name wins) and reports "version v applied at step s" through the telemetry.
+// Versioned mailbox. Each post() gets the next version; the trainer takes everything posted since its last take,
+// in posting order, applies each update in turn (so the newest value per name wins) and reports "version v applied
+// at step s" for every one: whoever posted a version learns its own fate, even when a later post superseded it.
 class LiveParameters {
  public:
-  struct Pending {
-    std::uint64_t version;             // the newest version included
-    std::vector<ParamUpdate> updates;  // one per name, in first-posted order
-  };
-
   std::uint64_t post(const std::vector<ParamUpdate>& updates);
-  std::optional<Pending> take();
+  // A post under a version chosen by the caller (a request file's, core/run/run_requests.h); it must be newer than
+  // every version so far (std::invalid_argument otherwise), so versions keep telling the order of posts.
+  void post_as(std::uint64_t version, const std::vector<ParamUpdate>& updates);
+  std::optional<std::vector<ParamUpdate>> take();
   std::uint64_t latest_version() const;
 
  private:

@@ -12,6 +12,10 @@ std::string to_string(RunEvent::Kind kind) {
     case RunEvent::Kind::evaluation: return "evaluation";
     case RunEvent::Kind::epoch_end: return "epoch_end";
     case RunEvent::Kind::step_skipped: return "step_skipped";
+    case RunEvent::Kind::control:
+      return "control";
+    case RunEvent::Kind::request_rejected:
+      return "request_rejected";
     case RunEvent::Kind::info: return "info";
   }
   return "info";

@@ -34,13 +34,27 @@ struct StepRecord {
 };
 
 struct RunEvent {
-  enum class Kind { param_applied, param_rejected, checkpoint, evaluation, epoch_end, step_skipped, info };
+  // control: a pause, resume, stop or checkpoint asked through the run directory, obeyed; request_rejected: a request
+  // that could not be obeyed (another user's, malformed), with the reason in `text`.
+  enum class Kind {
+    param_applied,
+    param_rejected,
+    checkpoint,
+    evaluation,
+    epoch_end,
+    step_skipped,
+    info,
+    control,
+    request_rejected
+  };
   Kind kind = Kind::info;
   std::int64_t step = 0;
   std::string text;            // a sentence for logs and the status bar
-  std::string name;            // param_*: the parameter
+  std::string name;            // param_*: the parameter; control: the action
   double value = 0;            // param_*: the requested value
-  std::uint64_t version = 0;   // param_*: the mailbox version
+  // param_*, control, request_rejected: the mailbox version, which for a request through the run directory is the
+  // request's (run_requests.h); 0 for a change from the experiment's schedule.
+  std::uint64_t version = 0;
 };
 std::string to_string(RunEvent::Kind kind);
 

@@ -1,7 +1,9 @@
 #include "core/telemetry/telemetry_json.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "core/errors.h"
 
@@ -11,8 +13,21 @@ using nlohmann::json;
 
 json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
 
+// The element type of a binary array, as its blob's subtype: what the bytes hold (native little-endian order).
 template <class T>
-json numbers(const std::vector<T>& values) {
+constexpr std::uint8_t binary_subtype() {
+  if constexpr (std::is_same_v<T, float>) return 1;
+  if constexpr (std::is_same_v<T, double>) return 2;
+  if constexpr (std::is_same_v<T, std::int64_t>) return 3;
+  if constexpr (std::is_same_v<T, std::uint8_t>) return 4;
+}
+
+template <class T>
+json numbers(const std::vector<T>& values, bool binary) {
+  if (binary) {
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(values.data());
+    return json::binary(std::vector<std::uint8_t>(bytes, bytes + values.size() * sizeof(T)), binary_subtype<T>());
+  }
   json array = json::array();
   for (const auto& v : values) {
     if constexpr (std::is_floating_point_v<T>) {
@@ -44,6 +59,15 @@ template <class T>
 std::vector<T> read_array(const json& object, const char* key, const std::string& origin) {
   const auto it = object.find(key);
   if (it == object.end() || it->is_null()) return {};
+  if (it->is_binary()) {
+    const auto& blob = it->get_binary();
+    if (!blob.has_subtype() || blob.subtype() != binary_subtype<T>() || blob.size() % sizeof(T) != 0) {
+      throw InvalidFile(origin + ": \"" + key + "\" holds binary data of another type");
+    }
+    std::vector<T> values(blob.size() / sizeof(T));
+    std::memcpy(values.data(), blob.data(), blob.size());
+    return values;
+  }
   if (!it->is_array()) throw InvalidFile(origin + ": \"" + key + "\" is not an array");
   std::vector<T> values;
   values.reserve(it->size());
@@ -63,7 +87,7 @@ std::vector<T> read_array(const json& object, const char* key, const std::string
 RunEvent::Kind event_kind(const std::string& name, const std::string& origin) {
   for (auto kind : {RunEvent::Kind::param_applied, RunEvent::Kind::param_rejected, RunEvent::Kind::checkpoint,
                     RunEvent::Kind::evaluation, RunEvent::Kind::epoch_end, RunEvent::Kind::step_skipped,
-                    RunEvent::Kind::info}) {
+                    RunEvent::Kind::info, RunEvent::Kind::control, RunEvent::Kind::request_rejected}) {
     if (to_string(kind) == name) return kind;
   }
   throw InvalidFile(origin + ": unknown event kind \"" + name + "\"");
@@ -83,8 +107,8 @@ json event_to_json(const RunEvent& e) {
   if (!e.name.empty()) {
     line["name"] = e.name;
     line["value"] = number(e.value);
-    line["version"] = e.version;
   }
+  if (!e.name.empty() || e.version > 0) line["version"] = e.version;
   return line;
 }
 
@@ -99,8 +123,9 @@ RunEvent event_from_json(const json& line, const std::string& origin) {
   return e;
 }
 
-json snapshot_to_json(const Snapshot& s, bool with_class_count) {
+json snapshot_to_json(const Snapshot& s, SnapshotForm form) {
   const auto& d = s.samples;
+  const auto numbers = [&form](const auto& values) { return ::marginlab::train::numbers(values, form.binary_arrays); };
   json params = json::array();
   // A choice (fixed for the run) by its name; numbers by value, as 0.1 wrote them all.
   for (const auto& p : s.head_params) {
@@ -111,8 +136,9 @@ json snapshot_to_json(const Snapshot& s, bool with_class_count) {
     }
   }
   json bands = json::array();
-  if (!s.norm_history.empty()) {
-    const auto& b = s.norm_history.back();
+  const std::size_t first_band = form.all_bands || s.norm_history.empty() ? 0 : s.norm_history.size() - 1;
+  for (std::size_t i = first_band; i < s.norm_history.size(); ++i) {
+    const auto& b = s.norm_history[i];
     bands.push_back({b.step, b.p05, b.p25, b.p50, b.p75, b.p95, number(b.ema_mean), number(b.ema_std)});
   }
   json line{{"step", s.step},
@@ -122,29 +148,30 @@ json snapshot_to_json(const Snapshot& s, bool with_class_count) {
             {"params", params},
             {"base_lr", s.base_lr},
             {"samples",
-             {{"label", d.label},
-              {"labelled", d.labelled},
+             {{"label", numbers(d.label)},
+              {"labelled", numbers(d.labelled)},
               {"norm", numbers(d.norm)},
               {"margin", numbers(d.margin)},
               {"cos_margin", numbers(d.cos_margin)},
               {"theta", numbers(d.theta)},
               {"max_other_cos", numbers(d.max_other_cos)},
-              {"hard", d.hard},
+              {"hard", numbers(d.hard)},
               {"target_grad", numbers(d.target_grad)},
               {"z_hat", numbers(d.z_hat)},
               {"g_angular", numbers(d.g_angular)},
               {"g_additive", numbers(d.g_additive)},
               {"quality", numbers(s.quality)}}},
             {"norm_quality_spearman", number(s.norm_quality_spearman)},
-            {"norm_histogram", {{"lo", s.norm_histogram_lo}, {"hi", s.norm_histogram_hi}, {"counts", s.norm_histogram}}},
+            {"norm_histogram",
+             {{"lo", s.norm_histogram_lo}, {"hi", s.norm_histogram_hi}, {"counts", numbers(s.norm_histogram)}}},
             {"norm_band", bands},
             {"class_mean_theta", numbers(s.class_mean_theta)}};
-  if (with_class_count) line["class_count"] = s.class_count;
+  if (form.class_count) line["class_count"] = numbers(s.class_count);
   if (s.kappa.kept) {
     const auto& k = s.kappa;
-    line["kappa"] = {{"count", k.count},         {"r", numbers(k.r)},         {"kappa", numbers(k.kappa)},
+    line["kappa"] = {{"count", numbers(k.count)},     {"r", numbers(k.r)},         {"kappa", numbers(k.kappa)},
                      {"w_kappa", numbers(k.w_kappa)}, {"w_pop", numbers(k.w_pop)}, {"psi", numbers(k.psi)},
-                     {"margin", numbers(k.margin)}, {"refreshes", k.refreshes}};
+                     {"margin", numbers(k.margin)},   {"refreshes", k.refreshes}};
   }
   return line;
 }

@@ -9,10 +9,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
+#include <map>
 #include <optional>
+#include <stdexcept>
 
 #include "core/errors.h"
 #include "core/run/run_directory.h"
+#include "core/run/run_requests.h"
+#include "core/run/run_status.h"
+#include "core/run/snapshot_file.h"
 #include "engine/distributed/communicator.h"
 #include "engine/distributed/launch_env.h"
 #include "engine/runtime/threads.h"
@@ -43,6 +49,15 @@ struct Trainer::Impl {
   TelemetryChannel channel;
   std::unique_ptr<RunRecorder> recorder;  // rank 0's
   std::shared_ptr<spdlog::logger> log;
+  // Rank 0's side of the run directory as an interface: who follows reads status.json and snapshot.cbor, who steers
+  // writes into requests/.
+  std::unique_ptr<StatusHeartbeat> status;
+  std::unique_ptr<SnapshotWriter> snapshot_writer;
+  std::unique_ptr<RequestInbox> inbox;
+  Clock::time_point next_inbox_check = Clock::now();
+  std::map<std::uint64_t, std::string> requesters;  // request version → "alice@laptop", for the events
+  // Scheduled changes (head.schedule, optimizer.schedule) are applied once per step boundary: through this step.
+  std::int64_t schedule_applied_through = -1;
 
   std::int64_t batches_per_epoch = 0;
   std::int64_t total_steps = 0;
@@ -108,7 +123,14 @@ struct Trainer::Impl {
     if (resuming) load_checkpoint();
     std::vector<std::string> set_names;
     for (const auto& set : evaluation_sets) set_names.push_back(set.name);
-    if (rank0) recorder = std::make_unique<RunRecorder>(directory, start_step, set_names);
+    if (rank0) {
+      // Read before the recorder drops the events after the checkpoint: a request answered then must not be obeyed
+      // twice (its change is in the experiment's schedule already).
+      const auto answered = newest_answered_request();
+      recorder = std::make_unique<RunRecorder>(directory, start_step, set_names);
+      open_run_interface(device, answered);
+    }
+    schedule_applied_through = start_step - 1;
     telemetry_builder = std::make_unique<TelemetryBuilder>(experiment, data.train->class_counts());
     const auto& held = session->classes_held();
     log->info("{} {} on {}: {} ({} images, {} classes), {} steps of batch {} ({} per epoch){}",
@@ -118,6 +140,107 @@ struct Trainer::Impl {
               comm->world_size() > 1 ? fmt::format("; {} ranks, rank 0 holds classes [{}, {})", comm->world_size(),
                                                    held.first, held.first + held.count)
                                      : std::string());
+  }
+
+  // How often rank 0 looks into requests/ at step boundaries: a listing of a small folder, cheap even over NFS at
+  // this rate, and well within the second a controller waits for.
+  static constexpr auto kInboxInterval = std::chrono::milliseconds(100);
+  static constexpr auto kHeartbeatInterval = std::chrono::seconds(2);
+  static constexpr auto kSnapshotInterval = std::chrono::milliseconds(500);
+
+  std::uint64_t newest_answered_request() const {
+    std::uint64_t answered = 0;
+    std::ifstream events(directory.events_file());
+    for (std::string line; std::getline(events, line);) {
+      const auto parsed = nlohmann::json::parse(line, nullptr, false);
+      if (parsed.is_object()) answered = std::max(answered, parsed.value("version", std::uint64_t{0}));
+    }
+    return answered;
+  }
+
+  // `answered`: the newest request version the run's events answer; those after it (written while it was starting or
+  // resuming) are its own.
+  void open_run_interface(const torch::Device& device, std::uint64_t answered) {
+    const auto me = this_process();
+    RunStatus initial;
+    initial.state = RunState::running;
+    initial.activity = "starting";
+    initial.step = start_step;
+    initial.total_steps = total_steps;
+    initial.device = device.str();
+    initial.pid = me.pid;
+    initial.host = me.host;
+    initial.uid = me.uid;
+    initial.user = me.user;
+    initial.started = unix_now();
+    status = std::make_unique<StatusHeartbeat>(directory.path(), initial, kHeartbeatInterval);
+    snapshot_writer = std::make_unique<SnapshotWriter>(snapshot_file(directory.path()), kSnapshotInterval);
+    inbox = std::make_unique<RequestInbox>(directory.path(), me.uid, answered);
+  }
+
+  // Rank 0, at a step boundary: requests written into the run directory join the in-process mailboxes, in version
+  // order; those that cannot be obeyed are answered at once.
+  void receive_requests() {
+    if (!inbox || Clock::now() < next_inbox_check) return;
+    next_inbox_check = Clock::now() + kInboxInterval;
+    for (auto& received : inbox->take()) {
+      const auto& request = received.request;
+      const std::string who = request.user.empty() ? "?" : request.user + "@" + request.host;
+      RunEvent answer;
+      answer.version = received.version;
+      answer.name = to_string(request.action);
+      if (!received.refusal.empty()) {
+        answer.kind = RunEvent::Kind::request_rejected;
+        answer.text = fmt::format("request {} ({}) refused: {}", received.version, received.file, received.refusal);
+        emit(answer);
+        continue;
+      }
+      switch (request.action) {
+        case RequestAction::set: {
+          std::vector<ParamUpdate> updates;
+          std::string unknown;
+          for (const auto& [key, value] : request.params) {
+            const auto name = live_parameter_name(key);
+            if (name.empty()) unknown += (unknown.empty() ? "" : ", ") + key;
+            updates.push_back({name, value});
+          }
+          if (!unknown.empty()) {
+            answer.kind = RunEvent::Kind::request_rejected;
+            answer.text = fmt::format(
+                "request {} by {} refused: {} {} not a live parameter (head.params.<name>, "
+                "optimizer.lr)",
+                received.version, who, unknown, unknown.find(',') == std::string::npos ? "is" : "are");
+            emit(answer);
+            continue;
+          }
+          requesters[received.version] = who;
+          live.post_as(received.version, updates);
+          continue;  // answered per parameter when applied (or refused) at this boundary
+        }
+        case RequestAction::pause:
+          control.pause();
+          break;
+        case RequestAction::resume:
+          control.resume();
+          break;
+        case RequestAction::stop:
+          control.stop();
+          break;
+        case RequestAction::checkpoint:
+          control.checkpoint_now();
+          break;
+      }
+      answer.kind = RunEvent::Kind::control;
+      answer.text = fmt::format("{} (request {} by {}) at step {}", answer.name, received.version, who, step);
+      emit(answer);
+    }
+  }
+
+  void emit(RunEvent::Kind kind, std::string text) {
+    RunEvent event;
+    event.kind = kind;
+    event.text = std::move(text);
+    emit(std::move(event));
   }
 
   void emit(RunEvent event) {
@@ -133,12 +256,13 @@ struct Trainer::Impl {
     bool stop = false;
     bool checkpoint = false;
     bool paused = false;
-    std::optional<LiveParameters::Pending> changes;
+    std::vector<ParamUpdate> changes;
   };
 
   Orders exchange_orders() {
     Orders orders;
     std::string changes;
+    if (rank0) receive_requests();
     // One allreduce a step: stop (any rank), then rank 0's checkpoint, paused and whether it has live changes,
     // whose text follows only then.
     std::int64_t flags[4] = {control.stop_requested() ? 1 : 0, 0, 0, 0};
@@ -147,8 +271,8 @@ struct Trainer::Impl {
       flags[2] = control.paused() && !control.stop_requested() ? 1 : 0;
       if (!flags[2]) {
         if (auto pending = live.take()) {
-          nlohmann::json text{{"version", pending->version}, {"updates", nlohmann::json::array()}};
-          for (const auto& u : pending->updates) text["updates"].push_back({u.name, u.value});
+          nlohmann::json text = nlohmann::json::array();
+          for (const auto& u : *pending) text.push_back({u.name, u.value, u.version});
           changes = text.dump();
           flags[3] = 1;
         }
@@ -163,31 +287,61 @@ struct Trainer::Impl {
     orders.paused = h[2] != 0;
     if (!orders.paused && !orders.stop && h[3] != 0) {
       changes = comm->broadcast_text(changes, 0, session->device());
-      const auto text = nlohmann::json::parse(changes);
-      LiveParameters::Pending pending{text.at("version").get<std::uint64_t>(), {}};
-      for (const auto& u : text.at("updates")) pending.updates.push_back({u[0].get<std::string>(), u[1].get<double>()});
-      orders.changes = std::move(pending);
+      for (const auto& u : nlohmann::json::parse(changes)) {
+        orders.changes.push_back({u[0].get<std::string>(), u[1].get<double>(), u[2].get<std::uint64_t>()});
+      }
     }
     return orders;
   }
 
-  // Every rank applies rank 0's changes to its session: the same state takes or refuses a value alike.
-  void apply_live_parameters(const LiveParameters::Pending& pending) {
-    for (const auto& update : pending.updates) {
+  // Every rank applies rank 0's changes to its session, in order: the same state takes or refuses a value alike.
+  // Rank 0 records each applied change in the run's experiment (head.schedule, optimizer.schedule), so that training
+  // the run's experiment.json again replays the tuning.
+  void apply_live_parameters(const std::vector<ParamUpdate>& updates) {
+    bool recorded = false;
+    for (const auto& update : updates) {
       RunEvent event;
       event.name = update.name;
       event.value = update.value;
-      event.version = pending.version;
+      event.version = update.version;
+      const auto who = requesters.find(update.version);
+      const std::string by = who != requesters.end() ? fmt::format("request {} by {}", update.version, who->second)
+                                                     : fmt::format("version {}", update.version);
       try {
         session->apply(update);
         event.kind = RunEvent::Kind::param_applied;
-        event.text =
-            fmt::format("{} = {:g} (version {}) applied at step {}", update.name, update.value, pending.version, step);
+        event.text = fmt::format("{} = {:g} ({}) applied at step {}", update.name, update.value, by, step);
+        if (rank0) {
+          record_change(update.name == kLearningRate ? experiment.optimizer.schedule : experiment.head.schedule, step,
+                        update.name, update.value);
+          recorded = true;
+        }
       } catch (const InvalidParameter& error) {
         event.kind = RunEvent::Kind::param_rejected;
-        event.text = fmt::format("version {} refused: {}", pending.version, error.what());
+        event.text = fmt::format("{} refused: {}", by, error.what());
       }
       emit(event);
+    }
+    if (recorded) save_experiment(experiment, directory.experiment_file().string());
+  }
+
+  // Every rank, once per step boundary: the experiment's scheduled changes for the step just taken (or, at step 0,
+  // before the first one).
+  void apply_scheduled_changes() {
+    if (schedule_applied_through >= step) return;
+    schedule_applied_through = step;
+    for (const auto* schedule : {&experiment.head.schedule, &experiment.optimizer.schedule}) {
+      const auto* change = change_at(*schedule, step);
+      if (!change) continue;
+      for (const auto& [name, value] : change->params) {
+        // Checked with the experiment; a value the head refuses now (e.g. against another parameter) ends the run:
+        // a replay must not silently differ from its record.
+        session->apply({name, value});
+        emit({RunEvent::Kind::param_applied, 0,
+              fmt::format("{} = {:g} applied at step {} ({})", name, value, step,
+                          schedule == &experiment.head.schedule ? "head.schedule" : "optimizer.schedule"),
+              name, value, 0});
+      }
     }
   }
 
@@ -217,7 +371,7 @@ struct Trainer::Impl {
     record.skipped = outcome.skipped;
     telemetry_builder->add_step(record, outcome, *session);
     if (outcome.skipped)
-      emit({RunEvent::Kind::step_skipped, 0, fmt::format("step {} skipped: {}", step, outcome.skip_reason)});
+      emit(RunEvent::Kind::step_skipped, fmt::format("step {} skipped: {}", step, outcome.skip_reason));
   }
 
   void flush_step_records() {
@@ -237,6 +391,7 @@ struct Trainer::Impl {
     if (!rank0) return;
     auto snapshot = telemetry_builder->snapshot(*session, std::move(class_statistics), step, epoch);
     if (save_snapshot) recorder->record(*snapshot);
+    snapshot_writer->publish(snapshot);
     channel.publish(std::move(snapshot));
   }
 
@@ -252,8 +407,8 @@ struct Trainer::Impl {
     archive.write("position", c10::IValue(position.dump()));
     archive.write("cpu_rng", at::detail::getDefaultCPUGenerator().get_state());
     write_checkpoint_atomically(archive, directory.checkpoint_file());
-    emit({RunEvent::Kind::checkpoint, 0,
-          fmt::format("checkpoint at step {} ({})", step, directory.checkpoint_file().string())});
+    emit(RunEvent::Kind::checkpoint,
+         fmt::format("checkpoint at step {} ({})", step, directory.checkpoint_file().string()));
   }
 
   void load_checkpoint() {
@@ -301,7 +456,7 @@ struct Trainer::Impl {
       try {
         static_cast<eval::SetEvaluation&>(result) = eval::evaluate_set(set, embed, evaluation_options(experiment));
       } catch (const std::exception& error) {
-        emit({RunEvent::Kind::evaluation, 0, fmt::format("verification on {} failed: {}", set.name, error.what())});
+        emit(RunEvent::Kind::evaluation, fmt::format("verification on {} failed: {}", set.name, error.what()));
         continue;
       }
       result.step = step;
@@ -315,7 +470,7 @@ struct Trainer::Impl {
       if (result.pairs_dropped > 0) {
         text += fmt::format("; {} pairs dropped ({} unreadable images)", result.pairs_dropped, result.images_skipped);
       }
-      emit({RunEvent::Kind::evaluation, 0, text});
+      emit(RunEvent::Kind::evaluation, text);
       results.push_back(std::move(result));
     }
     comm->barrier();
@@ -334,11 +489,29 @@ struct Trainer::Impl {
       }
       if (orders.stop) return false;
       if (!orders.paused) {
-        if (orders.changes) apply_live_parameters(*orders.changes);
+        if (status) status->set(RunState::running, "training");
+        apply_scheduled_changes();
+        apply_live_parameters(orders.changes);
         return true;
       }
-      if (rank0) control.wait_while_paused(std::chrono::seconds(1));
+      if (status) status->set(RunState::paused, "paused");
+      // Short enough to see a resume request in requests/ within a quarter of a second.
+      if (rank0) control.wait_while_paused(std::chrono::milliseconds(250));
     }
+  }
+
+  void end_epoch() {
+    session->end_epoch();
+    std::string text = fmt::format("epoch {} done", epoch + 1);
+    // Unreadable images are skipped, never silently: the count and the first culprit go into the log.
+    if (const auto skipped = loader->skipped_samples(); skipped > 0) {
+      text +=
+          fmt::format("; {} unreadable images skipped so far (first: {})", skipped, loader->skipped_examples().front());
+    }
+    emit(RunEvent::Kind::epoch_end, text);
+    ++epoch;
+    batch_index = 0;
+    loader_positioned = false;
   }
 
   RunSummary run() {
@@ -346,36 +519,29 @@ struct Trainer::Impl {
     summary.run_directory = directory.path();
     summary.total_steps = total_steps;
     started = last_step_end = Clock::now();
-    emit({RunEvent::Kind::info, 0,
-          start_step > 0 ? fmt::format("resumed at step {} of {}", step, total_steps)
-                         : fmt::format("started: {} steps", total_steps)});
+    emit(RunEvent::Kind::info, start_step > 0 ? fmt::format("resumed at step {} of {}", step, total_steps)
+                                              : fmt::format("started: {} steps", total_steps));
     const auto& r = experiment.report;
     while (step < total_steps) {
+      // An epoch ends before the boundary after its last step, so that each step has one boundary, where live and
+      // scheduled changes land alike (a replayed run must see KappaFace's epoch-end refresh on the same side).
+      if (batch_index == batches_per_epoch) end_epoch();
       if (!obey_control()) break;
       if (!loader_positioned) {
         loader->start(epoch, batch_index);
         loader_positioned = true;
       }
       auto batch = loader->next();
-      if (!batch) {
-        session->end_epoch();
-        std::string text = fmt::format("epoch {} done", epoch + 1);
-        // Unreadable images are skipped, never silently: the count and the first culprit go into the log.
-        if (const auto skipped = loader->skipped_samples(); skipped > 0) {
-          text += fmt::format("; {} unreadable images skipped so far (first: {})", skipped,
-                              loader->skipped_examples().front());
-        }
-        emit({RunEvent::Kind::epoch_end, 0, text});
-        ++epoch;
-        batch_index = 0;
-        loader_positioned = false;
-        continue;
-      }
+      if (!batch)
+        throw std::logic_error(
+            fmt::format("the loader ended epoch {} before its {} batches", epoch + 1, batches_per_epoch));
       take_step(*batch);
+      if (status) status->step_taken(step);
       // Before this step's record is written, so that its metrics.csv row carries the validation accuracy.
       const bool last_step = step == total_steps;
       if ((last_step && experiment.eval.at_end) ||
           (!last_step && experiment.eval.every_steps > 0 && step % experiment.eval.every_steps == 0)) {
+        if (status) status->set(RunState::running, "evaluating");
         evaluate(summary.evaluations);
       }
       const bool report_due = step % r.every_steps == 0;
@@ -391,11 +557,24 @@ struct Trainer::Impl {
     summary.steps = step;
     summary.skipped_steps = session->skipped_steps();
     summary.last_loss = telemetry_builder->last_loss();
-    emit({RunEvent::Kind::info, 0,
-          summary.stopped ? fmt::format("stopped at step {} of {}", step, total_steps)
-                          : fmt::format("finished: {} steps, {} skipped", step, summary.skipped_steps)});
+    const std::string ending = summary.stopped
+                                   ? fmt::format("stopped at step {} of {}", step, total_steps)
+                                   : fmt::format("finished: {} steps, {} skipped", step, summary.skipped_steps);
+    emit(RunEvent::Kind::info, ending);
     if (recorder) recorder->flush();
+    if (snapshot_writer) snapshot_writer->flush();
+    if (status) status->finish(summary.stopped ? RunState::stopped : RunState::finished, ending);
     return summary;
+  }
+
+  // A run that throws says so in its status before the exception leaves, so its followers see why it ended.
+  RunSummary run_reporting_failure() {
+    try {
+      return run();
+    } catch (const std::exception& error) {
+      if (status) status->finish(RunState::failed, error.what());
+      throw;
+    }
   }
 };
 
@@ -407,7 +586,7 @@ std::shared_ptr<distributed::Communicator> or_single(std::shared_ptr<distributed
 
 }  // namespace
 
-Trainer::Trainer(const Experiment& experiment, std::shared_ptr<distributed::Communicator> comm) {
+Trainer::Trainer(const Experiment& experiment, std::shared_ptr<distributed::Communicator> comm, const fs::path& into) {
   comm = or_single(std::move(comm));
   // The device the ranks' small messages travel on (NCCL's are on the GPU); one process sends none.
   const auto device = comm->world_size() > 1 ? resolve_device(experiment.train.device) : torch::Device(torch::kCPU);
@@ -420,7 +599,7 @@ Trainer::Trainer(const Experiment& experiment, std::shared_ptr<distributed::Comm
   }
   std::optional<RunDirectory> directory;
   try {
-    directory = RunDirectory::create(experiment.runs_dir, experiment.name);
+    directory = into.empty() ? RunDirectory::create(experiment.runs_dir, experiment.name) : RunDirectory::adopt(into);
     save_experiment(experiment, directory->experiment_file().string());
   } catch (...) {
     comm->broadcast_text({}, 0, device);
@@ -430,10 +609,26 @@ Trainer::Trainer(const Experiment& experiment, std::shared_ptr<distributed::Comm
   comm->broadcast_text(path.string(), 0, device);
   try {
     impl_ = std::make_unique<Impl>(comm, experiment, std::move(*directory), false);
-  } catch (...) {
-    // A run that cannot start leaves nothing behind.
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
+  } catch (const std::exception& error) {
+    if (into.empty()) {
+      // A run that cannot start leaves nothing behind.
+      std::error_code ignored;
+      fs::remove_all(path, ignored);
+    } else {
+      // The directory is its maker's (the workbench follows it): it learns why from the status.
+      RunStatus failed;
+      failed.state = RunState::failed;
+      failed.message = error.what();
+      const auto me = this_process();
+      failed.pid = me.pid;
+      failed.host = me.host;
+      failed.uid = me.uid;
+      failed.user = me.user;
+      try {
+        write_run_status(path, failed);
+      } catch (const InvalidFile&) {
+      }
+    }
     throw;
   }
 }
@@ -452,7 +647,7 @@ Trainer::Trainer(const fs::path& run_directory, const Experiment* experiment,
 
 Trainer::~Trainer() = default;
 
-RunSummary Trainer::run() { return impl_->run(); }
+RunSummary Trainer::run() { return impl_->run_reporting_failure(); }
 LiveParameters& Trainer::live_parameters() { return impl_->live; }
 RunControl& Trainer::control() { return impl_->control; }
 TelemetryChannel& Trainer::telemetry() { return impl_->channel; }

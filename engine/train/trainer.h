@@ -34,8 +34,10 @@ struct RunSummary {
 // any rank stops them all at the same step. The other ranks' live_parameters(), telemetry() go unused.
 class Trainer {
  public:
-  // A new run in a new directory under experiment.runs_dir.
-  explicit Trainer(const Experiment& experiment, std::shared_ptr<distributed::Communicator> comm = nullptr);
+  // A new run in a new directory under experiment.runs_dir, or in `into`: a directory made for it by whoever follows
+  // it (RunDirectory::adopt).
+  explicit Trainer(const Experiment& experiment, std::shared_ptr<distributed::Communicator> comm = nullptr,
+                   const std::filesystem::path& into = {});
   // Continues the run in `run_directory` from its latest checkpoint, with that run's experiment (or `experiment`,
   // when given, e.g. with more epochs: the model-defining settings must match the checkpoint). The checkpoint may
   // come from a run at another world size.

@@ -7,9 +7,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMenuBar>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <signal.h>
 
 #include <algorithm>
 
@@ -19,6 +22,7 @@
 #include "app/training_bridge.h"
 #include "app/translations.h"
 #include "core/run/run_history.h"
+#include "core/run/run_status.h"
 #include "widgets/experiment_panel.h"
 #include "widgets/plot_board.h"
 #include "widgets/plot_widget.h"
@@ -135,7 +139,9 @@ class TestMainWindow : public QObject {
     window.board().clear();
     QVERIFY(window.openRun(directory));
     const auto* loss = window.board().trainingCurves().front();
-    QVERIFY(loss->pointCount() > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount() > 0, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.bridge().liveness() == train::Liveness::ended, 10000);
+    QVERIFY(!window.bridge().isActive());
     for (auto* plot : window.board().plots()) {
       if (kappaOnly(plot->title())) continue;
       QVERIFY2(!plot->shownData().rows.empty(), qPrintable(plot->title() + QStringLiteral(" is empty after reopening")));
@@ -200,10 +206,86 @@ class TestMainWindow : public QObject {
     QVERIFY(window.startRun());
     QVERIFY(QTest::qWaitFor([&] { return !steps.isEmpty(); }, 120000));
     window.bridge().pause();
-    QCOMPARE(window.bridge().state(), TrainingBridge::State::paused);
+    // The run answers at its next step boundary; its status says paused, and the window with it.
+    QTRY_COMPARE_WITH_TIMEOUT(window.bridge().state(), TrainingBridge::State::paused, 30000);
+    QVERIFY(window.windowTitle().contains(QStringLiteral("Paused")));
     window.bridge().stop();
     QVERIFY(waitForIdle(window.bridge(), 120));
     QVERIFY(QFile::exists(runDirectoryIn(runs.path()) + QStringLiteral("/checkpoints/latest.pt")));
+  }
+
+  // A run started from a shell, followed when it is already going: the whole history, then its new steps; killed
+  // without a word (SIGKILL, as the OOM killer does), it is shown as ended with its last record, and the window lives.
+  void aRunStartedElsewhereIsFollowedAndItsDeathShown() {
+    QTemporaryDir work;
+    const QString directory = work.filePath(QStringLiteral("server-run"));
+    QVERIFY(QDir().mkpath(directory));
+    auto experiment = tinyExperiment(work.path(), "adaface");
+    experiment.train.max_steps = 100000;
+    experiment.eval.at_end = false;
+    QVERIFY(train::to_json(experiment).is_object());
+    QString error;
+    QVERIFY2(app::saveExperimentFile(experiment, work.filePath(QStringLiteral("e.json")), &error), qPrintable(error));
+    QProcess shell;
+    shell.setProgram(QCoreApplication::applicationDirPath() + QStringLiteral("/marginlab-cli"));
+    shell.setArguments({QStringLiteral("train"), QStringLiteral("--quiet"), QStringLiteral("--config"),
+                        work.filePath(QStringLiteral("e.json")), QStringLiteral("--into"), directory});
+    shell.setProcessChannelMode(QProcess::ForwardedChannels);
+    shell.start();
+    QVERIFY(shell.waitForStarted());
+    // Some history first.
+    const QString metrics = directory + QStringLiteral("/metrics.csv");
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(metrics) && train::read_metrics_csv(metrics.toStdString()).size() >= 6,
+                             120000);
+
+    MainWindow window;
+    window.setInteractive(false);
+    QVERIFY(window.openRun(directory));
+    QTRY_COMPARE_WITH_TIMEOUT(window.bridge().state(), TrainingBridge::State::running, 10000);
+    QVERIFY(!window.bridge().startedHere());
+    QVERIFY(window.bridge().canSteer());  // the same user
+    const auto* loss = window.board().trainingCurves().front();
+    QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount() >= 6, 10000);  // the history from step 1
+    const int seen = loss->pointCount();
+    QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount() > seen, 30000);  // and what follows
+    QVERIFY(window.windowTitle().contains(QStringLiteral("server-run")));
+
+    QSignalSpy failed(&window.bridge(), &TrainingBridge::failed);
+    shell.kill();  // SIGKILL
+    QVERIFY(shell.waitForFinished(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 10000);
+    QVERIFY2(failed.first().first().toString().contains(QStringLiteral("ended without a word")),
+             qPrintable(failed.first().first().toString()));
+    QCOMPARE(window.bridge().liveness(), train::Liveness::vanished);
+    QVERIFY(!window.bridge().isActive());
+    QVERIFY(loss->pointCount() > seen);  // its last records stay on screen
+  }
+
+  // A training process that aborts (an NCCL watchdog ends the process with SIGABRT) never takes the window down: the
+  // run is shown as failed with its last words.
+  void theWindowSurvivesATrainingProcessThatAborts() {
+    QTemporaryDir runs;
+    MainWindow window;
+    window.setInteractive(false);
+    auto experiment = tinyExperiment(runs.path(), "cosface");
+    experiment.train.max_steps = 100000;
+    experiment.eval.at_end = false;
+    window.experimentPanel().setExperiment(experiment);
+    QSignalSpy steps(&window.bridge(), &TrainingBridge::stepsArrived);
+    QSignalSpy failed(&window.bridge(), &TrainingBridge::failed);
+    QVERIFY(window.startRun());
+    QVERIFY(window.bridge().startedHere());
+    QVERIFY(QTest::qWaitFor([&] { return !steps.isEmpty(); }, 120000));
+    const auto status = train::read_run_status(window.runDirectory().toStdString());
+    QVERIFY(status.has_value());
+    QCOMPARE(::kill(static_cast<pid_t>(status->pid), SIGABRT), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 20000);
+    QVERIFY(failed.first().first().toString().contains(QStringLiteral("ended without a word")));
+    QVERIFY(window.lastMessage().contains(QStringLiteral("ended without a word")));
+    QVERIFY(window.startRun());  // and ready for the next run
+    QTRY_VERIFY_WITH_TIMEOUT(window.bridge().state() == TrainingBridge::State::running, 120000);
+    window.bridge().stop();
+    QVERIFY(waitForIdle(window.bridge(), 120));
   }
 
   // Last: the translators it installs stay for the rest of the process.

@@ -34,6 +34,8 @@ TEST(RecordedRun, ExperimentReadsAndWritesBackUnchanged) {
   expected["train"]["batchnorm_groups"] = 1;
   ASSERT_FALSE(expected["head"].contains("sample_rate"));
   expected["head"]["sample_rate"] = 1.0;
+  expected["head"]["schedule"] = nlohmann::json::array();
+  expected["optimizer"]["schedule"] = nlohmann::json::array();
   EXPECT_EQ(to_json(experiment), expected) << to_json(experiment).dump(2);
 }
 
