@@ -10,12 +10,14 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLayout>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QScreen>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStatusBar>
@@ -23,6 +25,7 @@
 #include <QToolBar>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 
@@ -90,7 +93,7 @@ MainWindow::MainWindow(QWidget* parent)
   });
   experimentPanel_->setChoices(experimentChoices());
   // The plots get the room; the docks what their forms need to stay readable.
-  experimentPanel_->setMinimumWidth(400);
+  experimentPanel_->setMinimumWidth(340);
   parameterPanel_->setMaximumWidth(420);
   log_->setReadOnly(true);
   log_->setMaximumBlockCount(5000);  // the run directory's events.jsonl keeps everything; the view needs the recent
@@ -118,6 +121,7 @@ MainWindow::MainWindow(QWidget* parent)
   });
 
   QSettings settings;
+  // A geometry saved on a larger screen is cut to this one when the window is shown (showEvent).
   if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1600, 1000);
   restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
   loadPreset(QStringLiteral("synthface-demo"));
@@ -193,15 +197,15 @@ void MainWindow::createActions() {
 }
 
 void MainWindow::createDocks() {
-  auto* experimentDock = new QDockWidget(tr("Experiment"), this);
-  experimentDock->setObjectName(QStringLiteral("experimentDock"));
-  experimentDock->setWidget(experimentPanel_);
-  addDockWidget(Qt::LeftDockWidgetArea, experimentDock);
+  experimentDock_ = new QDockWidget(tr("Experiment"), this);
+  experimentDock_->setObjectName(QStringLiteral("experimentDock"));
+  experimentDock_->setWidget(experimentPanel_);
+  addDockWidget(Qt::LeftDockWidgetArea, experimentDock_);
 
-  auto* parameterDock = new QDockWidget(tr("Live hyperparameters"), this);
-  parameterDock->setObjectName(QStringLiteral("parameterDock"));
-  parameterDock->setWidget(parameterPanel_);
-  addDockWidget(Qt::RightDockWidgetArea, parameterDock);
+  parameterDock_ = new QDockWidget(tr("Live hyperparameters"), this);
+  parameterDock_->setObjectName(QStringLiteral("parameterDock"));
+  parameterDock_->setWidget(parameterPanel_);
+  addDockWidget(Qt::RightDockWidgetArea, parameterDock_);
 
   auto* logDock = new QDockWidget(tr("Run log"), this);
   logDock->setObjectName(QStringLiteral("logDock"));
@@ -415,6 +419,7 @@ bool MainWindow::startRun() {
 }
 
 void MainWindow::onRunStarted(const QString& directory, const QString& device, qint64 startStep, qint64 totalSteps) {
+  if (!tabifiedDockWidgets(parameterDock_).isEmpty()) parameterDock_->raise();  // tuning is what a run invites
   totalSteps_ = totalSteps;
   step_ = std::max(step_, startStep);
   deviceLabel_->setText(device);
@@ -715,6 +720,30 @@ void MainWindow::rebuildRecentRunsMenu() {
 void MainWindow::chooseLanguage(const QString& code) {
   QSettings().setValue(QStringLiteral("ui/language"), code);
   QMessageBox::information(this, tr("Language"), tr("The language changes when MarginLab starts the next time."));
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+  QMainWindow::showEvent(event);
+  if (fittedToScreen_) return;
+  fittedToScreen_ = true;
+  // The window on the screen it opens on, whatever size was saved or asked for: a laptop's 1366×768 included. Where
+  // the three columns do not fit side by side, the live hyperparameters share the experiment's place as a tab (raised
+  // while a run goes).
+  const QRect available = screen()->availableGeometry();
+  const QSize frame = frameGeometry().size() - geometry().size();  // title bar and borders, where a manager adds them
+  if (minimumSizeHint().width() > available.width() - frame.width() && tabifiedDockWidgets(parameterDock_).isEmpty()) {
+    tabifyDockWidget(experimentDock_, parameterDock_);
+    experimentDock_->raise();
+    layout()->activate();  // the smaller minimum size, before the resize below
+  }
+  const QSize fitted = size().boundedTo(available.size() - frame);
+  if (fitted != size()) resize(fitted);
+  QRect placed = frameGeometry();
+  if (!available.contains(placed)) {
+    placed.moveLeft(std::clamp(placed.left(), available.left(), available.right() - placed.width() + 1));
+    placed.moveTop(std::clamp(placed.top(), available.top(), available.bottom() - placed.height() + 1));
+    move(placed.topLeft());
+  }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

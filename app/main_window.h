@@ -12,6 +12,7 @@
 #include "core/experiment/experiment.h"
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QPlainTextEdit;
@@ -66,6 +67,7 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void showEvent(QShowEvent* event) override;
 
  private:
   void createActions();
@@ -107,7 +109,10 @@ class MainWindow : public QMainWindow {
   widgets::ExperimentPanel* experimentPanel_;
   widgets::LiveParameterPanel* parameterPanel_;
   QPlainTextEdit* log_;
+  QDockWidget* experimentDock_ = nullptr;
+  QDockWidget* parameterDock_ = nullptr;
   bool interactive_ = true;
+  bool fittedToScreen_ = false;
   QString lastMessage_;
 
   QAction* startAction_ = nullptr;

@@ -223,6 +223,39 @@ struct ExperimentPanel::Ui {
   std::set<std::string> bespoke;  // fields with editors of their own
 };
 
+// A tab's groups side by side when the panel is wide enough for them, one above the other when it is not (a laptop
+// screen): the panel scrolls down, never sideways, and no group is cut.
+class ReflowPage : public QWidget {
+ public:
+  explicit ReflowPage(QScrollArea* scroll) : QWidget(scroll), layout_(new QBoxLayout(QBoxLayout::LeftToRight, this)) {
+    layout_->setSpacing(12);
+    layout_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    scroll->viewport()->installEventFilter(this);
+  }
+  void addColumn(QWidget* column) {
+    layout_->addWidget(column, 0, Qt::AlignTop);
+    columns_.push_back(column);
+  }
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override {
+    if (event->type() == QEvent::Resize) reflow(static_cast<QWidget*>(watched)->width());
+    return QWidget::eventFilter(watched, event);
+  }
+
+ private:
+  void reflow(int available) {
+    const auto margins = layout_->contentsMargins();
+    int sideBySide = margins.left() + margins.right() + layout_->spacing() * (static_cast<int>(columns_.size()) - 1);
+    for (QWidget* column : columns_) sideBySide += column->minimumSizeHint().width();
+    const auto direction = sideBySide <= available ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
+    if (layout_->direction() != direction) layout_->setDirection(direction);
+  }
+
+  QBoxLayout* layout_;
+  std::vector<QWidget*> columns_;
+};
+
 ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent), ui_(std::make_unique<Ui>()) {
   buildUi();
   load(base_);
@@ -390,22 +423,20 @@ void ExperimentPanel::buildUi() {
     auto* form = new QFormLayout(parent);
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
     form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    form->setRowWrapPolicy(QFormLayout::DontWrapRows);
+    // A label too long for a narrow panel goes above its field rather than pushing the group wider than the panel.
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     return form;
   };
   auto pageOf = [this, &u](const QString& title) {
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    auto* page = new QWidget(scroll);
-    auto* grid = new QGridLayout(page);
-    grid->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    grid->setHorizontalSpacing(12);
-    grid->setVerticalSpacing(12);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* page = new ReflowPage(scroll);
     scroll->setWidget(page);
     u.tabs->addTab(scroll, title);
     u.lockable.push_back(page);
-    return grid;
+    return page;
   };
   auto group = [this](const QString& title) {
     auto* box = new QGroupBox(title, this);
@@ -509,7 +540,7 @@ void ExperimentPanel::buildUi() {
 
   // --- Data ---
   {
-    QGridLayout* page = pageOf(tr("Data"));
+    ReflowPage* page = pageOf(tr("Data"));
     auto* sourceBox = group(tr("Source"));
     auto* sourceForm = makeForm(sourceBox);
     makeEditor("data.source");
@@ -579,13 +610,13 @@ void ExperimentPanel::buildUi() {
     buttons->addStretch(1);
     setsLayout->addLayout(buttons);
 
-    page->addWidget(column({sourceBox, setsBox}), 0, 0, Qt::AlignTop);
-    page->addWidget(imageBox, 0, 1, Qt::AlignTop);
+    page->addColumn(column({sourceBox, setsBox}));
+    page->addColumn(imageBox);
   }
 
   // --- Model and head: the backbones are the engine's choices (setChoices), the heads the registry's ---
   {
-    QGridLayout* page = pageOf(tr("Model and head"));
+    ReflowPage* page = pageOf(tr("Model and head"));
     auto* modelBox = group(tr("Model"));
     auto* modelForm = makeForm(modelBox);
     for (const char* key : {"model.backbone", "head.kind"}) {
@@ -626,40 +657,40 @@ void ExperimentPanel::buildUi() {
     u.noHeadParams->setWordWrap(true);
     u.headForm->addRow(u.noHeadParams);
 
-    page->addWidget(modelBox, 0, 0, Qt::AlignTop);
-    page->addWidget(headBox, 0, 1, Qt::AlignTop);
+    page->addColumn(modelBox);
+    page->addColumn(headBox);
   }
 
   // --- Optimiser and schedule ---
   {
-    QGridLayout* page = pageOf(tr("Optimiser and schedule"));
+    ReflowPage* page = pageOf(tr("Optimiser and schedule"));
     auto* optBox = group(tr("Optimiser"));
     addFields(makeForm(optBox), "optimizer.");
     auto* schedBox = group(tr("Learning-rate schedule"));
     addFields(makeForm(schedBox), "schedule.");
-    page->addWidget(optBox, 0, 0, Qt::AlignTop);
-    page->addWidget(schedBox, 0, 1, Qt::AlignTop);
+    page->addColumn(optBox);
+    page->addColumn(schedBox);
   }
 
   // --- Training ---
   {
-    QGridLayout* page = pageOf(tr("Training"));
+    ReflowPage* page = pageOf(tr("Training"));
     auto* trainBox = group(tr("Training"));
     addFields(makeForm(trainBox), "train.");
-    page->addWidget(trainBox, 0, 0, Qt::AlignTop);
+    page->addColumn(trainBox);
   }
 
   // --- Reports, checkpoints, evaluation ---
   {
-    QGridLayout* page = pageOf(tr("Reports and evaluation"));
+    ReflowPage* page = pageOf(tr("Reports and evaluation"));
     auto* reportBox = group(tr("Telemetry"));
     addFields(makeForm(reportBox), "report.");
     auto* checkpointBox = group(tr("Checkpoints"));
     addFields(makeForm(checkpointBox), "checkpoint.");
     auto* evalBox = group(tr("Evaluation"));
     addFields(makeForm(evalBox), "eval.");
-    page->addWidget(reportBox, 0, 0, Qt::AlignTop);
-    page->addWidget(column({checkpointBox, evalBox}), 0, 1, Qt::AlignTop);
+    page->addColumn(reportBox);
+    page->addColumn(column({checkpointBox, evalBox}));
   }
 
   // Every field of the table has a place in the form.

@@ -213,7 +213,6 @@ LiveParameterPanel::LiveParameterPanel(QWidget* parent) : QWidget(parent), undoS
   grid_->setHorizontalSpacing(10);
   grid_->setVerticalSpacing(6);
   grid_->setColumnStretch(2, 1);
-  grid_->setColumnMinimumWidth(3, fontMetrics().horizontalAdvance(QLatin1Char('x')) * 34);
   title_ = new QLabel(rowsWidget_);
   QFont bold = title_->font();
   bold.setBold(true);
@@ -288,12 +287,12 @@ void LiveParameterPanel::rebuild(const std::vector<heads::ParamValue>& params) {
     delete item;
   }
   title_->setText(titleText());
-  grid_->addWidget(title_, 0, 0, 1, 4);
+  grid_->addWidget(title_, 0, 0, 1, 3);
   int gridRow = 1;
-  for (std::size_t i = 0; i + 1 < params.size(); ++i) addRow(params[i], gridRow++);
+  for (std::size_t i = 0; i + 1 < params.size(); ++i) addRow(params[i], gridRow);
   auto* optimiser = new QLabel(tr("Optimiser"), rowsWidget_);
   optimiser->setFont(title_->font());
-  grid_->addWidget(optimiser, gridRow, 0, 1, 4);
+  grid_->addWidget(optimiser, gridRow, 0, 1, 3);
   grid_->setRowMinimumHeight(gridRow, optimiser->sizeHint().height() + 12);
   optimiser->setAlignment(Qt::AlignLeft | Qt::AlignBottom);
   ++gridRow;
@@ -303,7 +302,7 @@ void LiveParameterPanel::rebuild(const std::vector<heads::ParamValue>& params) {
   updateEnabled();
 }
 
-LiveParameterPanel::Row* LiveParameterPanel::addRow(const heads::ParamValue& param, int gridRow) {
+LiveParameterPanel::Row* LiveParameterPanel::addRow(const heads::ParamValue& param, int& gridRow) {
   auto row = std::make_unique<Row>();
   Row* r = row.get();
   r->name = QString::fromStdString(param.name);
@@ -325,7 +324,7 @@ LiveParameterPanel::Row* LiveParameterPanel::addRow(const heads::ParamValue& par
   r->slider = new QSlider(Qt::Horizontal, rowsWidget_);
   r->slider->setObjectName(QStringLiteral("slider:") + r->name);
   r->slider->setRange(0, kSliderSteps);
-  r->slider->setMinimumWidth(160);
+  r->slider->setMinimumWidth(110);
   r->slider->setSingleStep(5);
   r->slider->setPageStep(50);
 
@@ -333,11 +332,15 @@ LiveParameterPanel::Row* LiveParameterPanel::addRow(const heads::ParamValue& par
   r->status->setObjectName(QStringLiteral("status:") + r->name);
   r->status->setWordWrap(true);
   r->status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  r->status->hide();
 
+  // The status ("applied at step 120", a refusal's reason) under the value it is about: the panel stays narrow enough
+  // for a laptop screen beside the plots.
   grid_->addWidget(r->label, gridRow, 0);
   grid_->addWidget(r->editor, gridRow, 1);
   grid_->addWidget(r->slider, gridRow, 2);
-  grid_->addWidget(r->status, gridRow, 3);
+  grid_->addWidget(r->status, gridRow + 1, 1, 1, 2);
+  gridRow += 2;
 
   r->mapping = sliderMappingFor(param, param.value);
   showValue(*r, param.value);
@@ -440,6 +443,7 @@ void LiveParameterPanel::setStatus(Row& row, const QString& text, bool error) {
   row.statusText = text;
   row.statusError = error;
   row.status->setText(text);
+  row.status->setVisible(!text.isEmpty());  // no empty line under a value that has nothing to say
   if (error) {
     row.status->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(errorColor(palette()).name()));
   } else {

@@ -97,7 +97,7 @@ class LiveParameterPanel : public QWidget {
 
   void rebuild(const std::vector<heads::ParamValue>& params);
   QString titleText() const;
-  Row* addRow(const heads::ParamValue& param, int gridRow);
+  Row* addRow(const heads::ParamValue& param, int& gridRow);
   Row* findRow(const QString& name) const;
   void commitEditor(Row& row);
   void sliderMoved(Row& row, int position);

@@ -208,12 +208,15 @@ TrainingCurvesPlot::TrainingCurvesPlot(Metric metric, QWidget* parent)
   smoothingSlider_ = new QSlider(Qt::Horizontal, this);
   smoothingSlider_->setObjectName(QStringLiteral("smoothing"));
   smoothingSlider_->setRange(0, 99);
-  smoothingSlider_->setMinimumWidth(60);
+  smoothingSlider_->setMinimumWidth(40);
   smoothingSlider_->setToolTip(tr("Smoothing: exponential moving average weight (debiased, as in TensorBoard)"));
   smoothingLabel_ = new QLabel(this);
   smoothingLabel_->setMinimumWidth(smoothingLabel_->fontMetrics().horizontalAdvance(QStringLiteral("0.00")) + 2);
-  metricBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-  xBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  // Narrow enough for two plots side by side on a laptop screen; the open list shows the names whole.
+  metricBox_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  metricBox_->setMinimumContentsLength(9);
+  xBox_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  xBox_->setMinimumContentsLength(5);
   controls->addWidget(metricBox_);
   controls->addWidget(xBox_);
   controls->addWidget(logBox_);
