@@ -81,10 +81,12 @@ int main(int argc, char** argv) {
     QObject::connect(&window.bridge(), &TrainingBridge::started, &probe, &marginlab::app::ResponsivenessProbe::start);
     QObject::connect(&window.bridge(), &TrainingBridge::finished, &probe, [&probe](const QString& directory) {
       probe.stop();
-      std::printf("run_directory %s\nevent_loop_latency_ms p50 %.1f p99 %.1f max %.1f (%zu samples)\n"
-                  "gui_thread_cpu %.1f%% of one core while training\n",
-                  qPrintable(directory), probe.latenessPercentile(0.5), probe.latenessPercentile(0.99),
-                  probe.latenessPercentile(1.0), probe.samples(), probe.threadCpuPercent());
+      std::printf(
+          "run_directory %s\nevent_loop_latency_ms p50 %.1f p99 %.1f max %.1f (%zu samples)\n"
+          "gui_thread_cpu %.1f%% of one core while training\n"
+          "workbench_process_cpu %.1f%% of one core while following the training process\n",
+          qPrintable(directory), probe.latenessPercentile(0.5), probe.latenessPercentile(0.99),
+          probe.latenessPercentile(1.0), probe.samples(), probe.threadCpuPercent(), probe.processCpuPercent());
       QApplication::quit();
     });
     QObject::connect(&window.bridge(), &TrainingBridge::failed, &probe, [](const QString& message) {

@@ -33,6 +33,7 @@
 #include "app/engine_catalog.h"
 #include "app/margin_curves.h"
 #include "app/model_exporter.h"
+#include "app/open_runs.h"
 #include "app/theme.h"
 #include "core/run/run_history.h"
 #include "widgets/experiment_panel.h"
@@ -42,6 +43,7 @@
 #include "widgets/plot_board.h"
 #include "widgets/plot_export.h"
 #include "widgets/plot_widget.h"
+#include "widgets/runs_table.h"
 
 namespace marginlab::app {
 namespace {
@@ -72,6 +74,8 @@ MainWindow::MainWindow(QWidget* parent)
       bridge_(std::make_unique<TrainingBridge>()),
       preview_(new DataPreview(this)),
       modelExporter_(new ModelExporter(this)),
+      openRuns_(new OpenRuns(this)),
+      runsTable_(new widgets::RunsTable),
       board_(new widgets::PlotBoard),
       experimentPanel_(new widgets::ExperimentPanel),
       parameterPanel_(new widgets::LiveParameterPanel),
@@ -113,6 +117,15 @@ MainWindow::MainWindow(QWidget* parent)
           &MainWindow::onParameterChangeRequested);
   connect(board_, &widgets::PlotBoard::classRequested, preview_, [this](qint64 id) { preview_->classSamples(id); });
   connect(board_, &widgets::PlotBoard::exportRequested, this, &MainWindow::exportPlotDialog);
+  connect(openRuns_, &OpenRuns::changed, this,
+          [this] { runsTable_->setRuns(openRuns_->rows(), openRuns_->differingKeys()); });
+  connect(openRuns_, &OpenRuns::overlayChanged, board_, &widgets::PlotBoard::setOverlay);
+  connect(openRuns_, &OpenRuns::overlayRemoved, board_, &widgets::PlotBoard::removeOverlay);
+  connect(runsTable_, &widgets::RunsTable::overlayToggled, openRuns_, &OpenRuns::setOverlaid);
+  connect(runsTable_, &widgets::RunsTable::removeRequested, openRuns_, &OpenRuns::remove);
+  connect(runsTable_, &widgets::RunsTable::showRequested, this, [this](const QString& directory) {
+    if (directory != runDirectory_) openRun(directory);
+  });
   connect(preview_, &DataPreview::tilesReady, board_, &widgets::PlotBoard::setDataTiles);
   connect(preview_, &DataPreview::classSamplesReady, board_, &widgets::PlotBoard::setClassSamples);
   connect(preview_, &DataPreview::failed, this, [this](const QString& message) {
@@ -165,10 +178,11 @@ void MainWindow::createActions() {
   openRunAction_ = new QAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("Open &run…"), this);
   openRunAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
   connect(openRunAction_, &QAction::triggered, this, &MainWindow::chooseOpenRun);
-  overlayRunAction_ = new QAction(tr("&Overlay another run's curves…"), this);
+  overlayRunAction_ = new QAction(tr("&Compare with another run…"), this);
+  overlayRunAction_->setToolTip(tr("Open another run in the runs table and overlay its training curves"));
   connect(overlayRunAction_, &QAction::triggered, this, &MainWindow::chooseOverlayRun);
-  clearOverlayAction_ = new QAction(tr("Clear the overlay"), this);
-  connect(clearOverlayAction_, &QAction::triggered, board_, &widgets::PlotBoard::clearOverlay);
+  clearOverlayAction_ = new QAction(tr("Clear the overlays"), this);
+  connect(clearOverlayAction_, &QAction::triggered, openRuns_, &OpenRuns::clearOverlays);
 
   exportAllAction_ = new QAction(QIcon::fromTheme(QStringLiteral("document-export")), tr("Export &all plots…"), this);
   exportAllAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
@@ -211,6 +225,14 @@ void MainWindow::createDocks() {
   logDock->setObjectName(QStringLiteral("logDock"));
   logDock->setWidget(log_);
   addDockWidget(Qt::RightDockWidgetArea, logDock);
+
+  // The open runs side by side; behind the log's tab, raised when a second run is opened.
+  runsDock_ = new QDockWidget(tr("Runs"), this);
+  runsDock_->setObjectName(QStringLiteral("runsDock"));
+  runsDock_->setWidget(runsTable_);
+  addDockWidget(Qt::RightDockWidgetArea, runsDock_);
+  tabifyDockWidget(logDock, runsDock_);
+  logDock->raise();
 }
 
 void MainWindow::createMenus() {
@@ -311,6 +333,7 @@ void MainWindow::connectBridge() {
 }
 
 void MainWindow::onAttached(const QString& directory) {
+  openRuns_->setShown(directory);
   board_->clear();
   board_->setRunName(QFileInfo(directory).fileName());
   runDirectory_ = directory;
@@ -558,14 +581,13 @@ bool MainWindow::resumeShownRun() {
 }
 
 bool MainWindow::overlayRun(const QString& directory) {
-  try {
-    const auto steps = train::read_metrics_csv((directory + QStringLiteral("/metrics.csv")).toStdString());
-    board_->setOverlay(QFileInfo(directory).fileName(), steps);
-    return true;
-  } catch (const std::exception& e) {
-    report(tr("Overlay a run"), QString::fromUtf8(e.what()));
+  if (!QFileInfo::exists(directory + QStringLiteral("/experiment.json"))) {
+    report(tr("Compare runs"), tr("%1: not a run directory (no experiment.json)").arg(directory));
     return false;
   }
+  openRuns_->add(directory, true);
+  if (openRuns_->runs().size() == 2) runsDock_->raise();
+  return true;
 }
 
 bool MainWindow::exportModel(const QString& folder, const QString& format) {
@@ -594,8 +616,8 @@ void MainWindow::chooseOpenRun() {
 }
 
 void MainWindow::chooseOverlayRun() {
-  const QString directory = QFileDialog::getExistingDirectory(
-      this, tr("Overlay the curves of a run"), QString::fromStdString(experiment_.runs_dir));
+  const QString directory = QFileDialog::getExistingDirectory(this, tr("Compare with another run"),
+                                                              QString::fromStdString(experiment_.runs_dir));
   if (!directory.isEmpty()) overlayRun(directory);
 }
 

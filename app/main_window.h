@@ -22,12 +22,14 @@ class ExperimentPanel;
 class LiveParameterPanel;
 class PlotBoard;
 class PlotWidget;
+class RunsTable;
 }  // namespace marginlab::widgets
 
 namespace marginlab::app {
 
 class DataPreview;
 class ModelExporter;
+class OpenRuns;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -50,7 +52,10 @@ class MainWindow : public QMainWindow {
   bool openRun(const QString& directory);
   // Continues the shown run from its latest checkpoint, in a new training process.
   bool resumeShownRun();
+  // Opens another run beside the shown one: in the runs table, its training curves overlaid (any number of runs).
   bool overlayRun(const QString& directory);
+  OpenRuns& openRuns() const { return *openRuns_; }
+  widgets::RunsTable& runsTable() const { return *runsTable_; }
   // Writes every plot as <folder>/<name>.<format> with its CSV; returns the files written, errors in `error`.
   QStringList exportAll(const QString& folder, const QString& format, QString* error);
   // Exports the shown run's trained model (its latest checkpoint) into `folder` off the GUI thread; `format` is "all",
@@ -103,6 +108,8 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<TrainingBridge> bridge_;
   DataPreview* preview_;
   ModelExporter* modelExporter_;
+  OpenRuns* openRuns_;
+  widgets::RunsTable* runsTable_;
   QString runDirectory_;
   train::Experiment experiment_;
   widgets::PlotBoard* board_;
@@ -111,6 +118,7 @@ class MainWindow : public QMainWindow {
   QPlainTextEdit* log_;
   QDockWidget* experimentDock_ = nullptr;
   QDockWidget* parameterDock_ = nullptr;
+  QDockWidget* runsDock_ = nullptr;
   bool interactive_ = true;
   bool fittedToScreen_ = false;
   QString lastMessage_;

@@ -9,9 +9,9 @@
 namespace marginlab::app {
 namespace {
 
-double threadCpuSeconds() {
+double cpuSeconds(clockid_t clock) {
   timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  clock_gettime(clock, &now);
   return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
 }
 
@@ -27,19 +27,26 @@ void ResponsivenessProbe::start() {
   lateness_ms_.clear();
   clock_.start();
   last_ms_ = 0;
-  cpu_start_s_ = threadCpuSeconds();
+  cpu_start_s_ = cpuSeconds(CLOCK_THREAD_CPUTIME_ID);
+  process_cpu_start_s_ = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
   timer_.start();
 }
 
 void ResponsivenessProbe::stop() {
   timer_.stop();
-  cpu_stop_s_ = threadCpuSeconds();
+  cpu_stop_s_ = cpuSeconds(CLOCK_THREAD_CPUTIME_ID);
+  process_cpu_stop_s_ = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
   wall_stop_ms_ = clock_.elapsed();
 }
 
 double ResponsivenessProbe::threadCpuPercent() const {
   if (wall_stop_ms_ <= 0) return std::numeric_limits<double>::quiet_NaN();
   return 100.0 * (cpu_stop_s_ - cpu_start_s_) / (static_cast<double>(wall_stop_ms_) / 1000.0);
+}
+
+double ResponsivenessProbe::processCpuPercent() const {
+  if (wall_stop_ms_ <= 0) return std::numeric_limits<double>::quiet_NaN();
+  return 100.0 * (process_cpu_stop_s_ - process_cpu_start_s_) / (static_cast<double>(wall_stop_ms_) / 1000.0);
 }
 
 void ResponsivenessProbe::tick() {

@@ -24,6 +24,9 @@ class ResponsivenessProbe : public QObject {
   // CPU time of the thread that called start() (the GUI thread) between start() and stop(), as a percentage of the
   // wall time between them: 100 = one core busy all along.
   double threadCpuPercent() const;
+  // The same for the whole process (the GUI thread, the run follower's thread, the data preview's): what watching a
+  // run takes from the machine, now that training runs in a process of its own.
+  double processCpuPercent() const;
 
  private:
   void tick();
@@ -33,6 +36,7 @@ class ResponsivenessProbe : public QObject {
   QElapsedTimer clock_;
   qint64 last_ms_ = 0;
   double cpu_start_s_ = 0, cpu_stop_s_ = 0;
+  double process_cpu_start_s_ = 0, process_cpu_stop_s_ = 0;
   qint64 wall_stop_ms_ = 0;
   std::vector<double> lateness_ms_;
 };

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The workbench's cost to training: trains the same experiment headless (marginlab-cli), then in the GUI with the
-# Training tab's plots live (under Xvfb when there is no display), then headless again, and prints the throughputs
-# (median samples/s over each run's steps after the first 10%), the GUI's ratio to the mean of the two headless runs
-# around it (so a machine whose speed drifts is compared with itself; target >= 97%) and the event loop's latency
-# while training (target p99 < 50 ms).  Usage: scripts/bench_gui.sh [PRESET_OR_FILE] [BUILD_DIR]
+# The workbench's cost to training: trains the same experiment headless (marginlab-cli), then from the workbench
+# (which starts the same marginlab-cli as a child process and follows its run directory, the Training tab's plots
+# live; under Xvfb when there is no display), then headless again, and prints the throughputs (median samples/s over
+# each run's steps after the first 10%), the followed run's ratio to the mean of the two headless runs around it (so a
+# machine whose speed drifts is compared with itself; target >= 97%), the event loop's latency while following
+# (target p99 < 50 ms), and the CPU the workbench process itself used meanwhile (GUI thread and follower thread).
+# Usage: scripts/bench_gui.sh [PRESET_OR_FILE] [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 config=${1:-synthface-demo}

@@ -1485,14 +1485,6 @@ n = %2 张图像 · κ = %3
         <translation>打开运行(&amp;R)…</translation>
     </message>
     <message>
-        <source>&amp;Overlay another run&apos;s curves…</source>
-        <translation>叠加另一次运行的曲线(&amp;O)…</translation>
-    </message>
-    <message>
-        <source>Clear the overlay</source>
-        <translation>清除叠加</translation>
-    </message>
-    <message>
         <source>Export &amp;all plots…</source>
         <translation>导出所有图表(&amp;A)…</translation>
     </message>
@@ -1675,16 +1667,8 @@ n = %2 张图像 · κ = %3
         <translation>该运行的 experiment.json 无法在此加载（%1）；仍会显示其图表。</translation>
     </message>
     <message>
-        <source>Overlay a run</source>
-        <translation>叠加运行</translation>
-    </message>
-    <message>
         <source>Open a run directory</source>
         <translation>打开运行目录</translation>
-    </message>
-    <message>
-        <source>Overlay the curves of a run</source>
-        <translation>叠加某次运行的曲线</translation>
     </message>
     <message>
         <source>Open an experiment</source>
@@ -1837,6 +1821,34 @@ n = %2 张图像 · κ = %3
     <message>
         <source>Leave it running</source>
         <translation>让它继续运行</translation>
+    </message>
+    <message>
+        <source>&amp;Compare with another run…</source>
+        <translation>与另一运行比较(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Open another run in the runs table and overlay its training curves</source>
+        <translation>在运行表中打开另一运行并叠加其训练曲线</translation>
+    </message>
+    <message>
+        <source>Clear the overlays</source>
+        <translation>清除叠加</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Compare runs</source>
+        <translation>比较运行</translation>
+    </message>
+    <message>
+        <source>%1: not a run directory (no experiment.json)</source>
+        <translation>%1：不是运行目录（没有 experiment.json）</translation>
+    </message>
+    <message>
+        <source>Compare with another run</source>
+        <translation>与另一运行比较</translation>
     </message>
 </context>
 <context>
@@ -2211,6 +2223,17 @@ n = %2 张图像 · κ = %3
     </message>
 </context>
 <context>
+    <name>OpenRuns</name>
+    <message>
+        <source>reading…</source>
+        <translation>读取中…</translation>
+    </message>
+    <message>
+        <source>recorded (%1 steps)</source>
+        <translation>已记录（%1 步）</translation>
+    </message>
+</context>
+<context>
     <name>PlotBoard</name>
     <message>
         <source>Training</source>
@@ -2383,6 +2406,61 @@ it needs both genuine and impostor pairs</source>
     <message>
         <source>%1 (AUC —)</source>
         <translation>%1 (AUC —)</translation>
+    </message>
+</context>
+<context>
+    <name>RunsTable</name>
+    <message>
+        <source>Tick a run to overlay its training curves; double-click it to show it in every plot</source>
+        <translation>勾选运行以叠加其训练曲线；双击以在所有图表中显示它</translation>
+    </message>
+    <message>
+        <source>Close this run (its files stay)</source>
+        <translation>关闭此运行（文件保留）</translation>
+    </message>
+    <message>
+        <source>overlay</source>
+        <translation>叠加</translation>
+    </message>
+    <message>
+        <source>run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>state</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>head</source>
+        <translation>头部</translation>
+    </message>
+    <message>
+        <source>backbone</source>
+        <translation>骨干网络</translation>
+    </message>
+    <message>
+        <source>%1 last %</source>
+        <translation>%1 最新 %</translation>
+    </message>
+    <message>
+        <source>%1 best %</source>
+        <translation>%1 最佳 %</translation>
+    </message>
+    <message>
+        <source>norm–quality ρ</source>
+        <translation>范数–质量 ρ</translation>
+    </message>
+    <message>
+        <source>The run the plots show</source>
+        <translation>图表所显示的运行</translation>
+    </message>
+    <message>
+        <source>Overlay this run&apos;s training curves</source>
+        <translation>叠加此运行的训练曲线</translation>
+    </message>
+    <message>
+        <source>at step %1</source>
+        <translation>于第 %1 步</translation>
     </message>
 </context>
 <context>
@@ -2606,10 +2684,6 @@ it needs both genuine and impostor pairs</source>
     <message>
         <source>h</source>
         <translation>h</translation>
-    </message>
-    <message>
-        <source>other run</source>
-        <translation>另一次运行</translation>
     </message>
     <message>
         <source>%1 skipped</source>

@@ -182,6 +182,10 @@ void PlotBoard::setOverlay(const QString& runName, const std::vector<train::Step
   for (auto* curves : curves_) curves->setOverlay(runName, steps);
 }
 
+void PlotBoard::removeOverlay(const QString& runName) {
+  for (auto* curves : curves_) curves->removeOverlay(runName);
+}
+
 void PlotBoard::clearOverlay() {
   for (auto* curves : curves_) curves->clearOverlay();
 }

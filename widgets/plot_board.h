@@ -53,7 +53,9 @@ class PlotBoard : public QTabWidget {
   void setSnapshot(const train::Snapshot& snapshot);
   void addEvaluations(const std::vector<train::Evaluation>& evaluations);
   // Another run's curves beside this one's, in every training-curve plot.
+  // Other runs' training curves beside this run's, any number, by name (the same name replaces that run's curves).
   void setOverlay(const QString& runName, const std::vector<train::StepRecord>& steps);
+  void removeOverlay(const QString& runName);
   void clearOverlay();
   // The live panel's values (by name), before the trainer applies them: the plots of a head's margin functions
   // follow at once (AdaFace's g functions take m and h when the run's head has a quality-adaptive margin).

@@ -288,17 +288,26 @@ void TrainingCurvesPlot::clear() {
 }
 
 void TrainingCurvesPlot::setOverlay(const QString& runName, const std::vector<train::StepRecord>& steps) {
-  overlay_.clear();
-  for (const auto& record : steps) overlay_.append(record);
-  overlayName_ = runName;
-  hasOverlay_ = true;
+  auto named = std::find_if(overlays_.begin(), overlays_.end(), [&](const Overlay& o) { return o.name == runName; });
+  if (named == overlays_.end()) {
+    overlays_.push_back({runName, Series()});
+    named = overlays_.end() - 1;
+  }
+  named->series.clear();
+  for (const auto& record : steps) named->series.append(record);
+  refresh();
+}
+
+void TrainingCurvesPlot::removeOverlay(const QString& runName) {
+  const auto named =
+      std::find_if(overlays_.begin(), overlays_.end(), [&](const Overlay& o) { return o.name == runName; });
+  if (named == overlays_.end()) return;
+  overlays_.erase(named);
   refresh();
 }
 
 void TrainingCurvesPlot::clearOverlay() {
-  overlay_.clear();
-  overlayName_.clear();
-  hasOverlay_ = false;
+  overlays_.clear();
   refresh();
 }
 
@@ -391,7 +400,8 @@ QString TrainingCurvesPlot::yLabel() const {
 // Wall time in the unit that keeps the numbers short: seconds up to 5 minutes, minutes up to 3 hours, then hours.
 double TrainingCurvesPlot::wallScale() const {
   double longest = 0;
-  for (const Series* series : {&run_, &overlay_}) longest = std::max(longest, series->lastWallSeconds());
+  longest = run_.lastWallSeconds();
+  for (const Overlay& overlay : overlays_) longest = std::max(longest, overlay.series.lastWallSeconds());
   if (longest <= 300) return 1;
   if (longest <= 3 * 3600) return 60;
   return 3600;
@@ -444,10 +454,14 @@ TrainingCurvesPlot::Drawn TrainingCurvesPlot::drawSeries(const Series& series, c
   return drawn;
 }
 
+const TrainingCurvesPlot::Series& TrainingCurvesPlot::seriesAt(std::size_t index) const {
+  return index == 0 ? run_ : overlays_[index - 1].series;
+}
+
 std::vector<TrainingCurvesPlot::Drawn> TrainingCurvesPlot::drawnSeries() const {
   std::vector<Drawn> all;
   all.push_back(drawSeries(run_, runLabel()));
-  if (hasOverlay_) all.push_back(drawSeries(overlay_, overlayName_.isEmpty() ? tr("other run") : overlayName_));
+  for (const Overlay& overlay : overlays_) all.push_back(drawSeries(overlay.series, overlay.name));
   return all;
 }
 
@@ -485,13 +499,13 @@ void TrainingCurvesPlot::redraw() {
 
   const auto all = drawnSeries();
   QString title = metricName(metric_);
-  if (!hasOverlay_) {
+  if (overlays_.empty()) {
     if (!runName_.isEmpty()) title += QStringLiteral(" — ") + runName_;
     if (run_.skipped() > 0) title += QStringLiteral("  ·  ") + tr("%1 skipped").arg(run_.skipped());
   } else {
-    for (const Drawn& drawn : all) {
-      const std::int64_t skipped = (&drawn == &all.front() ? run_ : overlay_).skipped();
-      if (skipped > 0) title += QStringLiteral("  ·  ") + tr("%1: %2 skipped").arg(drawn.name).arg(skipped);
+    for (std::size_t s = 0; s < all.size(); ++s) {
+      const std::int64_t skipped = seriesAt(s).skipped();
+      if (skipped > 0) title += QStringLiteral("  ·  ") + tr("%1: %2 skipped").arg(all[s].name).arg(skipped);
     }
   }
   title_->setText(title);
@@ -537,7 +551,7 @@ void TrainingCurvesPlot::redraw() {
     const Drawn& drawn = all[s];
     if (drawn.points.empty()) continue;
     const QColor colour = seriesColor(static_cast<int>(s));
-    const bool dashed = s == 1;
+    const bool dashed = s >= 1;  // the followed run solid, the others dashed
     QVector<double> x, raw, sx, smooth;
     for (std::size_t i = 0; i < drawn.points.size(); ++i) {
       // Left-out values (<= 0 on a log axis) are skipped, not gaps; NaN stays in as a gap.
@@ -581,7 +595,7 @@ void TrainingCurvesPlot::redraw() {
     }
   }
 
-  if (hasOverlay_) {
+  if (!overlays_.empty()) {
     custom->legend->setVisible(true);
     // Falling quantities leave the upper right free, rising ones the lower right.
     const bool rising = metric_ == Metric::accuracy || metric_ == Metric::norm_mean ||
@@ -670,7 +684,7 @@ void TrainingCurvesPlot::updateMarkerLabels() {
 
 DataTable TrainingCurvesPlot::shownData() const {
   DataTable table;
-  if (hasOverlay_) table.columns << QStringLiteral("series");
+  if (!overlays_.empty()) table.columns << QStringLiteral("series");
   table.columns << QStringLiteral("step") << QStringLiteral("epoch") << QStringLiteral("wall_seconds")
                 << QStringLiteral("raw") << QStringLiteral("smoothed");
   const auto all = drawnSeries();
@@ -680,14 +694,14 @@ DataTable TrainingCurvesPlot::shownData() const {
   if (!anyValue) return table;
   for (std::size_t s = 0; s < all.size(); ++s) {
     const Drawn& drawn = all[s];
-    const Series& series = s == 0 ? run_ : overlay_;
+    const Series& series = seriesAt(s);
     for (std::size_t i = 0; i < drawn.points.size(); ++i) {
       const bool raw = drawnValue(drawn.raw[i], drawn.raw_out[i]);
       const bool smooth = drawnValue(drawn.smoothed[i], drawn.smoothed_out[i]);
       if (!raw && !smooth) continue;
       const Point& p = drawn.points[i];
       QVariantList row;
-      if (hasOverlay_) row << drawn.name;
+      if (!overlays_.empty()) row << drawn.name;
       row << QVariant::fromValue<qint64>(p.step) << series.fractionalEpoch(p.step, p.epoch) << p.wall_seconds
           << (raw ? QVariant(drawn.raw[i]) : QVariant()) << (smooth ? QVariant(drawn.smoothed[i]) : QVariant());
       table.rows.push_back(row);

@@ -33,7 +33,7 @@ class TrainingCurvesPlot : public PlotWidget {
   enum class Metric { loss, accuracy, learning_rate, samples_per_second, norm_mean, margin_mean, grad_norm };
   enum class XAxis { step, epoch, wall_time };
   static constexpr int kMetricCount = 7;
-  static constexpr int kMaxPoints = 20000;   // per run (this one and the overlay), the partial newest group included
+  static constexpr int kMaxPoints = 20000;   // per run (this one and each overlay), the partial newest group included
   static constexpr int kMaxMarkers = 200;    // the newest parameter-change markers are kept
 
   explicit TrainingCurvesPlot(Metric metric = Metric::loss, QWidget* parent = nullptr);
@@ -45,9 +45,12 @@ class TrainingCurvesPlot : public PlotWidget {
   void addEvents(const std::vector<train::RunEvent>& events);
   // Forgets this run's steps, markers and skip count (the overlay stays).
   void clear();
-  // A second run's whole history, drawn dashed in another colour; replaces any earlier overlay.
+  // Another run's whole history, drawn dashed in a colour of its own; any number of them, by name (a second call with
+  // the same name replaces that run's curve).
   void setOverlay(const QString& runName, const std::vector<train::StepRecord>& steps);
+  void removeOverlay(const QString& runName);
   void clearOverlay();
+  std::size_t overlayCount() const { return overlays_.size(); }
   void setRunName(const QString& name);
   // The head's margin unit ("rad" or "cos", Snapshot::margin_unit) for the margin axis label.
   void setMarginUnit(const QString& unit);
@@ -135,6 +138,7 @@ class TrainingCurvesPlot : public PlotWidget {
     int left_out = 0;
   };
   std::vector<Drawn> drawnSeries() const;
+  const Series& seriesAt(std::size_t index) const;  // 0: this run, then the overlays in order
 
   void updateControls();
   void updateMarkerLabels();
@@ -149,9 +153,13 @@ class TrainingCurvesPlot : public PlotWidget {
   XAxis xAxis_ = XAxis::step;
   bool logY_ = false;
   double smoothing_ = 0.9;  // per-step values are noisy: a clear trend by default
-  QString runName_, overlayName_, marginUnit_;
-  Series run_, overlay_;
-  bool hasOverlay_ = false;
+  QString runName_, marginUnit_;
+  Series run_;
+  struct Overlay {
+    QString name;
+    Series series;
+  };
+  std::vector<Overlay> overlays_;
   std::deque<Marker> markers_;
   std::vector<std::pair<double, QCPItemText*>> markerLabels_;  // x and label of the drawn markers
   QCPTextElement* title_ = nullptr;

@@ -9,6 +9,7 @@
 #include <QMenuBar>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -19,6 +20,7 @@
 #include "app/engine_catalog.h"
 #include "app/main_window.h"
 #include "app/model_exporter.h"
+#include "app/open_runs.h"
 #include "app/training_bridge.h"
 #include "app/translations.h"
 #include "core/run/run_history.h"
@@ -26,6 +28,7 @@
 #include "widgets/experiment_panel.h"
 #include "widgets/plot_board.h"
 #include "widgets/plot_widget.h"
+#include "widgets/runs_table.h"
 #include "widgets/training_curves_plot.h"
 
 using marginlab::app::MainWindow;
@@ -286,6 +289,47 @@ class TestMainWindow : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(window.bridge().state() == TrainingBridge::State::running, 120000);
     window.bridge().stop();
     QVERIFY(waitForIdle(window.bridge(), 120));
+  }
+
+  // Several runs open at once: each compared run in the runs table with what differs between them and its
+  // verification, any number of them overlaid on the training curves, each one double-click away.
+  void severalRunsAreComparedSideBySide() {
+    QTemporaryDir runs;
+    MainWindow window;
+    window.setInteractive(false);
+    QStringList directories;
+    for (const double m : {0.2, 0.3, 0.4}) {
+      auto experiment = tinyExperiment(runs.path(), "cosface");
+      experiment.train.max_steps = 6;
+      experiment.head.params["m"] = m;
+      window.experimentPanel().setExperiment(experiment);
+      QVERIFY(window.startRun());
+      QVERIFY(waitForIdle(window.bridge(), 300));
+      directories << window.runDirectory();
+    }
+    QVERIFY(window.openRun(directories[0]));
+    QVERIFY(window.overlayRun(directories[1]));
+    QVERIFY(window.overlayRun(directories[2]));
+    QVERIFY(!window.overlayRun(runs.filePath(QStringLiteral("nowhere"))));
+    const auto* loss = window.board().trainingCurves().front();
+    QTRY_COMPARE_WITH_TIMEOUT(loss->overlayCount(), std::size_t{2}, 10000);
+    const QTableWidget& table = *window.runsTable().table();
+    const auto headers = [&table] {
+      QStringList names;
+      for (int c = 0; c < table.columnCount(); ++c) names << table.horizontalHeaderItem(c)->text();
+      return names;
+    };
+    // Read in the background: all three, with their final evaluations.
+    QTRY_VERIFY_WITH_TIMEOUT(table.rowCount() == 3 && headers().contains(QStringLiteral("synthface all last %")),
+                             10000);
+    QCOMPARE(window.openRuns().differingKeys(), std::vector<std::string>{"head.params.m"});
+    QVERIFY2(headers().contains(QStringLiteral("head.params.m")), qPrintable(headers().join(QStringLiteral(", "))));
+    window.openRuns().setOverlaid(directories[1], false);
+    QCOMPARE(loss->overlayCount(), std::size_t{1});
+    // Showing a compared run: it leaves the overlays and the shown one may join them.
+    QVERIFY(window.openRun(directories[2]));
+    QTRY_COMPARE_WITH_TIMEOUT(window.runDirectory(), directories[2], 5000);
+    QCOMPARE(loss->overlayCount(), std::size_t{0});
   }
 
   // Last: the translators it installs stay for the rest of the process.
