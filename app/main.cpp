@@ -38,6 +38,11 @@ int main(int argc, char** argv) {
                               "Follow a run directory: a finished run's plots, or a running one's as it goes "
                               "(here, or on a server's disk mounted here)."),
       QStringLiteral("directory"));
+  const QCommandLineOption compare(
+      QStringLiteral("compare"),
+      QApplication::translate("main", "Open another run beside the followed one: in the runs table, its curves "
+                                      "overlaid (repeat for more)."),
+      QStringLiteral("directory"));
   const QCommandLineOption start(QStringLiteral("start"),
                                  QApplication::translate("main", "Start training the experiment right away."));
   const QCommandLineOption tab(QStringLiteral("tab"), QApplication::translate("main", "Show this plot tab (0–6)."),
@@ -56,7 +61,7 @@ int main(int argc, char** argv) {
       QStringLiteral("benchmark"),
       QApplication::translate("main", "Train the experiment with the plots live, then print the event loop's latency "
                                       "(p50, p99, max) and the run directory, and quit (scripts/bench_gui.sh)."));
-  parser.addOptions({preset, experiment, openRun, start, tab, screenshot, delay, benchmark, theme});
+  parser.addOptions({preset, experiment, openRun, compare, start, tab, screenshot, delay, benchmark, theme});
   parser.process(app);
   if (parser.isSet(theme)) marginlab::app::applyTheme(parser.value(theme));
 
@@ -67,6 +72,9 @@ int main(int argc, char** argv) {
   if (parser.isSet(preset) && !window.loadPreset(parser.value(preset))) return 1;
   if (parser.isSet(experiment) && !window.openExperiment(parser.value(experiment))) return 1;
   if (parser.isSet(openRun) && !window.openRun(parser.value(openRun))) return 1;
+  for (const QString& other : parser.values(compare)) {
+    if (!window.overlayRun(other)) return 1;
+  }
   if (parser.isSet(tab)) window.board().setCurrentIndex(parser.value(tab).toInt());
   window.show();
   if (parser.isSet(start) || parser.isSet(benchmark)) {

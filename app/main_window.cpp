@@ -88,6 +88,8 @@ MainWindow::MainWindow(QWidget* parent)
   setWindowTitle(tr("MarginLab"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/marginlab.svg")));
   setCentralWidget(board_);
+  // The open runs side by side, with the plots' room: a table is wide.
+  board_->addTab(runsTable_, tr("Runs"));
   // The head curves come from the real heads, i.e. from torch: computed off the GUI thread.
   QThreadPool::globalInstance()->start([self = QPointer<MainWindow>(this)] {
     const auto curves = default_margin_curves();
@@ -226,13 +228,6 @@ void MainWindow::createDocks() {
   logDock->setWidget(log_);
   addDockWidget(Qt::RightDockWidgetArea, logDock);
 
-  // The open runs side by side; behind the log's tab, raised when a second run is opened.
-  runsDock_ = new QDockWidget(tr("Runs"), this);
-  runsDock_->setObjectName(QStringLiteral("runsDock"));
-  runsDock_->setWidget(runsTable_);
-  addDockWidget(Qt::RightDockWidgetArea, runsDock_);
-  tabifyDockWidget(logDock, runsDock_);
-  logDock->raise();
 }
 
 void MainWindow::createMenus() {
@@ -586,7 +581,6 @@ bool MainWindow::overlayRun(const QString& directory) {
     return false;
   }
   openRuns_->add(directory, true);
-  if (openRuns_->runs().size() == 2) runsDock_->raise();
   return true;
 }
 

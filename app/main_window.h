@@ -118,7 +118,6 @@ class MainWindow : public QMainWindow {
   QPlainTextEdit* log_;
   QDockWidget* experimentDock_ = nullptr;
   QDockWidget* parameterDock_ = nullptr;
-  QDockWidget* runsDock_ = nullptr;
   bool interactive_ = true;
   bool fittedToScreen_ = false;
   QString lastMessage_;

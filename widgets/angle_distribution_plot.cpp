@@ -6,6 +6,7 @@
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QResizeEvent>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -20,6 +21,8 @@ namespace marginlab::widgets {
 namespace {
 
 constexpr double kDegreesPerRadian = 180.0 / 3.14159265358979323846;
+// Below this width the legend's two columns ("hard · high quality (n = 1234)" each) would be cut.
+constexpr int kTwoLegendColumnsWidth = 640;
 
 // Silverman's rule of thumb, h = 0.9·min(σ, IQR/1.34)·n^(−1/5), at least half a degree (and 2° for a lone sample).
 double silverman(std::vector<double> values) {
@@ -93,6 +96,7 @@ AngleDistributionPlot::AngleDistributionPlot(QWidget* parent)
   qualityRow->addWidget(percentileSpin_);
   qualityLabel_ = new QLabel(controls);
   qualityLabel_->setObjectName(QStringLiteral("quality_source"));
+  qualityLabel_->setWordWrap(true);  // a long explanation wraps rather than widening the window past a laptop screen
   qualityRow->addWidget(qualityLabel_, 1);
   rows->addLayout(qualityRow);
   layout()->insertWidget(0, controls);
@@ -289,6 +293,17 @@ DataTable AngleDistributionPlot::shownData() const {
     for (std::size_t k = 0; k < density_[g].size(); ++k)
       table.rows.push_back({groupName(g), grid_[k], density_[g][k], static_cast<qint64>(counts_[g]), bandwidth_[g]});
   return table;
+}
+
+void AngleDistributionPlot::resizeEvent(QResizeEvent* event) {
+  PlotWidget::resizeEvent(event);
+  // Two legend columns where they fit whole, one where the plot is narrow (three columns of a laptop's window).
+  QCPLegend* legend = plot()->legend;
+  const int wrap = width() < kTwoLegendColumnsWidth ? 1 : 2;
+  if (legend->wrap() == wrap) return;
+  legend->setWrap(wrap);
+  legend->setFillOrder(QCPLegend::foColumnsFirst, /*rearrange=*/true);
+  plot()->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void AngleDistributionPlot::redraw() {

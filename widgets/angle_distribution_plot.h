@@ -50,6 +50,7 @@ class AngleDistributionPlot : public PlotWidget {
 
  protected:
   void redraw() override;
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
   void regroup();
