@@ -1045,6 +1045,14 @@
         <source>The base learning rate changed at given steps (&quot;5000: lr=0.01&quot;), in force from the next step; the schedule keeps scaling it</source>
         <translation>在指定步数修改的基础学习率（&quot;5000: lr=0.01&quot;），自下一步起生效；学习率调度继续对其缩放</translation>
     </message>
+    <message>
+        <source>Processes</source>
+        <translation>进程数</translation>
+    </message>
+    <message>
+        <source>Processes on this machine training the run together (one per GPU); started through the launcher</source>
+        <translation>本机上共同训练此运行的进程数（每个 GPU 一个）；通过启动器启动</translation>
+    </message>
 </context>
 <context>
     <name>ExperimentPanel</name>
@@ -2765,6 +2773,10 @@ it needs both genuine and impostor pairs</source>
     <message>
         <source>Follow a run directory: a finished run&apos;s plots, or a running one&apos;s as it goes (here, or on a server&apos;s disk mounted here).</source>
         <translation>跟随一个运行目录：已完成运行的图表，或正在进行的运行的实时图表（本机，或挂载到本机的服务器磁盘上）。</translation>
+    </message>
+    <message>
+        <source>Open another run beside the followed one: in the runs table, its curves overlaid (repeat for more).</source>
+        <translation>在所跟随的运行旁打开另一运行：列入运行表，并叠加其曲线（可重复以打开更多）。</translation>
     </message>
 </context>
 <context>

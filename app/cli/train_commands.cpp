@@ -127,37 +127,61 @@ std::shared_ptr<distributed::Communicator> join_group(const distributed::LaunchE
   return distributed::connect(env, options);
 }
 
+// The experiment the options describe: a preset or file with its --set overrides, or the resumed run's own with them.
+train::Experiment resolve_experiment(const TrainOptions& options) {
+  const auto file = options.resume.empty() ? resolve_config(options.config) : fs::path(options.resume) / "experiment.json";
+  auto document = train::read_experiment_document(file.string());
+  for (const auto& o : options.overrides) train::apply_override(document, o);
+  return train::experiment_from_json(document, file.string() + (options.overrides.empty() ? "" : " with --set"));
+}
+
 // The trainer the options ask for, built on the run's thread: experiment errors surface there and end the run.
-train::BackgroundRun::TrainerFactory trainer_factory(const TrainOptions& options, const distributed::LaunchEnv& env) {
+train::BackgroundRun::TrainerFactory trainer_factory(const TrainOptions& options, const distributed::LaunchEnv& env,
+                                                     const train::Experiment& experiment) {
   if (!options.resume.empty()) {
-    const auto file = fs::path(options.resume) / "experiment.json";
-    auto document = train::read_experiment_document(file.string());
-    for (const auto& o : options.overrides) train::apply_override(document, o);
-    const auto experiment = train::experiment_from_json(document, file.string() + " with --set");
     const bool changed = !options.overrides.empty();
     return [directory = fs::path(options.resume), experiment, changed, env] {
       auto comm = join_group(env, experiment);
       return std::make_unique<train::Trainer>(directory, changed ? &experiment : nullptr, comm);
     };
   }
-  const auto file = resolve_config(options.config);
-  auto document = train::read_experiment_document(file.string());
-  for (const auto& o : options.overrides) train::apply_override(document, o);
-  const auto experiment = train::experiment_from_json(document, file.string());
   return [experiment, env, into = fs::path(options.into)] {
     auto comm = join_group(env, experiment);
     return std::make_unique<train::Trainer>(experiment, comm, into);
   };
 }
 
+// train.processes > 1 and no launcher around: this command again as that many ranks, as `launch --nproc` runs them.
+int train_as_ranks(const TrainOptions& options, int processes) {
+  distributed::RankLaunch launch;
+  launch.program = "/proc/self/exe";
+  launch.args = {"train"};
+  if (options.resume.empty()) {
+    launch.args.insert(launch.args.end(), {"--config", resolve_config(options.config).string()});
+  } else {
+    launch.args.insert(launch.args.end(), {"--resume", options.resume});
+  }
+  for (const auto& o : options.overrides) launch.args.insert(launch.args.end(), {"--set", o});
+  if (!options.into.empty()) launch.args.insert(launch.args.end(), {"--into", options.into});
+  if (options.quiet) launch.args.push_back("--quiet");
+  launch.nproc = processes;
+  const auto outcome = distributed::run_ranks(launch);
+  if (outcome.ok()) return 0;
+  fmt::print(stderr, "train: {}\n", outcome.report());
+  return 1;
+}
+
 int run_train(TrainOptions options) {
+  const auto env = distributed::read_launch_env();
+  const auto experiment = resolve_experiment(options);
+  // The launcher forwards a Ctrl-C to its ranks itself.
+  if (!env.distributed() && experiment.train.processes > 1) return train_as_ranks(options, experiment.train.processes);
   interrupts = 0;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  const auto env = distributed::read_launch_env();
   // Rank 0 speaks for the run; the others report only what goes wrong on them.
   if (env.rank != 0) options.quiet = true;
-  train::BackgroundRun run(trainer_factory(options, env));
+  train::BackgroundRun run(trainer_factory(options, env, experiment));
   std::optional<ProgressLine> progress;
   bool stop_forwarded = false;
   std::optional<train::BackgroundRun::Ended> end;

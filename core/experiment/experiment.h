@@ -95,6 +95,10 @@ struct TrainSettings {
   // Ghost BatchNorm: a one-process run normalises its batch in this many equal groups, each with its own statistics:
   // what that many ranks without synchronised BatchNorm compute (a W-rank run reproduced on one device).
   int batchnorm_groups = 1;
+  // Processes on this machine that train the run together (one per GPU, or shares of the CPU's cores): `train` and the
+  // workbench start them through the launcher (`marginlab-cli launch --nproc`). Ignored when a launcher (torchrun,
+  // SLURM, launch) started the process: then the group is the launcher's.
+  int processes = 1;
 };
 
 struct ReportSettings {

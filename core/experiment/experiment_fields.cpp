@@ -389,6 +389,12 @@ std::vector<ExperimentField> build_table() {
         ML_TRANSLATABLE("ExperimentField",
                         "One process: BatchNorm statistics per group of the batch, as that many ranks compute them"))
       .range = {1, 4096};
+  t.add("train.processes", F::integer, &E::train, &TrainSettings::processes,
+        ML_TRANSLATABLE("ExperimentField", "Processes"),
+        ML_TRANSLATABLE("ExperimentField",
+                        "Processes on this machine training the run together (one per GPU); started through the "
+                        "launcher"))
+      .range = {1, 1024};
 
   // --- report, checkpoint ---
   auto& report_every = t.add("report.every_steps", F::integer, &E::report, &ReportSettings::every_steps,

@@ -32,6 +32,7 @@ TEST(RecordedRun, ExperimentReadsAndWritesBackUnchanged) {
   expected["train"]["sync_batchnorm"] = false;
   ASSERT_FALSE(expected["train"].contains("batchnorm_groups"));
   expected["train"]["batchnorm_groups"] = 1;
+  expected["train"]["processes"] = 1;
   ASSERT_FALSE(expected["head"].contains("sample_rate"));
   expected["head"]["sample_rate"] = 1.0;
   expected["head"]["schedule"] = nlohmann::json::array();
