@@ -513,18 +513,35 @@ void MainWindow::updateActions() {
   parameterPanel_->setEditable(live);
 }
 
+QString MainWindow::livenessLabel() const {
+  const auto& status = bridge_->status();
+  if (!status) return runDirectory_.isEmpty() ? tr("Idle") : tr("Recorded run");
+  const auto time = [](double unixSeconds) {
+    return QDateTime::fromSecsSinceEpoch(static_cast<qint64>(unixSeconds)).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+  };
+  switch (bridge_->liveness()) {
+    case train::Liveness::stalled:
+      // The last sign of progress: a step, or the heartbeat where it stopped first.
+      return tr("Stalled: no progress since %1")
+          .arg(time(status->progressed > 0 ? std::min(status->progressed, status->updated) : status->updated));
+    case train::Liveness::vanished: return tr("Ended without a word (last heard of at %1)").arg(time(status->updated));
+    default: break;
+  }
+  switch (status->state) {
+    case train::RunState::finished: return tr("Finished");
+    case train::RunState::stopped: return tr("Stopped");
+    case train::RunState::failed: return tr("Failed");
+    case train::RunState::paused: return tr("Paused");
+    case train::RunState::running: return tr("Training");
+  }
+  return {};
+}
+
 void MainWindow::updateStatus() {
   switch (bridge_->state()) {
-    case TrainingBridge::State::idle:
-      stateLabel_->setText(runDirectory_.isEmpty()             ? tr("Idle")
-                           : bridge_->livenessText().isEmpty() ? tr("Recorded run")
-                                                               : bridge_->livenessText());
-      break;
+    case TrainingBridge::State::idle: stateLabel_->setText(livenessLabel()); break;
     case TrainingBridge::State::starting: stateLabel_->setText(tr("Starting…")); break;
-    case TrainingBridge::State::running:
-      // "Training", or what a follower must know: stalled since when.
-      stateLabel_->setText(bridge_->liveness() == train::Liveness::stalled ? bridge_->livenessText() : tr("Training"));
-      break;
+    case TrainingBridge::State::running: stateLabel_->setText(livenessLabel()); break;
     case TrainingBridge::State::paused: stateLabel_->setText(tr("Paused")); break;
     case TrainingBridge::State::stopping: stateLabel_->setText(tr("Stopping (writing a checkpoint)…")); break;
   }

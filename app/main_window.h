@@ -81,6 +81,8 @@ class MainWindow : public QMainWindow {
   void connectBridge();
   void updateActions();
   void updateStatus();
+  // What the followed run is doing, in the user's language: training, paused, finished, stalled since when, ...
+  QString livenessLabel() const;
   void log(const QString& line);
   void report(const QString& title, const QString& message);
   void onStepsArrived(const std::vector<train::StepRecord>& steps);

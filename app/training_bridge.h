@@ -67,6 +67,8 @@ class TrainingBridge : public QObject {
   // What the run's status says of it (live, paused, finished, stalled: no step since ..., ...), or empty.
   const QString& livenessText() const { return livenessText_; }
   train::Liveness liveness() const { return liveness_; }
+  // The run's last status, when it has written one.
+  const std::optional<train::RunStatus>& status() const { return status_; }
   // The last lines the run printed (console.txt of a run started here), for a run that died.
   QString lastWords(int lines = 12) const;
 

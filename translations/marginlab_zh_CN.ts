@@ -1077,7 +1077,7 @@
         <translation>运行文件夹</translation>
     </message>
     <message>
-        <source>A run is active: the experiment is read-only. Tune the head and the learning rate live in the Live parameters panel.</source>
+        <source>A run is active: the experiment is read-only. Tune the head and the learning rate live in the Live hyperparameters panel.</source>
         <translation>有运行正在进行：实验为只读。可在“实时超参数”面板中实时调节分类头和学习率。</translation>
     </message>
     <message>
@@ -1857,6 +1857,26 @@ n = %2 张图像 · κ = %3
     <message>
         <source>Compare with another run</source>
         <translation>与另一运行比较</translation>
+    </message>
+    <message>
+        <source>Stalled: no progress since %1</source>
+        <translation>停滞：自 %1 起无进展</translation>
+    </message>
+    <message>
+        <source>Ended without a word (last heard of at %1)</source>
+        <translation>无声结束（最后消息于 %1）</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
     </message>
 </context>
 <context>

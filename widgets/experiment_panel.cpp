@@ -523,7 +523,7 @@ void ExperimentPanel::buildUi() {
   u.validation->hide();
   layout->addWidget(u.validation);
   u.lockHint = new QLabel(tr("A run is active: the experiment is read-only. Tune the head and the learning rate "
-                             "live in the Live parameters panel."),
+                             "live in the Live hyperparameters panel."),
                           this);
   u.lockHint->setObjectName(QStringLiteral("lockHint"));
   u.lockHint->setWordWrap(true);
