@@ -243,8 +243,11 @@ class TestMainWindow : public QObject {
 
     MainWindow window;
     window.setInteractive(false);
+    QSignalSpy snapshots(&window.bridge(), &TrainingBridge::snapshotArrived);
+    QSignalSpy events(&window.bridge(), &TrainingBridge::eventsArrived);
     QVERIFY(window.openRun(directory));
     QTRY_COMPARE_WITH_TIMEOUT(window.bridge().state(), TrainingBridge::State::running, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!snapshots.isEmpty() && !events.isEmpty(), 10000);  // snapshot.cbor, events.jsonl
     QVERIFY(!window.bridge().startedHere());
     QVERIFY(window.bridge().canSteer());  // the same user
     const auto* loss = window.board().trainingCurves().front();
