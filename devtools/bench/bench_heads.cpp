@@ -64,7 +64,7 @@ std::vector<HeadBenchRow> bench_heads(const HeadBenchConfig& config,
       auto head = heads::make_head(spec);
       const double ms = median_ms(
           [&] {
-            head->forward({embeddings, norms, labels}).loss.backward();
+            head->forward({embeddings, norms, labels, {}}).loss.backward();
             embeddings.mutable_grad() = torch::Tensor();
             head->kernel().mutable_grad() = torch::Tensor();
           },

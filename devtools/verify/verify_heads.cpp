@@ -223,7 +223,7 @@ void replay_adaface(const json& doc, FileReport& report) {
       if (labels.size(0) < 2) deviating = true;
 
       head->zero_grad();
-      auto out = head->forward({embeddings, norms, labels});
+      auto out = head->forward({embeddings, norms, labels, {}});
       out.loss.backward();
       const bool no_norm_grad = !norms.grad().defined() || norms.grad().abs().max().item<double>() == 0.0;
       check.expect(q + "grad_norms", no_norm_grad, "no gradient reaches the norm");
@@ -404,7 +404,7 @@ void replay_curricularface(const json& doc, const torch::Tensor& kernel, FileRep
     check.compare(q + "t_before", f64(head->t()), require(call, "t_before", where));
     auto b = raw_batch(call, dtype, where);
     head->zero_grad();
-    auto out = head->forward({b.embeddings, b.norms, b.labels});
+    auto out = head->forward({b.embeddings, b.norms, b.labels, {}});
     out.loss.backward();
     check.compare(q + "t_after", f64(head->t()), require(call, "t_after", where));
     check.compare(q + "logits", out.logits, require(call, "logits", where));
@@ -446,7 +446,7 @@ void replay_magface(const json& doc, const torch::Tensor& kernel, FileReport& re
       Checker check(report, "magface " + variant, tolerance_for(dtype));
       auto b = raw_batch(call, dtype, where);
       head->zero_grad();
-      auto out = head->forward({b.embeddings, b.norms, b.labels});
+      auto out = head->forward({b.embeddings, b.norms, b.labels, {}});
       out.loss.backward();
       auto cos_scaled = json_tensor(require(call, "cos_theta_scaled", where), torch::kFloat64, where);
       auto cos_m_scaled = json_tensor(require(call, "cos_theta_m_scaled", where), torch::kFloat64, where);
@@ -531,7 +531,7 @@ void replay_kappaface_section(const json& doc, const std::string& section, FileR
     auto loss_logits = [&](const std::string& key) {
       if (!check_logits || !loss_batch->at("logits").contains(key)) return;
       auto x = epoch_features[0].index_select(0, loss_idx);
-      auto out = head->forward({x, x.norm(2, 1), loss_labels});
+      auto out = head->forward({x, x.norm(2, 1), loss_labels, {}});
       check.compare("logits " + key, out.logits, loss_batch->at("logits").at(key));
       if (loss_batch->contains("cosine")) {
         check.compare("loss_batch cosine", torch::mm(x / x.norm(2, 1, true), head->normalized_kernel()),
