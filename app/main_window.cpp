@@ -800,7 +800,12 @@ void MainWindow::closeEvent(QCloseEvent* event) {
       }
       stop = box.clickedButton() == stopButton;
     }
-    bridge_->setStopRunOnExit(stop);
+    // A run started here is also waited for (it writes its checkpoint); another's gets the request and goes its way.
+    if (stop && bridge_->startedHere()) {
+      bridge_->setStopRunOnExit(true);
+    } else if (stop && interactive_) {
+      bridge_->stop();
+    }
   }
   QSettings settings;
   settings.setValue(QStringLiteral("window/geometry"), saveGeometry());

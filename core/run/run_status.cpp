@@ -196,7 +196,10 @@ LivenessJudgement judge_liveness(const std::optional<RunStatus>& status, double 
     return {Liveness::ended, to_string(s.state)};
   }
   // A process on this host can be asked directly; kill(pid, 0) fails with ESRCH once it is gone.
-  if (s.pid > 0 && s.host == this_process().host && ::kill(static_cast<pid_t>(s.pid), 0) != 0 && errno == ESRCH) {
+  // The host name once: followers judge every second, and the user name that this_process() also looks up may take
+  // a directory service.
+  static const std::string this_host = this_process().host;
+  if (s.pid > 0 && s.host == this_host && ::kill(static_cast<pid_t>(s.pid), 0) != 0 && errno == ESRCH) {
     return {Liveness::vanished, fmt::format("ended without a word (process {} is gone; last heard of at {})", s.pid,
                                             clock_time(s.updated))};
   }
