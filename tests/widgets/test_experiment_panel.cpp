@@ -181,6 +181,28 @@ class TestExperimentPanel : public QObject {
     QCOMPARE(panel.experiment().schedule.milestones, (std::vector<double>{10, 18}));
   }
 
+  // head.schedule and optimizer.schedule edited as text ("step: name=value, ...; ..."), shown back the same way.
+  void schedulesAreEditedAsText() {
+    ExperimentPanel panel;
+    panel.setChoices(choices());
+    auto experiment = unusual();
+    experiment.optimizer.schedule = {{500, {{"lr", 0.01}}}};
+    panel.setExperiment(experiment);
+    QCOMPARE(child<QLineEdit>(panel, "optimizer.schedule")->text(), QStringLiteral("500: lr=0.01"));
+    auto* schedule = child<QLineEdit>(panel, "head.schedule");
+    QVERIFY(schedule->text().isEmpty());
+    QTest::keyClicks(schedule, QStringLiteral("0: gamma=0.2; 200: gamma=0.7"));
+    const auto edited = panel.experiment().head.schedule;
+    QCOMPARE(edited.size(), std::size_t{2});
+    QCOMPARE(edited[1].step, std::int64_t{200});
+    QCOMPARE(edited[1].params.at("gamma"), 0.7);
+    // Steps out of order are marked with the reason and do not replace the last valid schedule.
+    QTest::keyClicks(schedule, QStringLiteral("; 100: gamma=0.5"));
+    QVERIFY(!schedule->styleSheet().isEmpty());
+    QVERIFY2(schedule->toolTip().contains(QStringLiteral("steps must increase")), qPrintable(schedule->toolTip()));
+    QCOMPARE(panel.experiment().head.schedule, edited);
+  }
+
   void headSwitchShowsThatHeadsParametersAndComesBack() {
     using marginlab::heads::HeadValues;
     ExperimentPanel panel;
