@@ -34,6 +34,7 @@
 #include "app/margin_curves.h"
 #include "app/model_exporter.h"
 #include "app/open_runs.h"
+#include "app/run_state_text.h"
 #include "app/theme.h"
 #include "core/run/run_history.h"
 #include "widgets/experiment_panel.h"
@@ -514,27 +515,9 @@ void MainWindow::updateActions() {
 }
 
 QString MainWindow::livenessLabel() const {
-  const auto& status = bridge_->status();
-  if (!status) return runDirectory_.isEmpty() ? tr("Idle") : tr("Recorded run");
-  const auto time = [](double unixSeconds) {
-    return QDateTime::fromSecsSinceEpoch(static_cast<qint64>(unixSeconds)).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-  };
-  switch (bridge_->liveness()) {
-    case train::Liveness::stalled:
-      // The last sign of progress: a step, or the heartbeat where it stopped first.
-      return tr("Stalled: no progress since %1")
-          .arg(time(status->progressed > 0 ? std::min(status->progressed, status->updated) : status->updated));
-    case train::Liveness::vanished: return tr("Ended without a word (last heard of at %1)").arg(time(status->updated));
-    default: break;
-  }
-  switch (status->state) {
-    case train::RunState::finished: return tr("Finished");
-    case train::RunState::stopped: return tr("Stopped");
-    case train::RunState::failed: return tr("Failed");
-    case train::RunState::paused: return tr("Paused");
-    case train::RunState::running: return tr("Training");
-  }
-  return {};
+  const QString state = runStateText(bridge_->status(), bridge_->liveness());
+  if (!state.isEmpty()) return state;
+  return runDirectory_.isEmpty() ? tr("Idle") : tr("Recorded run");
 }
 
 void MainWindow::updateStatus() {

@@ -6,14 +6,16 @@
 
 #include <algorithm>
 
+#include "app/run_state_text.h"
 #include "core/run/run_comparison.h"
-#include "core/run/run_history.h"
 
 namespace marginlab::app {
 namespace {
 
-// A live run's records grow: read again this often (off the GUI thread).
-constexpr int kRefreshMs = 5000;
+// A live run's records grow: looked at again this often (off the GUI thread, only what was appended is read).
+constexpr int kRefreshMs = 2000;
+// As the window judges the run it follows (TrainingBridge's default).
+constexpr double kStallSeconds = 120;
 
 QString nameOf(const QString& directory) { return QFileInfo(directory).fileName(); }
 
@@ -38,6 +40,7 @@ void OpenRuns::add(const QString& directory, bool overlaid) {
   Run run;
   run.directory = directory;
   run.overlaid = overlaid && directory != shown_;
+  run.follower = std::make_shared<train::RunFollower>(directory.toStdString());
   runs_.push_back(std::move(run));
   load(directory);
   Q_EMIT changed();
@@ -88,38 +91,42 @@ void OpenRuns::load(const QString& directory) {
   if (!run || run->loading) return;
   run->loading = true;
   QPointer<OpenRuns> self(this);
-  QThreadPool::globalInstance()->start([self, directory] {
-    Run loaded;
-    loaded.directory = directory;
-    try {
-      const auto history = train::read_run_history(directory.toStdString());
-      loaded.experiment = history.experiment;
-      loaded.steps = history.steps;
-      loaded.evaluations = history.evaluations;
-      loaded.status = train::read_run_status(directory.toStdString());
-    } catch (const std::exception& e) {
-      loaded.problem = QString::fromUtf8(e.what());
-    }
+  QThreadPool::globalInstance()->start([self, directory, follower = run->follower] {
+    auto update = std::make_shared<train::RunFollower::Update>(follower->poll());
     QMetaObject::invokeMethod(
         self.data(),
-        [self, loaded = std::move(loaded)]() mutable {
-          if (!self) return;
-          Run* run = self->find(loaded.directory);
-          if (!run) return;  // closed meanwhile
-          loaded.overlaid = run->overlaid;
-          *run = std::move(loaded);
-          if (run->overlaid) Q_EMIT self->overlayChanged(nameOf(run->directory), run->steps);
-          Q_EMIT self->changed();
+        [self, directory, update] {
+          if (self) self->apply(directory, *update);
         },
         Qt::QueuedConnection);
   });
+}
+
+void OpenRuns::apply(const QString& directory, const train::RunFollower::Update& update) {
+  Run* run = find(directory);
+  if (!run) return;  // closed meanwhile
+  run->loading = false;
+  if (update.empty()) return;
+  if (update.restarted) {
+    run->steps.clear();
+    run->evaluations.clear();
+  }
+  if (update.experiment) run->experiment = *update.experiment;
+  if (update.status) run->status = update.status;
+  run->steps.insert(run->steps.end(), update.steps.begin(), update.steps.end());
+  run->evaluations.insert(run->evaluations.end(), update.evaluations.begin(), update.evaluations.end());
+  if (!update.problems.empty()) run->problem = QString::fromStdString(update.problems.back());
+  if (run->overlaid && (update.restarted || !update.steps.empty())) {
+    Q_EMIT overlayChanged(nameOf(run->directory), run->steps);
+  }
+  Q_EMIT changed();
 }
 
 void OpenRuns::refreshLive() {
   for (const auto& run : runs_) {
     const bool live =
         !run.status || run.status->state == train::RunState::running || run.status->state == train::RunState::paused;
-    if (live && run.problem.isEmpty()) load(run.directory);
+    if (live) load(run.directory);
   }
 }
 
@@ -138,13 +145,11 @@ std::vector<widgets::RunRow> OpenRuns::rows() const {
     widgets::RunRow row;
     row.directory = run.directory;
     row.name = nameOf(run.directory);
-    if (!run.problem.isEmpty()) {
-      row.state = run.problem;
-    } else if (run.experiment.is_null()) {
-      row.state = tr("reading…");
+    if (run.experiment.is_null()) {
+      row.state = run.problem.isEmpty() ? tr("reading…") : run.problem;
     } else {
       // A run from before status files: what its records say.
-      row.state = run.status ? QString::fromStdString(train::judge_liveness(run.status, now, 120).text)
+      row.state = run.status ? runStateText(run.status, train::judge_liveness(run.status, now, kStallSeconds).liveness)
                              : tr("recorded (%1 steps)").arg(run.steps.size());
     }
     if (run.experiment.is_object()) {

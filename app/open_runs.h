@@ -1,16 +1,19 @@
 #pragma once
-// The runs open in the window beside the one it follows: read from their directories off the GUI thread (again every
-// few seconds while they are live), summarised for the runs table (what differs between them, their verification)
-// and overlaid on the training curves when ticked. Any number of them.
+// The runs open in the window beside the one it follows: each followed through its directory off the GUI thread (a
+// RunFollower per run: the whole history first, then only what was appended, every two seconds), summarised for the
+// runs table (what differs between them, their verification) and overlaid on the training curves when ticked. Any
+// number of them.
 #include <QObject>
 #include <QString>
 #include <QTimer>
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
+#include "core/run/run_follower.h"
 #include "core/run/run_status.h"
 #include "core/telemetry/telemetry.h"
 #include "widgets/runs_table.h"
@@ -26,9 +29,10 @@ class OpenRuns : public QObject {
     std::vector<train::StepRecord> steps;
     std::vector<train::Evaluation> evaluations;
     std::optional<train::RunStatus> status;
-    QString problem;  // why it could not be read, if so
+    QString problem;  // why a record could not be read, if so (the rest is shown)
     bool overlaid = false;
     bool loading = false;
+    std::shared_ptr<train::RunFollower> follower;  // used by one pool task at a time (`loading`)
   };
 
   explicit OpenRuns(QObject* parent = nullptr);
@@ -56,6 +60,7 @@ class OpenRuns : public QObject {
   Run* find(const QString& directory);
   void load(const QString& directory);
   void refreshLive();
+  void apply(const QString& directory, const train::RunFollower::Update& update);
 
   std::vector<Run> runs_;
   QString shown_;

@@ -1639,10 +1639,6 @@ n = %2 张图像 · κ = %3
         <translation>正在启动…</translation>
     </message>
     <message>
-        <source>Training</source>
-        <translation>正在训练</translation>
-    </message>
-    <message>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
@@ -1857,26 +1853,6 @@ n = %2 张图像 · κ = %3
     <message>
         <source>Compare with another run</source>
         <translation>与另一运行比较</translation>
-    </message>
-    <message>
-        <source>Stalled: no progress since %1</source>
-        <translation>停滞：自 %1 起无进展</translation>
-    </message>
-    <message>
-        <source>Ended without a word (last heard of at %1)</source>
-        <translation>无声结束（最后消息于 %1）</translation>
-    </message>
-    <message>
-        <source>Finished</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <source>Stopped</source>
-        <translation>已停止</translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation>失败</translation>
     </message>
 </context>
 <context>
@@ -2434,6 +2410,37 @@ it needs both genuine and impostor pairs</source>
     <message>
         <source>%1 (AUC —)</source>
         <translation>%1 (AUC —)</translation>
+    </message>
+</context>
+<context>
+    <name>RunState</name>
+    <message>
+        <source>Stalled: no progress since %1</source>
+        <translation>停滞：自 %1 起无进展</translation>
+    </message>
+    <message>
+        <source>Ended without a word (last heard of at %1)</source>
+        <translation>无声结束（最后消息于 %1）</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练中</translation>
     </message>
 </context>
 <context>
