@@ -145,7 +145,10 @@ MainWindow::MainWindow(QWidget* parent)
   updateStatus();
 }
 
-MainWindow::~MainWindow() = default;
+// The bridge goes last of the members and says goodbye as it goes (it stops following): not to a half-destroyed window.
+MainWindow::~MainWindow() {
+  if (bridge_) bridge_->disconnect(this);
+}
 
 void MainWindow::createActions() {
   startAction_ = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-start")), tr("&Start"), this);
