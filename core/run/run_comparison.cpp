@@ -26,7 +26,7 @@ std::map<std::string, std::string> flatten_experiment(const json& experiment) {
 }
 
 std::vector<std::string> differing_keys(const std::vector<json>& experiments) {
-  static const std::set<std::string> kNotDefining{"name", "description", "runs_dir"};
+  static const std::set<std::string> not_defining{"name", "description", "runs_dir"};
   std::vector<std::map<std::string, std::string>> flat;
   std::set<std::string> keys;
   for (const auto& e : experiments) {
@@ -36,7 +36,7 @@ std::vector<std::string> differing_keys(const std::vector<json>& experiments) {
   std::vector<std::string> differing;
   if (flat.size() < 2) return differing;
   for (const auto& key : keys) {
-    if (kNotDefining.count(key)) continue;
+    if (not_defining.count(key)) continue;
     const auto first = flat.front().find(key);
     for (const auto& run : flat) {
       const auto it = run.find(key);
