@@ -101,7 +101,8 @@ void check_schedules(const Experiment& e, const std::string& origin) {
   for (const auto& change : e.head.schedule) {
     const std::string where = fmt::format("{}: head.schedule, step {}", origin, change.step);
     heads::HeadValues values = e.head.params;
-    for (const auto& [name, value] : change.params) {
+    for (const auto& [key, value] : change.params) {
+      const std::string& name = key;  // a structured binding is not captured by older compilers (clang < 16)
       const auto spec = std::find_if(head->params.begin(), head->params.end(),
                                      [&](const heads::ParamValue& p) { return p.name == name; });
       if (spec == head->params.end() || spec->type == heads::HeadParamType::choice || !spec->live) {
