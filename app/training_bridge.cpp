@@ -11,7 +11,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <thread>
 
@@ -19,17 +18,6 @@
 #include "core/run/run_requests.h"
 
 namespace marginlab::app {
-namespace {
-
-// The follower's thread owns it; the bridge only hands it the directory and receives its updates.
-struct FollowerState {
-  explicit FollowerState(const QString& directory) : follower(directory.toStdString()) {}
-  train::RunFollower follower;
-};
-
-bool processGone(qint64 pid) { return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
-
-}  // namespace
 
 TrainingBridge::TrainingBridge(QObject* parent) : QObject(parent) {
   judgeTimer_.setInterval(1000);
@@ -48,10 +36,10 @@ TrainingBridge::~TrainingBridge() {
     } catch (const std::exception&) {
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!processGone(childPid_) && std::chrono::steady_clock::now() < deadline) {
+    while (!train::process_gone(childPid_) && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    if (!processGone(childPid_)) ::kill(static_cast<pid_t>(childPid_), SIGKILL);
+    if (!train::process_gone(childPid_)) ::kill(static_cast<pid_t>(childPid_), SIGKILL);
   }
   detach();
 }
@@ -150,10 +138,10 @@ void TrainingBridge::attach(const QString& directory) {
   QObject* worker = worker_;
   const int interval = pollInterval_;
   QMetaObject::invokeMethod(worker_, [self, worker, directory, interval] {
-    auto state = std::make_shared<FollowerState>(directory);
+    auto follower = std::make_shared<train::RunFollower>(directory.toStdString());
     auto* timer = new QTimer(worker);
-    const auto poll = [self, worker, state] {
-      auto update = std::make_shared<train::RunFollower::Update>(state->follower.poll());
+    const auto poll = [self, worker, follower] {
+      auto update = std::make_shared<train::RunFollower::Update>(follower->poll());
       if (update->empty()) return;
       QMetaObject::invokeMethod(
           self.data(),
@@ -242,7 +230,7 @@ void TrainingBridge::judge() {
   if (!status_) {
     // No word from the run yet: a child that is gone died before its first status (a bad experiment, a missing
     // library); its console says why.
-    if (!ended_ && startedHere() && processGone(childPid_)) {
+    if (!ended_ && startedHere() && train::process_gone(childPid_)) {
       // The status may have been written after the last poll: one more look before concluding.
       try {
         if (auto status = train::read_run_status(runDirectory_.toStdString())) {

@@ -130,6 +130,22 @@ ProcessIdentity this_process() {
   return me;
 }
 
+RunStatus status_of_this_process(RunState state) {
+  const auto me = this_process();
+  RunStatus status;
+  status.state = state;
+  status.pid = me.pid;
+  status.host = me.host;
+  status.uid = me.uid;
+  status.user = me.user;
+  status.started = unix_now();
+  return status;
+}
+
+bool process_gone(std::int64_t pid) {
+  return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
 double unix_now() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 
 StatusHeartbeat::StatusHeartbeat(fs::path run_directory, RunStatus initial, std::chrono::milliseconds interval)
@@ -199,7 +215,7 @@ LivenessJudgement judge_liveness(const std::optional<RunStatus>& status, double 
   // The host name once: followers judge every second, and the user name that this_process() also looks up may take
   // a directory service.
   static const std::string this_host = this_process().host;
-  if (s.pid > 0 && s.host == this_host && ::kill(static_cast<pid_t>(s.pid), 0) != 0 && errno == ESRCH) {
+  if (s.host == this_host && process_gone(s.pid)) {
     return {Liveness::vanished, fmt::format("ended without a word (process {} is gone; last heard of at {})", s.pid,
                                             clock_time(s.updated))};
   }

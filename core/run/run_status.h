@@ -56,6 +56,10 @@ struct ProcessIdentity {
 };
 ProcessIdentity this_process();
 double unix_now();
+// A status in `state` of this process (pid, host, user; started now), for a run to fill in.
+RunStatus status_of_this_process(RunState state);
+// True when no process `pid` exists on this host (kill(pid, 0) fails with ESRCH); false for pid <= 0.
+bool process_gone(std::int64_t pid);
 
 // Rank 0's writer of status.json: at once on every change of state or activity, and from a thread of its own every
 // `interval` (the heartbeat, which goes on through a long evaluation or checkpoint and stops only with the process).

@@ -161,21 +161,15 @@ struct Trainer::Impl {
   // `answered`: the newest request version the run's events answer; those after it (written while it was starting or
   // resuming) are its own.
   void open_run_interface(const torch::Device& device, std::uint64_t answered) {
-    const auto me = this_process();
-    RunStatus initial;
-    initial.state = RunState::running;
+    RunStatus initial = status_of_this_process(RunState::running);
     initial.activity = "starting";
     initial.step = start_step;
     initial.total_steps = total_steps;
     initial.device = device.str();
-    initial.pid = me.pid;
-    initial.host = me.host;
-    initial.uid = me.uid;
-    initial.user = me.user;
-    initial.started = unix_now();
-    status = std::make_unique<StatusHeartbeat>(directory.path(), initial, kHeartbeatInterval);
+    const auto owner = initial.uid;
+    status = std::make_unique<StatusHeartbeat>(directory.path(), std::move(initial), kHeartbeatInterval);
     snapshot_writer = std::make_unique<SnapshotWriter>(snapshot_file(directory.path()), kSnapshotInterval);
-    inbox = std::make_unique<RequestInbox>(directory.path(), me.uid, answered);
+    inbox = std::make_unique<RequestInbox>(directory.path(), owner, answered);
   }
 
   // Rank 0, at a step boundary: requests written into the run directory join the in-process mailboxes, in version
@@ -616,14 +610,8 @@ Trainer::Trainer(const Experiment& experiment, std::shared_ptr<distributed::Comm
       fs::remove_all(path, ignored);
     } else {
       // The directory is its maker's (the workbench follows it): it learns why from the status.
-      RunStatus failed;
-      failed.state = RunState::failed;
+      RunStatus failed = status_of_this_process(RunState::failed);
       failed.message = error.what();
-      const auto me = this_process();
-      failed.pid = me.pid;
-      failed.host = me.host;
-      failed.uid = me.uid;
-      failed.user = me.user;
       try {
         write_run_status(path, failed);
       } catch (const InvalidFile&) {
