@@ -5,7 +5,7 @@
 #include <span>
 
 #include "core/errors.h"
-#include "engine/formats/pickle.h"
+#include "engine/formats/verification_pack.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

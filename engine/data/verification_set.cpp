@@ -8,7 +8,7 @@
 #include "engine/data/image_decode.h"
 #include "engine/data/synthface.h"
 #include "engine/formats/pair_list.h"
-#include "engine/formats/pickle.h"
+#include "engine/formats/verification_pack.h"
 #include "engine/formats/whole_file.h"
 
 namespace marginlab::data {

@@ -1,6 +1,6 @@
 // The verification-pack unpickler: every flavour of .bin that Python 2 and 3 (with and without numpy) write, the
 // golden bytes CPython itself wrote, and rejections that name the file, the offset and the opcode.
-#include "engine/formats/pickle.h"
+#include "engine/formats/verification_pack.h"
 
 #include <gtest/gtest.h>
 
@@ -221,14 +221,18 @@ Bytes operator+(Bytes a, std::string_view b) {
 
 TEST(VerificationPack, RejectsOpcodesItDoesNotKnowWithTheirOffset) {
   expect_invalid(from_hex("8002ff"), "x.bin: offset 2: unknown pickle opcode 0xff");
-  expect_invalid(from_hex("80025d7100287d"), "x.bin: offset 6: unsupported pickle opcode 0x7d (EMPTY_DICT)");
-  expect_invalid(from_hex("80028a0101"), "x.bin: offset 2: unsupported pickle opcode 0x8a (LONG1)");
+  expect_invalid(from_hex("80025d71002869"), "x.bin: offset 6: unsupported pickle opcode 0x69 (INST)");
+  expect_invalid(from_hex("8002820101"), "x.bin: offset 2: unsupported pickle opcode 0x82 (EXT1)");
   expect_invalid(from_hex("80059700"), "x.bin: offset 2: unsupported pickle opcode 0x97 (NEXT_BUFFER)");
-  // Inside a real pack: the second image's SHORT_BINBYTES opcode replaced by BINFLOAT.
+  // Inside a real pack: the second image's SHORT_BINBYTES opcode replaced by OBJ (protocol 1's instance).
   Bytes pack = fixtures::pickle_pack(kSampleImages, kSampleIssame, PickleFlavour::python3_protocol3);
   ASSERT_EQ(pack[14], 'C');
-  pack[14] = 'G';
-  expect_invalid(pack, "x.bin: offset 14: unsupported pickle opcode 0x47 (BINFLOAT)");
+  pack[14] = 'o';
+  expect_invalid(pack, "x.bin: offset 14: unsupported pickle opcode 0x6f (OBJ)");
+  // Opcodes that checkpoints need are read, and a pack made of them is refused for its structure: ({}, 1.5).
+  expect_invalid(from_hex("80027d47" "3ff8000000000000" "862e"),
+                 "x.bin: not a verification pack: the 2-tuple holds a dict and a float, expected two lists (images, "
+                 "issame)");
 }
 
 TEST(VerificationPack, RejectsGlobalsOtherThanNumpyAndCodecs) {
@@ -314,10 +318,13 @@ TEST(VerificationPack, RejectsNumpyArraysThatAreNotEncodedBytes) {
   expect_invalid_mentioning(bytes, "BUILD: an array of shape (4, 1) and dtype 'f4' needs 16 bytes of data, found 4");
 }
 
-TEST(VerificationPack, RejectsListsInsideListsAndDeepNesting) {
+TEST(VerificationPack, RejectsReferenceCyclesAndDeepNesting) {
   // l = []; l.append(l): a reference cycle.
-  expect_invalid(from_hex("80025d7100680061"),
-                 "x.bin: offset 7: APPEND: a list inside a list (a verification pack has none)");
+  expect_invalid(from_hex("80025d7100680061"), "x.bin: offset 7: APPEND: puts a list inside itself (a reference cycle)");
+  // l = []; m = [l]; l.append(m): the longer cycle, refused because l is already inside m when it is changed.
+  expect_invalid(from_hex("80025d71005d710168006161"),
+                 "x.bin: offset 11: APPEND: changes a list that is already inside another object (refused: it could "
+                 "close a reference cycle)");
   // () wrapped in 40 one-tuples: the 32nd TUPLE1 (offset 2 + 32) makes the 33rd level.
   std::string hex = "800229";
   for (int i = 0; i < 40; ++i) hex += "85";
