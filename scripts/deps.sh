@@ -14,6 +14,8 @@ MARGINLAB_PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-dnn-dev
   # model export: ONNX files written with the ONNX library (checked with OpenCV DNN, above)
   libonnx-dev
+  # weights of other tools: torch.save files are zip archives
+  libzip-dev
   # small libraries instead of hand-written code
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   # GUI

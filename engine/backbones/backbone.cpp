@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "engine/backbones/adaface_ir.h"
 #include "engine/backbones/demo_net.h"
 #include "engine/backbones/iresnet.h"
 #include "engine/backbones/mobilefacenet.h"
@@ -17,6 +18,19 @@ constexpr std::pair<const char*, std::int64_t> kIResNetDepths[] = {
     {"ir18", 18}, {"ir34", 34}, {"ir50", 50}, {"ir100", 100}, {"ir200", 200},
 };
 
+// AdaFace IR depth of each kind, and whether it has squeeze-and-excitation.
+struct AdaFaceKind {
+  const char* kind;
+  std::int64_t depth;
+  bool squeeze_excitation;
+};
+constexpr AdaFaceKind kAdaFaceKinds[] = {
+    {"adaface-ir18", 18, false},     {"adaface-ir34", 34, false},     {"adaface-ir50", 50, false},
+    {"adaface-ir101", 100, false},   {"adaface-ir152", 152, false},   {"adaface-ir200", 200, false},
+    {"adaface-ir-se50", 50, true},   {"adaface-ir-se101", 100, true}, {"adaface-ir-se152", 152, true},
+    {"adaface-ir-se200", 200, true},
+};
+
 }  // namespace
 
 Backbone make_backbone(const BackboneSpec& spec) {
@@ -25,11 +39,21 @@ Backbone make_backbone(const BackboneSpec& spec) {
   for (const auto& [kind, depth] : kIResNetDepths) {
     if (canonical.kind == kind) return std::make_shared<IResNetImpl>(canonical, iresnet_layout(depth));
   }
-  if (canonical.kind == "mobilefacenet") return std::make_shared<MobileFaceNetImpl>(canonical, 2);
-  if (canonical.kind == "mobilefacenet-x1") return std::make_shared<MobileFaceNetImpl>(canonical, 1);
+  for (const auto& [kind, depth, squeeze_excitation] : kAdaFaceKinds) {
+    if (canonical.kind == kind) {
+      return std::make_shared<AdaFaceIRImpl>(canonical, adaface_ir_layout(depth, squeeze_excitation));
+    }
+  }
+  if (canonical.kind == "mobilefacenet") return std::make_shared<MobileFaceNetImpl>(canonical, MobileFaceNetLayout{});
+  if (canonical.kind == "mobilefacenet-x1") {
+    return std::make_shared<MobileFaceNetImpl>(canonical, MobileFaceNetLayout{.width_scale = 1});
+  }
+  if (canonical.kind == "mobilefacenet-large") {
+    return std::make_shared<MobileFaceNetImpl>(canonical, MobileFaceNetLayout{{2, 8, 12, 4}, 4});
+  }
   if (canonical.kind == "demo") return std::make_shared<IResNetImpl>(canonical, demo_net_layout());
   throw InvalidParameter("backbone: kind = '" + spec.kind + "' is not one of " + backbone_kind_names() +
-                         " (or iresnet18…iresnet200)");
+                         " (or arcface_torch's r18…r200, mbf, mbf_large, AdaFace's ir_18…ir_101, ir_se_50)");
 }
 
 void check_spec(const BackboneSpec& spec, std::int64_t min_input_size) {

@@ -102,4 +102,34 @@ Activation LayerWalker::flatten(const std::string& name, const Activation& input
   return {output, true, on_flatten(name, input, output)};
 }
 
+Activation LayerWalker::subsample(const std::string& name, const Activation& input, std::int64_t stride) {
+  expect_layout(name, false, input);
+  if (stride < 1) off_structure(name, fmt::format("subsamples with stride {}", stride));
+  const FeatureShape output{input.shape.channels, (input.shape.height - 1) / stride + 1,
+                            (input.shape.width - 1) / stride + 1};
+  return {output, false, on_subsample(name, input, stride)};
+}
+
+Activation LayerWalker::global_average_pool(const std::string& name, const Activation& input) {
+  expect_layout(name, false, input);
+  return {FeatureShape{input.shape.channels, 1, 1}, false, on_global_average_pool(name, input)};
+}
+
+Activation LayerWalker::relu(const std::string& name, const Activation& input) {
+  return {input.shape, input.flat, on_relu(name, input)};
+}
+
+Activation LayerWalker::sigmoid(const std::string& name, const Activation& input) {
+  return {input.shape, input.flat, on_sigmoid(name, input)};
+}
+
+Activation LayerWalker::scale(const std::string& name, const Activation& input, const Activation& gate) {
+  expect_layout(name, false, input);
+  if (gate.flat || gate.shape != FeatureShape{input.shape.channels, 1, 1}) {
+    off_structure(name, fmt::format("scales {} channels by a gate of {}×{}×{}", input.shape.channels,
+                                    gate.shape.channels, gate.shape.height, gate.shape.width));
+  }
+  return {input.shape, false, on_scale(name, input, gate)};
+}
+
 }  // namespace marginlab::backbones

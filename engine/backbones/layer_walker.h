@@ -53,6 +53,14 @@ class LayerWalker {
   Activation add(const std::string& name, const Activation& branch, const Activation& shortcut);
   // (N, C, H, W) → (N, C·H·W), as torch.flatten(x, 1).
   Activation flatten(const std::string& name, const Activation& input);
+  // Every stride-th row and column (AdaFace's MaxPool2d(1, stride) shortcut).
+  Activation subsample(const std::string& name, const Activation& input, std::int64_t stride);
+  // The squeeze-and-excitation parts: (C, H, W) → (C, 1, 1) mean; ReLU and sigmoid element-wise; a feature map
+  // times a per-channel gate of shape (C, 1, 1).
+  Activation global_average_pool(const std::string& name, const Activation& input);
+  Activation relu(const std::string& name, const Activation& input);
+  Activation sigmoid(const std::string& name, const Activation& input);
+  Activation scale(const std::string& name, const Activation& input, const Activation& gate);
 
  protected:
   // The consumer's part: called with the checked input and the output's shape; returns the output's tensor name.
@@ -65,6 +73,11 @@ class LayerWalker {
                                const Activation& input) = 0;
   virtual std::string on_add(const std::string& name, const Activation& branch, const Activation& shortcut) = 0;
   virtual std::string on_flatten(const std::string& name, const Activation& input, const FeatureShape& output) = 0;
+  virtual std::string on_subsample(const std::string& name, const Activation& input, std::int64_t stride) = 0;
+  virtual std::string on_global_average_pool(const std::string& name, const Activation& input) = 0;
+  virtual std::string on_relu(const std::string& name, const Activation& input) = 0;
+  virtual std::string on_sigmoid(const std::string& name, const Activation& input) = 0;
+  virtual std::string on_scale(const std::string& name, const Activation& input, const Activation& gate) = 0;
 
  private:
   Activation batch_norm(const std::string& name, const BatchNormView& norm, const Activation& input);

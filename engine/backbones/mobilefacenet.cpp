@@ -101,8 +101,10 @@ Activation GlobalDepthwiseHeadImpl::walk(LayerWalker& walker, const std::string&
   return walker.batch_norm(prefix + "layers.3", *norm_, x);
 }
 
-MobileFaceNetImpl::MobileFaceNetImpl(const BackboneSpec& spec, std::int64_t width_scale) : BackboneImpl(spec) {
+MobileFaceNetImpl::MobileFaceNetImpl(const BackboneSpec& spec, const MobileFaceNetLayout& layout)
+    : BackboneImpl(spec) {
   check_spec(spec, 16);
+  const auto width_scale = layout.width_scale;
   if (width_scale < 1) {
     throw InvalidParameter("backbone " + spec.kind + ": width_scale = " + std::to_string(width_scale) +
                            " must be at least 1");
@@ -115,16 +117,20 @@ MobileFaceNetImpl::MobileFaceNetImpl(const BackboneSpec& spec, std::int64_t widt
   // 64·scale channels in the first two stages, 128·scale in the last two; the expansion widths do not scale.
   const std::int64_t narrow = 64 * width_scale;
   const std::int64_t wide = 128 * width_scale;
+  const auto& blocks = layout.blocks;
   units_ = {
       std::make_shared<ConvBlockImpl>(3, narrow, Shape{.kernel = 3, .stride = 2, .padding = 1}, true),
-      // get_mbf's first stage (blocks[0] = 1): a 3×3 with 64 groups, depthwise only at scale 1.
-      std::make_shared<ConvBlockImpl>(narrow, narrow, Shape{.kernel = 3, .padding = 1, .groups = 64}, true),
+      // The first stage: for one block a 3×3 with 64 groups (depthwise only at scale 1), else residual bottlenecks.
+      blocks[0] == 1
+          ? std::shared_ptr<MobileUnitImpl>(std::make_shared<ConvBlockImpl>(
+                narrow, narrow, Shape{.kernel = 3, .padding = 1, .groups = 64}, true))
+          : std::make_shared<ResidualImpl>(narrow, blocks[0], 128),
       std::make_shared<DepthWiseImpl>(narrow, narrow, 128, 2, false),
-      std::make_shared<ResidualImpl>(narrow, 4, 128),
+      std::make_shared<ResidualImpl>(narrow, blocks[1], 128),
       std::make_shared<DepthWiseImpl>(narrow, wide, 256, 2, false),
-      std::make_shared<ResidualImpl>(wide, 6, 256),
+      std::make_shared<ResidualImpl>(wide, blocks[2], 256),
       std::make_shared<DepthWiseImpl>(wide, wide, 512, 2, false),
-      std::make_shared<ResidualImpl>(wide, 2, 256),
+      std::make_shared<ResidualImpl>(wide, blocks[3], 256),
   };
   torch::nn::ModuleList layers;
   for (const auto& unit : units_) layers->push_back(unit);

@@ -1,10 +1,13 @@
 #pragma once
-// MobileFaceNet as insightface's arcface_torch mobilefacenet.py builds it with get_mbf (blocks 1-4-6-2), with the same
-// module tree and therefore the same state-dict names: layers.0…7, conv_sep, features. get_mbf's default width scale
-// 2 gives 2.06M parameters at D = 512; scale 1 gives 1.20M (and 1.00M at D = 128, the paper's MobileFaceNet size).
+// MobileFaceNet as insightface's arcface_torch mobilefacenet.py builds it with get_mbf (blocks 1-4-6-2) and
+// get_mbf_large (blocks 2-8-12-4, scale 4), with the same module tree and therefore the same state-dict names:
+// layers.0…7, conv_sep, features. get_mbf's default width scale 2 gives 2.06M parameters at D = 512; scale 1 gives
+// 1.20M (and 1.00M at D = 128, the paper's MobileFaceNet size).
 // One generalisation: the global depthwise convolution (GDC) spans the whole last map, (input/16)², so inputs other
 // than 112×112 work; at 112 it is arcface_torch's 7×7.
 #include <torch/torch.h>
+
+#include <array>
 
 #include <cstdint>
 #include <memory>
@@ -88,10 +91,15 @@ class GlobalDepthwiseHeadImpl : public torch::nn::Module {
 };
 TORCH_MODULE(GlobalDepthwiseHead);
 
+// get_mbf's `blocks` and `scale`: (1, 4, 6, 2) at scale 2 for get_mbf, (2, 8, 12, 4) at scale 4 for get_mbf_large.
+struct MobileFaceNetLayout {
+  std::array<std::int64_t, 4> blocks{1, 4, 6, 2};
+  std::int64_t width_scale = 2;  // channels 64·scale and 128·scale in the stages
+};
+
 class MobileFaceNetImpl : public BackboneImpl {
  public:
-  // width_scale: get_mbf's `scale` (channels 64·scale and 128·scale in the stages).
-  MobileFaceNetImpl(const BackboneSpec& spec, std::int64_t width_scale);
+  MobileFaceNetImpl(const BackboneSpec& spec, const MobileFaceNetLayout& layout);
   BackboneOutput forward(const torch::Tensor& images) override;
   Activation walk(LayerWalker& walker, const Activation& input) const override;
 

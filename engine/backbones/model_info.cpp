@@ -58,6 +58,20 @@ std::string CostTrace::on_flatten(const std::string& name, const Activation& /*i
   return name;
 }
 
+std::string CostTrace::on_subsample(const std::string& name, const Activation& /*input*/, std::int64_t /*stride*/) {
+  return name;
+}
+
+std::string CostTrace::on_global_average_pool(const std::string& name, const Activation& /*input*/) { return name; }
+
+std::string CostTrace::on_relu(const std::string& name, const Activation& /*input*/) { return name; }
+
+std::string CostTrace::on_sigmoid(const std::string& name, const Activation& /*input*/) { return name; }
+
+std::string CostTrace::on_scale(const std::string& name, const Activation& /*input*/, const Activation& /*gate*/) {
+  return name;
+}
+
 double CostTrace::multiply_adds() const {
   double total = 0;
   for (const auto& layer : layers_) total += layer.multiply_adds;

@@ -31,7 +31,9 @@ struct LayerInfo {
 //   linear       input features × output features (+ output features for a bias)
 //   batch norm   one per element: at inference the normalisation and the affine map fold into x·a + b
 //   PReLU        one per element
-// Residual additions, flatten and dropout are not multiply-adds and are left out, as in insightface's counts.
+// Residual additions, flatten, dropout, subsampling, pooling, ReLU, sigmoid and squeeze-and-excitation's channel
+// scaling are not multiply-adds (or are one per element, a rounding error next to the convolutions) and are left out,
+// as in insightface's counts.
 class CostTrace : public LayerWalker {
  public:
   const std::vector<LayerInfo>& layers() const { return layers_; }
@@ -46,6 +48,11 @@ class CostTrace : public LayerWalker {
   std::string on_prelu(const std::string& name, const torch::nn::PReLUImpl& prelu, const Activation& input) override;
   std::string on_add(const std::string& name, const Activation& branch, const Activation& shortcut) override;
   std::string on_flatten(const std::string& name, const Activation& input, const FeatureShape& output) override;
+  std::string on_subsample(const std::string& name, const Activation& input, std::int64_t stride) override;
+  std::string on_global_average_pool(const std::string& name, const Activation& input) override;
+  std::string on_relu(const std::string& name, const Activation& input) override;
+  std::string on_sigmoid(const std::string& name, const Activation& input) override;
+  std::string on_scale(const std::string& name, const Activation& input, const Activation& gate) override;
 
  private:
   std::string record(const std::string& name, LayerType type, const torch::nn::Module& module,

@@ -106,14 +106,17 @@ ExportResult export_model(const ExportRequest& request, const ExportProgress& pr
     extras.files.push_back({"backbone.pt", "pytorch-state-dict",
                             "the backbone's state dict, arcface_torch names (torch.load, then load_state_dict)",
                             backbone_bytes.size()});
-    NamedTensors head_tensors;
-    for (const auto& [name, tensor] : head.tensors) head_tensors.emplace_back(name, tensor.contiguous());
-    say("writing head.pt");
-    const auto head_bytes = state_dict_bytes(head_tensors);
-    output.write("head.pt", {head_bytes.data(), head_bytes.size()});
-    extras.files.push_back({"head.pt", "pytorch-head",
-                            "the " + head.kind + " head's kernel (D, C: one column per class) and buffers",
-                            head_bytes.size()});
+    // A backbone imported without its classifier has no head to hand on.
+    if (train::has_classifier(head)) {
+      NamedTensors head_tensors;
+      for (const auto& [name, tensor] : head.tensors) head_tensors.emplace_back(name, tensor.contiguous());
+      say("writing head.pt");
+      const auto head_bytes = state_dict_bytes(head_tensors);
+      output.write("head.pt", {head_bytes.data(), head_bytes.size()});
+      extras.files.push_back({"head.pt", "pytorch-head",
+                              "the " + head.kind + " head's kernel (D, C: one column per class) and buffers",
+                              head_bytes.size()});
+    }
   }
 
 #ifdef MARGINLAB_WITH_ONNX

@@ -115,6 +115,35 @@ class OnnxGraphBuilder : public backbones::LayerWalker {
     return name;
   }
 
+  // MaxPool over 1×1 windows is exactly taking every stride-th pixel, as AdaFace's MaxPool2d(1, stride) does.
+  std::string on_subsample(const std::string& name, const Activation& input, std::int64_t stride) override {
+    auto& node = add_node("MaxPool", name, {input.tensor});
+    set_ints(node, "kernel_shape", {1, 1});
+    set_ints(node, "strides", {stride, stride});
+    return name;
+  }
+
+  std::string on_global_average_pool(const std::string& name, const Activation& input) override {
+    add_node("GlobalAveragePool", name, {input.tensor});
+    return name;
+  }
+
+  std::string on_relu(const std::string& name, const Activation& input) override {
+    add_node("Relu", name, {input.tensor});
+    return name;
+  }
+
+  std::string on_sigmoid(const std::string& name, const Activation& input) override {
+    add_node("Sigmoid", name, {input.tensor});
+    return name;
+  }
+
+  // (N, C, H, W) × (N, C, 1, 1): ONNX's Mul broadcasts the gate over the map.
+  std::string on_scale(const std::string& name, const Activation& input, const Activation& gate) override {
+    add_node("Mul", name, {input.tensor, gate.tensor});
+    return name;
+  }
+
  private:
   onnx::NodeProto& add_node(const std::string& op, const std::string& name, const std::vector<std::string>& inputs) {
     auto* node = graph_.add_node();

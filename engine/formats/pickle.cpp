@@ -127,6 +127,7 @@ enum class Meaning {
   numpy_scalar,
   ordered_dict,
   default_dict,
+  counter,
   rebuild_tensor,
   rebuild_tensor_v2,
   rebuild_parameter,
@@ -159,6 +160,8 @@ constexpr std::array kKnownGlobals{
     KnownGlobal{"numpy._core.multiarray.scalar", Meaning::numpy_scalar, false},
     KnownGlobal{"collections.OrderedDict", Meaning::ordered_dict, false},
     KnownGlobal{"collections.defaultdict", Meaning::default_dict, false},
+    // torch.optim.lr_scheduler.MultiStepLR keeps its milestones in a Counter.
+    KnownGlobal{"collections.Counter", Meaning::counter, false},
     KnownGlobal{"torch._utils._rebuild_tensor", Meaning::rebuild_tensor, false},
     KnownGlobal{"torch._utils._rebuild_tensor_v2", Meaning::rebuild_tensor_v2, false},
     KnownGlobal{"torch._utils._rebuild_parameter", Meaning::rebuild_parameter, false},
@@ -647,6 +650,16 @@ class Unpickler {
           fail(name + " with " + std::to_string(args.size()) + " arguments");
         }
         return Value{Dict{std::make_shared<DictNode>()}};
+      case Meaning::counter: {
+        // Counter(mapping): the counts are the mapping's entries.
+        auto node = std::make_shared<DictNode>();
+        if (!args.empty()) {
+          const auto* entries = args.size() == 1 ? dict_entries(args[0]) : nullptr;
+          if (!entries) fail(name + " of " + described(args[0]) + ", expected a dict");
+          for (const auto& [key, count] : *entries) set_item(*node, key, count);
+        }
+        return Value{Dict{node}};
+      }
       case Meaning::rebuild_tensor:
         expect_arguments(args, 4, name);
         return rebuild_tensor(args);

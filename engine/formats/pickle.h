@@ -6,8 +6,8 @@
 //   verification_pack  bytes, numpy uint8 arrays (numpy.core/_core _reconstruct, _frombuffer, dtype), _codecs.encode
 //                      and booleans; naming any other global is refused.
 //   checkpoint         that, plus tensors (torch._utils._rebuild_tensor[_v2], _rebuild_parameter[_with_state] over
-//                      the persistent ids ('storage', torch.FloatStorage, key, location, numel)), OrderedDict and
-//                      defaultdict, torch.device and torch.Size, pathlib paths, numpy scalars, sets. Other classes may
+//                      the persistent ids ('storage', torch.FloatStorage, key, location, numel)), OrderedDict,
+//                      defaultdict and Counter, torch.device and torch.Size, pathlib paths, numpy scalars, sets. Other classes may
 //                      be named (a Lightning checkpoint keys callbacks by class, pickles hyper-parameters as
 //                      AttributeDict or argparse.Namespace) and instantiated the way pickle instantiates objects
 //                      (NEWOBJ: a class's __new__, no __init__): they become opaque Objects that keep their state for

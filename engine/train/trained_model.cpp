@@ -2,8 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-
 #include "core/errors.h"
 
 namespace marginlab::train {
@@ -84,10 +82,14 @@ TrainedHead load_trained_head(const TrainedModel& model) {
   } catch (const nlohmann::json::exception& error) {
     throw InvalidFile(model.checkpoint.string() + ": damaged head parameters (" + error.what() + ")");
   }
-  const auto kernel = std::find_if(head.tensors.begin(), head.tensors.end(),
-                                   [](const auto& item) { return item.first == "kernel"; });
-  if (kernel == head.tensors.end()) throw InvalidFile(model.checkpoint.string() + ": the head has no kernel");
   return head;
+}
+
+bool has_classifier(const TrainedHead& head) {
+  for (const auto& [name, tensor] : head.tensors) {
+    if (name == "kernel") return true;
+  }
+  return false;
 }
 
 }  // namespace marginlab::train

@@ -33,12 +33,14 @@ struct TrainedHead {
   std::map<std::string, double> parameters;
   double learning_rate = 0;
   // "kernel" (D, C: a column per class centre) and the head's buffers, by the names the head registers; not
-  // KappaFace's per-sample memory, which is training state.
+  // KappaFace's per-sample memory, which is training state. Empty for a model imported without its classifier.
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
 };
 
 // Reads the head part of `model`'s checkpoint on the CPU. Throws InvalidFile naming the checkpoint when it is missing
 // or damaged.
 TrainedHead load_trained_head(const TrainedModel& model);
+// Whether the head holds class centres (a kernel): every trained run's does; an imported backbone's may not.
+bool has_classifier(const TrainedHead& head);
 
 }  // namespace marginlab::train
