@@ -137,6 +137,7 @@ enum class Meaning {
   path,
   set,
   frozenset,
+  type_tag,
 };
 
 struct KnownGlobal {
@@ -172,6 +173,12 @@ constexpr std::array kKnownGlobals{
     KnownGlobal{"pathlib.WindowsPath", Meaning::path, false},
     KnownGlobal{"pathlib.PurePosixPath", Meaning::path, false},
     KnownGlobal{"pathlib.PureWindowsPath", Meaning::path, false},
+    // LibTorch's pickler (torch::pickle_save, TorchScript) annotates typed containers: the value, with its type.
+    KnownGlobal{"torch.jit._pickle.restore_type_tag", Meaning::type_tag, false},
+    KnownGlobal{"torch.jit._pickle.build_intlist", Meaning::type_tag, false},
+    KnownGlobal{"torch.jit._pickle.build_doublelist", Meaning::type_tag, false},
+    KnownGlobal{"torch.jit._pickle.build_boollist", Meaning::type_tag, false},
+    KnownGlobal{"torch.jit._pickle.build_tensorlist", Meaning::type_tag, false},
     KnownGlobal{"builtins.set", Meaning::set, false},
     KnownGlobal{"__builtin__.set", Meaning::set, false},
     KnownGlobal{"builtins.frozenset", Meaning::frozenset, false},
@@ -672,6 +679,10 @@ class Unpickler {
         if (!std::holds_alternative<Tensor>(args[0].content)) {
           fail(name + "'s data is " + described(args[0]) + ", expected a tensor");
         }
+        return args[0];
+      case Meaning::type_tag:
+        // restore_type_tag(value, 'Dict[str, Tensor]'), build_intlist([...]): the value itself.
+        if (args.empty() || args.size() > 2) expect_arguments(args, 2, name);
         return args[0];
       case Meaning::torch_size:
         expect_arguments(args, 1, name);

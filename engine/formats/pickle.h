@@ -7,12 +7,13 @@
 //                      and booleans; naming any other global is refused.
 //   checkpoint         that, plus tensors (torch._utils._rebuild_tensor[_v2], _rebuild_parameter[_with_state] over
 //                      the persistent ids ('storage', torch.FloatStorage, key, location, numel)), OrderedDict,
-//                      defaultdict and Counter, torch.device and torch.Size, pathlib paths, numpy scalars, sets. Other classes may
-//                      be named (a Lightning checkpoint keys callbacks by class, pickles hyper-parameters as
-//                      AttributeDict or argparse.Namespace) and instantiated the way pickle instantiates objects
-//                      (NEWOBJ: a class's __new__, no __init__): they become opaque Objects that keep their state for
-//                      description. Calling any other name (REDUCE) — the way a hostile pickle runs os.system — is
-//                      refused with the name.
+//                      defaultdict and Counter, torch.device and torch.Size, pathlib paths, numpy scalars, sets, and
+//                      the type tags of LibTorch's own pickler (torch.jit._pickle.restore_type_tag, build_*list).
+//                      Other classes may be named (a Lightning checkpoint keys callbacks by class, pickles
+//                      hyper-parameters as AttributeDict or argparse.Namespace) and instantiated the way pickle
+//                      instantiates objects (NEWOBJ: a class's __new__, no __init__): they become opaque Objects that
+//                      keep their state for description. Calling any other name (REDUCE) — the way a hostile pickle
+//                      runs os.system — is refused with the name.
 //
 // Untrusted input never crashes it: every read is bounds-checked; an object placed inside another becomes immutable
 // ("sealed"), so no reference cycle can form and nesting depth is known when it is built (bounded at 32); what it
