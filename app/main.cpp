@@ -43,6 +43,12 @@ int main(int argc, char** argv) {
       QApplication::translate("main", "Open another run beside the followed one: in the runs table, its curves "
                                       "overlaid (repeat for more)."),
       QStringLiteral("directory"));
+  const QCommandLineOption openModel(
+      QStringLiteral("open-model"),
+      QApplication::translate("main",
+                              "Import a model of arcface_torch, AdaFace or CVLface and look at the experiment's data "
+                              "under it before any step."),
+      QStringLiteral("file"));
   const QCommandLineOption start(QStringLiteral("start"),
                                  QApplication::translate("main", "Start training the experiment right away."));
   const QCommandLineOption tab(QStringLiteral("tab"), QApplication::translate("main", "Show this plot tab (0–6)."),
@@ -61,7 +67,7 @@ int main(int argc, char** argv) {
       QStringLiteral("benchmark"),
       QApplication::translate("main", "Train the experiment with the plots live, then print the event loop's latency "
                                       "(p50, p99, max) and the run directory, and quit (scripts/bench_gui.sh)."));
-  parser.addOptions({preset, experiment, openRun, compare, start, tab, screenshot, delay, benchmark, theme});
+  parser.addOptions({preset, experiment, openRun, openModel, compare, start, tab, screenshot, delay, benchmark, theme});
   parser.process(app);
   if (parser.isSet(theme)) marginlab::app::applyTheme(parser.value(theme));
 
@@ -75,6 +81,7 @@ int main(int argc, char** argv) {
   for (const QString& other : parser.values(compare)) {
     if (!window.overlayRun(other)) return 1;
   }
+  if (parser.isSet(openModel) && !window.openModel(parser.value(openModel))) return 1;
   if (parser.isSet(tab)) window.board().setCurrentIndex(parser.value(tab).toInt());
   window.show();
   if (parser.isSet(start) || parser.isSet(benchmark)) {

@@ -28,11 +28,13 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <utility>
 
 #include "app/data_preview.h"
 #include "app/engine_catalog.h"
 #include "app/margin_curves.h"
 #include "app/model_exporter.h"
+#include "app/model_importer.h"
 #include "app/open_runs.h"
 #include "app/run_state_text.h"
 #include "app/theme.h"
@@ -75,6 +77,7 @@ MainWindow::MainWindow(QWidget* parent)
       bridge_(std::make_unique<TrainingBridge>()),
       preview_(new DataPreview(this)),
       modelExporter_(new ModelExporter(this)),
+      modelImporter_(new ModelImporter(this)),
       openRuns_(new OpenRuns(this)),
       runsTable_(new widgets::RunsTable),
       board_(new widgets::PlotBoard),
@@ -184,6 +187,25 @@ void MainWindow::createActions() {
   openRunAction_ = new QAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("Open &run…"), this);
   openRunAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
   connect(openRunAction_, &QAction::triggered, this, &MainWindow::chooseOpenRun);
+  openModelAction_ = new QAction(tr("Open &model…"), this);
+  openModelAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+  openModelAction_->setToolTip(
+      tr("A model of arcface_torch, AdaFace or CVLface: imported as a run, then the experiment's data looked at under "
+         "it before any step"));
+  connect(openModelAction_, &QAction::triggered, this, &MainWindow::chooseOpenModel);
+  connect(modelImporter_, &ModelImporter::finished, this, [this](const QString& run, const QStringList& found) {
+    // Logged again at the top of the look's log, which starts empty when the window attaches to that run.
+    logPreface_ = QStringList{tr("Imported %1:").arg(run)};
+    for (const QString& line : found) logPreface_ << QStringLiteral("  ") + line;
+    for (const QString& line : logPreface_) log(line);
+    rememberRecentRun(run);
+    updateActions();
+    lookAtModel(run);
+  });
+  connect(modelImporter_, &ModelImporter::failed, this, [this](const QString& message) {
+    report(tr("Open model"), message);
+    updateActions();
+  });
   overlayRunAction_ = new QAction(tr("&Compare with another run…"), this);
   overlayRunAction_->setToolTip(tr("Open another run in the runs table and overlay its training curves"));
   connect(overlayRunAction_, &QAction::triggered, this, &MainWindow::chooseOverlayRun);
@@ -240,6 +262,7 @@ void MainWindow::createMenus() {
   file->addAction(tr("&Save experiment as…"), QKeySequence::SaveAs, this, &MainWindow::chooseSaveExperiment);
   file->addSeparator();
   file->addAction(openRunAction_);
+  file->addAction(openModelAction_);
   recentRunsMenu_ = file->addMenu(tr("Recent runs"));
   rebuildRecentRunsMenu();
   file->addAction(overlayRunAction_);
@@ -337,6 +360,7 @@ void MainWindow::onAttached(const QString& directory) {
   board_->setRunName(QFileInfo(directory).fileName());
   runDirectory_ = directory;
   log_->clear();
+  for (const QString& line : std::exchange(logPreface_, {})) log(line);
   step_ = epoch_ = totalSteps_ = lastWallStep_ = 0;
   samplesPerSecond_ = stepsPerSecond_ = lastWallSeconds_ = 0;
   rememberRecentRun(directory);
@@ -514,6 +538,7 @@ void MainWindow::updateActions() {
   resumeRunAction_->setEnabled(idle && !runDirectory_.isEmpty() &&
                                QFileInfo::exists(runDirectory_ + QStringLiteral("/checkpoints/latest.pt")));
   exportModelAction_->setEnabled(!runDirectory_.isEmpty() && !modelExporter_->isBusy());
+  openModelAction_->setEnabled(idle && !modelImporter_->isBusy());
   parameterPanel_->setEditable(live);
 }
 
@@ -610,6 +635,61 @@ void MainWindow::chooseOpenRun() {
   const QString directory = QFileDialog::getExistingDirectory(
       this, tr("Open a run directory"), QString::fromStdString(experiment_.runs_dir));
   if (!directory.isEmpty()) openRun(directory);
+}
+
+void MainWindow::chooseOpenModel() {
+  const QString weights = QFileDialog::getOpenFileName(
+      this, tr("Open a model"), QString(),
+      tr("Weights (*.pth *.pt *.ckpt *.safetensors);;All files (*)"));
+  if (!weights.isEmpty()) openModel(weights);
+}
+
+bool MainWindow::openModel(const QString& weights) {
+  if (bridge_->isActive() && bridge_->startedHere()) {
+    report(tr("Open model"), tr("Stop the active run before opening a model."));
+    return false;
+  }
+  const QString runs = QString::fromStdString(experimentPanel_->experiment().runs_dir);
+  if (!modelImporter_->start(weights, runs)) {
+    report(tr("Open model"), tr("Another model is being imported."));
+    return false;
+  }
+  log(tr("Importing %1…").arg(weights));
+  updateActions();
+  return true;
+}
+
+void MainWindow::lookAtModel(const QString& run) {
+  train::Experiment look;
+  try {
+    look = train::load_experiment((run + QStringLiteral("/experiment.json")).toStdString());
+  } catch (const std::exception& e) {
+    report(tr("Open model"), QString::fromUtf8(e.what()));
+    return;
+  }
+  // The data and the training settings the panel has, fed as the model expects (its input side, colour order and
+  // normalisation); no steps, only the start reported.
+  const auto selected = experimentPanel_->experiment();
+  auto data = selected.data;
+  data.image_size = look.data.image_size;
+  data.color_order = look.data.color_order;
+  data.mean = look.data.mean;
+  data.std = look.data.std;
+  look.data = data;
+  look.train = selected.train;
+  look.train.epochs = 0;
+  look.train.max_steps = 0;
+  look.report = selected.report;
+  look.report.at_start = true;
+  // A look is one forward pass per sample: 512 show the spread in a fraction of the time the training window
+  // (2048 by default) would take through an IR-101 on a CPU.
+  look.report.samples = std::min<std::int64_t>(look.report.samples, 512);
+  look.eval = selected.eval;
+  look.runs_dir = selected.runs_dir;
+  look.model.init_from = run.toStdString();
+  look.name = "look-" + QFileInfo(run).fileName().toStdString();
+  showExperiment(look);
+  if (startRun()) log(tr("Looking at the data under %1 before any step; set the epochs to fine-tune from it").arg(run));
 }
 
 void MainWindow::chooseOverlayRun() {

@@ -29,6 +29,7 @@ namespace marginlab::app {
 
 class DataPreview;
 class ModelExporter;
+class ModelImporter;
 class OpenRuns;
 
 class MainWindow : public QMainWindow {
@@ -63,6 +64,12 @@ class MainWindow : public QMainWindow {
   // arrives through modelExporter()'s signals and goes to the run log.
   bool exportModel(const QString& folder, const QString& format);
   ModelExporter& modelExporter() const { return *modelExporter_; }
+  // Imports another tool's model (arcface_torch, AdaFace, CVLface weights; engine/import) as a run directory under the
+  // runs folder, off the GUI thread, then looks at the panel's data under it: a run of no steps from those weights
+  // (report.at_start) whose plots show the norms, margins, θ and verification of the starting model, with the
+  // experiment left in the panel to fine-tune from. False (and a message) while a run started here is active.
+  bool openModel(const QString& weights);
+  ModelImporter& modelImporter() const { return *modelImporter_; }
   // The run directory the window shows (started or opened); empty before either.
   const QString& runDirectory() const { return runDirectory_; }
   // Scripted use and tests: problems go to the run log and lastMessage() instead of message boxes, and closing
@@ -99,6 +106,9 @@ class MainWindow : public QMainWindow {
   void exportAllDialog();
   void exportModelDialog();
   void chooseOpenRun();
+  void chooseOpenModel();
+  // The panel's data under the imported model in `run`: see openModel().
+  void lookAtModel(const QString& run);
   void chooseOverlayRun();
   void chooseOpenExperiment();
   void chooseSaveExperiment();
@@ -110,6 +120,7 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<TrainingBridge> bridge_;
   DataPreview* preview_;
   ModelExporter* modelExporter_;
+  ModelImporter* modelImporter_;
   OpenRuns* openRuns_;
   widgets::RunsTable* runsTable_;
   QString runDirectory_;
@@ -123,6 +134,7 @@ class MainWindow : public QMainWindow {
   bool interactive_ = true;
   bool fittedToScreen_ = false;
   QString lastMessage_;
+  QStringList logPreface_;  // lines for the top of the next attached run's log (what an import found)
 
   QAction* startAction_ = nullptr;
   QAction* pauseAction_ = nullptr;
@@ -130,6 +142,7 @@ class MainWindow : public QMainWindow {
   QAction* checkpointAction_ = nullptr;
   QAction* resumeRunAction_ = nullptr;
   QAction* openRunAction_ = nullptr;
+  QAction* openModelAction_ = nullptr;
   QAction* overlayRunAction_ = nullptr;
   QAction* clearOverlayAction_ = nullptr;
   QAction* exportAllAction_ = nullptr;

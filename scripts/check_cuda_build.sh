@@ -19,7 +19,7 @@ what=${1:-all}
 cache=${MARGINLAB_TRIXIE_CACHE:-$HOME/.cache/marginlab/trixie}
 mirror=${MARGINLAB_TRIXIE_MIRROR:-http://deb.debian.org/debian}
 jobs=$(nproc)
-common=(cmake g++ ninja-build nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev)
+common=(cmake g++ ninja-build pkgconf nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libzip-dev)
 
 say() { printf '\n== check_cuda_build: %s\n' "$*"; }
 

@@ -866,10 +866,6 @@
         <translation>轮数</translation>
     </message>
     <message>
-        <source>Passes over the training data</source>
-        <translation>遍历训练数据的次数</translation>
-    </message>
-    <message>
         <source>Max steps</source>
         <translation>最大步数</translation>
     </message>
@@ -1052,6 +1048,50 @@
     <message>
         <source>Processes on this machine training the run together (one per GPU); started through the launcher</source>
         <translation>本机上共同训练此运行的进程数（每个 GPU 一个）；通过启动器启动</translation>
+    </message>
+    <message>
+        <source>Start from weights</source>
+        <translation>从权重开始</translation>
+    </message>
+    <message>
+        <source>Fine-tune: the weights the run starts from (arcface_torch .pth or shards, AdaFace .ckpt, CVLface safetensors, a MarginLab run); empty: a random start</source>
+        <translation>微调：运行开始时载入的权重（arcface_torch 的 .pth 或分片、AdaFace 的 .ckpt、CVLface 的 safetensors、MarginLab 运行）；留空：随机初始化</translation>
+    </message>
+    <message>
+        <source>Take its classifier</source>
+        <translation>同时采用其分类器</translation>
+    </message>
+    <message>
+        <source>Start the head&apos;s class centres from the weights&apos; classifier (same classes as the data)</source>
+        <translation>用权重中的分类器作为头部的类中心初值（类别须与数据相同）</translation>
+    </message>
+    <message>
+        <source>Backbone lr scale</source>
+        <translation>主干学习率倍数</translation>
+    </message>
+    <message>
+        <source>Fine-tune: the backbone&apos;s learning rate as a multiple of the head&apos;s</source>
+        <translation>微调：主干网络的学习率为头部学习率的倍数</translation>
+    </message>
+    <message>
+        <source>Freeze backbone for</source>
+        <translation>冻结主干的步数</translation>
+    </message>
+    <message>
+        <source>Fine-tune: steps at the start during which only the head learns (the backbone frozen, BatchNorm statistics included)</source>
+        <translation>微调：开始时只训练头部的步数（主干冻结，包括 BatchNorm 统计量）</translation>
+    </message>
+    <message>
+        <source>Passes over the training data; 0 with &quot;Report the start&quot;: only look</source>
+        <translation>遍历训练数据的次数；为 0 且勾选“报告起点”时：只查看不训练</translation>
+    </message>
+    <message>
+        <source>Report the start</source>
+        <translation>报告起点</translation>
+    </message>
+    <message>
+        <source>Before the first step: the starting model&apos;s norms, margins and θ on the first batches, and an evaluation</source>
+        <translation>第一步之前：起始模型在前几个批次上的范数、间隔与 θ，以及一次评估</translation>
     </message>
 </context>
 <context>
@@ -1244,6 +1284,14 @@
     <message>
         <source>step: name=value, ... ; entries in step order, each in force from the next step</source>
         <translation>步数: 名称=值, ... ；各项按步数排序，每项自下一步起生效</translation>
+    </message>
+    <message>
+        <source>Start from weights</source>
+        <translation>从权重开始</translation>
+    </message>
+    <message>
+        <source>Weights (*.pth *.pt *.ckpt *.safetensors);;All files (*)</source>
+        <translation>权重 (*.pth *.pt *.ckpt *.safetensors);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
@@ -1853,6 +1901,46 @@ n = %2 张图像 · κ = %3
     <message>
         <source>Compare with another run</source>
         <translation>与另一运行比较</translation>
+    </message>
+    <message>
+        <source>Open &amp;model…</source>
+        <translation>打开模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>A model of arcface_torch, AdaFace or CVLface: imported as a run, then the experiment&apos;s data looked at under it before any step</source>
+        <translation>arcface_torch、AdaFace 或 CVLface 的模型：导入为一次运行，然后在任何训练步之前查看实验数据在其下的分布</translation>
+    </message>
+    <message>
+        <source>Imported %1:</source>
+        <translation>已导入 %1：</translation>
+    </message>
+    <message>
+        <source>Open model</source>
+        <translation>打开模型</translation>
+    </message>
+    <message>
+        <source>Open a model</source>
+        <translation>打开模型</translation>
+    </message>
+    <message>
+        <source>Weights (*.pth *.pt *.ckpt *.safetensors);;All files (*)</source>
+        <translation>权重 (*.pth *.pt *.ckpt *.safetensors);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Stop the active run before opening a model.</source>
+        <translation>请先停止正在进行的运行，再打开模型。</translation>
+    </message>
+    <message>
+        <source>Another model is being imported.</source>
+        <translation>另一个模型正在导入。</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>正在导入 %1…</translation>
+    </message>
+    <message>
+        <source>Looking at the data under %1 before any step; set the epochs to fine-tune from it</source>
+        <translation>在任何训练步之前查看 %1 下的数据；设置轮数即可从它开始微调</translation>
     </message>
 </context>
 <context>
@@ -2804,6 +2892,10 @@ it needs both genuine and impostor pairs</source>
     <message>
         <source>Open another run beside the followed one: in the runs table, its curves overlaid (repeat for more).</source>
         <translation>在所跟随的运行旁打开另一运行：列入运行表，并叠加其曲线（可重复以打开更多）。</translation>
+    </message>
+    <message>
+        <source>Import a model of arcface_torch, AdaFace or CVLface and look at the experiment&apos;s data under it before any step.</source>
+        <translation>导入 arcface_torch、AdaFace 或 CVLface 的模型，并在任何训练步之前查看实验数据在其下的分布。</translation>
     </message>
 </context>
 <context>

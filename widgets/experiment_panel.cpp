@@ -629,6 +629,16 @@ void ExperimentPanel::buildUi() {
     }
     connect(editor("model.backbone").combo, &QComboBox::currentIndexChanged, this, [this] { edited(); });
     addRow(modelForm, "model.backbone");
+    // Fine-tuning: a weights file of arcface_torch, AdaFace or CVLface, or a run's checkpoint (a shard or
+    // model.safetensors stands for its folder).
+    QPushButton* weightsBrowse = nullptr;
+    QWidget* weightsRow = browseRow("model.init_from", weightsBrowse, [this](const QString& current) {
+      return QFileDialog::getOpenFileName(
+          this, tr("Start from weights"), current,
+          tr("Weights (*.pth *.pt *.ckpt *.safetensors);;All files (*)"));
+    });
+    weightsBrowse->setObjectName(QStringLiteral("model.init_from.browse"));
+    addRow(modelForm, "model.init_from", weightsRow);
     addFields(modelForm, "model.");
 
     auto* headBox = group(tr("Head"));

@@ -46,6 +46,13 @@ struct ModelSettings {
   std::int64_t embedding_dim = 512;
   double dropout = 0.0;
   bool channels_last = true;  // measured 2.7× faster convolutions on the target CPU
+  // Fine-tuning: the weights a new run starts from (an arcface_torch, AdaFace or CVLface file or folder, or a
+  // MarginLab run or export; engine/import reads them), instead of a random start. Their architecture must be
+  // model.backbone's. "" : a random start.
+  std::string init_from;
+  // With init_from: take the classifier too (its columns become the head's kernel) when its class count is the
+  // data's; otherwise the head starts new, of any kind.
+  bool init_classifier = false;
 };
 
 struct HeadSettings {
@@ -70,6 +77,10 @@ struct OptimizerSettings {
   double eps = 1e-8;                          // AdamW
   double clip_grad_norm = 0.0;                // 0: no clipping
   ParamSchedule schedule;                     // the base learning rate ("lr") changed at given steps
+  // Fine-tuning: the backbone's learning rate as a multiple of the head's (1: one rate for all), and the steps at the
+  // start during which the backbone is frozen (evaluation mode, no gradient) while the new head settles.
+  double backbone_lr_scale = 1.0;
+  std::int64_t freeze_backbone_steps = 0;
 };
 
 struct ScheduleSettings {
@@ -106,6 +117,10 @@ struct ReportSettings {
   std::int64_t samples = 2048;          // per-sample diagnostics kept for the snapshot (most recent batches)
   std::int64_t histogram_bins = 48;
   std::int64_t save_every_steps = 50;   // snapshots written to the run directory for replay; 0: none
+  // Before the first step of a new run: the starting model on the first batches (norms, margins, θ to the class
+  // centres; nothing learned) as a snapshot at step 0, and an evaluation. With train.epochs = 0 that is the whole
+  // run: a look at how the data sits under a model (an imported one, or model.init_from's).
+  bool at_start = false;
 };
 
 struct CheckpointSettings {

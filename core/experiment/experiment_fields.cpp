@@ -270,6 +270,15 @@ std::vector<ExperimentField> build_table() {
   t.add("model.channels_last", F::boolean, &E::model, &ModelSettings::channels_last,
         ML_TRANSLATABLE("ExperimentField", "Channels-last memory format"),
         ML_TRANSLATABLE("ExperimentField", "NHWC convolutions: usually much faster on CPUs"));
+  t.add("model.init_from", F::text, &E::model, &ModelSettings::init_from,
+        ML_TRANSLATABLE("ExperimentField", "Start from weights"),
+        ML_TRANSLATABLE("ExperimentField",
+                        "Fine-tune: the weights the run starts from (arcface_torch .pth or shards, AdaFace .ckpt, "
+                        "CVLface safetensors, a MarginLab run); empty: a random start"));
+  t.add("model.init_classifier", F::boolean, &E::model, &ModelSettings::init_classifier,
+        ML_TRANSLATABLE("ExperimentField", "Take its classifier"),
+        ML_TRANSLATABLE("ExperimentField",
+                        "Start the head's class centres from the weights' classifier (same classes as the data)"));
 
   // --- head: the kind and its parameters (head.params) are checked against the head registry (check_experiment) ---
   t.add("head.kind", F::text, &E::head, &HeadSettings::kind, ML_TRANSLATABLE("ExperimentField", "Kind"),
@@ -314,6 +323,16 @@ std::vector<ExperimentField> build_table() {
         ML_TRANSLATABLE("ExperimentField", "Clip gradient norm"),
         ML_TRANSLATABLE("ExperimentField", "Global gradient-norm clip; 0: no clipping"))
       .range = {0, kHuge};
+  t.add("optimizer.backbone_lr_scale", F::number, &E::optimizer, &OptimizerSettings::backbone_lr_scale,
+        ML_TRANSLATABLE("ExperimentField", "Backbone lr scale"),
+        ML_TRANSLATABLE("ExperimentField", "Fine-tune: the backbone's learning rate as a multiple of the head's"))
+      .range = {0, 100};
+  t.add("optimizer.freeze_backbone_steps", F::integer, &E::optimizer, &OptimizerSettings::freeze_backbone_steps,
+        ML_TRANSLATABLE("ExperimentField", "Freeze backbone for"),
+        ML_TRANSLATABLE("ExperimentField",
+                        "Fine-tune: steps at the start during which only the head learns (the backbone frozen, "
+                        "BatchNorm statistics included)"))
+      .range = {0, kHugeInt};
   t.add("optimizer.schedule", F::schedule, &E::optimizer, &OptimizerSettings::schedule,
         ML_TRANSLATABLE("ExperimentField", "Learning-rate changes"),
         ML_TRANSLATABLE("ExperimentField",
@@ -359,8 +378,9 @@ std::vector<ExperimentField> build_table() {
   // --- train ---
   auto& epochs = t.add("train.epochs", F::integer, &E::train, &TrainSettings::epochs,
                        ML_TRANSLATABLE("ExperimentField", "Epochs"),
-                       ML_TRANSLATABLE("ExperimentField", "Passes over the training data"));
-  epochs.range = {1, 100000};
+                       ML_TRANSLATABLE("ExperimentField",
+                                       "Passes over the training data; 0 with \"Report the start\": only look"));
+  epochs.range = {0, 100000};
   auto& max_steps = t.add("train.max_steps", F::integer, &E::train, &TrainSettings::max_steps,
                           ML_TRANSLATABLE("ExperimentField", "Max steps"),
                           ML_TRANSLATABLE("ExperimentField", "Stop after this many steps; 0: no limit"));
@@ -415,6 +435,11 @@ std::vector<ExperimentField> build_table() {
         ML_TRANSLATABLE("ExperimentField", "Save snapshot every"),
         ML_TRANSLATABLE("ExperimentField", "Snapshots written to the run directory for replay; 0: none"))
       .unit = ML_TRANSLATABLE("ExperimentField", "steps");
+  t.add("report.at_start", F::boolean, &E::report, &ReportSettings::at_start,
+        ML_TRANSLATABLE("ExperimentField", "Report the start"),
+        ML_TRANSLATABLE("ExperimentField",
+                        "Before the first step: the starting model's norms, margins and θ on the first batches, and "
+                        "an evaluation"));
   t.add("checkpoint.every_steps", F::integer, &E::checkpoint, &CheckpointSettings::every_steps,
         ML_TRANSLATABLE("ExperimentField", "Checkpoint every"),
         ML_TRANSLATABLE("ExperimentField", "0: only at the end and at stop"))

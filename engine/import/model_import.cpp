@@ -95,8 +95,15 @@ ImportedModel import_model(const fs::path& path, const ImportOptions& options) {
 }
 
 void write_imported_run(const ImportedModel& model, const fs::path& out) {
-  if (fs::exists(out) && !(fs::is_directory(out) && fs::is_empty(out))) {
-    throw InvalidFile(out.string() + ": exists and is not an empty folder; import writes a new run directory");
+  // A folder made for the run (RunDirectory::create makes checkpoints/ in it) is taken; one that holds files is not.
+  const auto holds_files = [&out] {
+    for (const auto& entry : fs::recursive_directory_iterator(out)) {
+      if (!entry.is_directory()) return true;
+    }
+    return false;
+  };
+  if (fs::exists(out) && (!fs::is_directory(out) || holds_files())) {
+    throw InvalidFile(out.string() + ": exists and holds files; import writes a new run directory");
   }
   fs::create_directories(out / "checkpoints");
   const auto experiment = experiment_of(model);

@@ -40,9 +40,9 @@ struct ImportedModel {
 // Throws InvalidFile (the file, what it is, what was expected) or InvalidParameter (a bad option).
 ImportedModel import_model(const std::filesystem::path& path, const ImportOptions& options);
 
-// Writes `out` (which must not exist or be empty): experiment.json describing the model, checkpoints/latest.pt at
+// Writes `out` (which must not exist, or hold no files: a folder made for it): experiment.json describing the model, checkpoints/latest.pt at
 // step 0 in the trainer's format (the classifier as the head's kernel when there is one), model_card.json and an
-// "imported" status. Throws InvalidFile when `out` holds anything.
+// "imported" status. Throws InvalidFile when `out` holds any file.
 void write_imported_run(const ImportedModel& model, const std::filesystem::path& out);
 
 // One line per fact, for `marginlab-cli import` and the run's events: format, architecture, parameters, embedding

@@ -58,7 +58,8 @@ std::string summary(const pickle::Value& value) {
     return fmt::format("a list of {}", list->node->items.size());
   }
   if (const auto* dict = std::get_if<pickle::Dict>(&value.content)) {
-    return fmt::format("a dict of {} entries", dict->node->entries.size());
+    const auto size = dict->node->entries.size();
+    return fmt::format("a dict of {} {}", size, size == 1 ? "entry" : "entries");
   }
   if (const auto* tensor = std::get_if<pickle::Tensor>(&value.content)) {
     return "a tensor " + pickle::shape_text(tensor->sizes);

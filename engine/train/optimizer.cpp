@@ -50,15 +50,18 @@ ParameterGroups split_for_weight_decay(const std::vector<std::shared_ptr<torch::
   return groups;
 }
 
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSettings& o, ParameterGroups groups) {
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSettings& o,
+                                                        std::vector<ParameterGroups> groups) {
+  std::vector<torch::optim::OptimizerParamGroup> param_groups;
   if (o.kind == OptimizerKind::sgd) {
     auto options = [&](double decay) {
       return std::make_unique<torch::optim::SGDOptions>(
           torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(decay));
     };
-    std::vector<torch::optim::OptimizerParamGroup> param_groups;
-    param_groups.emplace_back(groups.decay, options(o.weight_decay));
-    param_groups.emplace_back(groups.no_decay, options(0.0));
+    for (auto& group : groups) {
+      param_groups.emplace_back(std::move(group.decay), options(o.weight_decay));
+      param_groups.emplace_back(std::move(group.no_decay), options(0.0));
+    }
     return std::make_unique<torch::optim::SGD>(std::move(param_groups), torch::optim::SGDOptions(o.lr));
   }
   auto options = [&](double decay) {
@@ -67,14 +70,16 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSettings&
                                                             .eps(o.eps)
                                                             .weight_decay(decay));
   };
-  std::vector<torch::optim::OptimizerParamGroup> param_groups;
-  param_groups.emplace_back(groups.decay, options(o.weight_decay));
-  param_groups.emplace_back(groups.no_decay, options(0.0));
+  for (auto& group : groups) {
+    param_groups.emplace_back(std::move(group.decay), options(o.weight_decay));
+    param_groups.emplace_back(std::move(group.no_decay), options(0.0));
+  }
   return std::make_unique<torch::optim::AdamW>(std::move(param_groups), torch::optim::AdamWOptions(o.lr));
 }
 
-void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
-  for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr, const std::vector<double>& scales) {
+  auto& groups = optimizer.param_groups();
+  for (std::size_t i = 0; i < groups.size(); ++i) groups[i].options().set_lr(lr * (i < scales.size() ? scales[i] : 1.0));
 }
 
 torch::Tensor gradient_norm(const std::vector<torch::Tensor>& parameters) {

@@ -19,11 +19,15 @@ double lr_factor(const ScheduleSettings& schedule, double epoch, double total_ep
 struct ParameterGroups {
   std::vector<torch::Tensor> decay;
   std::vector<torch::Tensor> no_decay;
+  double lr_scale = 1.0;  // their learning rate as a multiple of the base rate
 };
 ParameterGroups split_for_weight_decay(const std::vector<std::shared_ptr<torch::nn::Module>>& modules);
 
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSettings& settings, ParameterGroups groups);
-void set_learning_rate(torch::optim::Optimizer& optimizer, double lr);
+// Two optimiser groups per ParameterGroups, in order: with weight decay, without.
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSettings& settings,
+                                                        std::vector<ParameterGroups> groups);
+// Group i learns at lr × scales[i] (the scales of make_optimizer's groups, two per ParameterGroups).
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr, const std::vector<double>& scales);
 
 // Global L2 norm of the gradients, as one device scalar (no host sync).
 torch::Tensor gradient_norm(const std::vector<torch::Tensor>& parameters);

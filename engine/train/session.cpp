@@ -1,5 +1,7 @@
 #include "engine/train/session.h"
 
+#include <optional>
+
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
@@ -161,9 +163,22 @@ TrainingSession::TrainingSession(const Experiment& experiment, const DataShape& 
   for (const auto& p : head_->parameters()) {
     if (p.requires_grad()) head_trainable_.push_back(p);
   }
-  auto groups = split_for_weight_decay({backbone_, head_});
-  trainable_ = groups.decay;
-  trainable_.insert(trainable_.end(), groups.no_decay.begin(), groups.no_decay.end());
+  // One pair of groups (with and without weight decay) for the whole model, as every run before fine-tuning options
+  // wrote its optimiser; a pair per part when the backbone learns at its own rate.
+  std::vector<ParameterGroups> groups;
+  const double backbone_scale = experiment.optimizer.backbone_lr_scale;
+  if (backbone_scale != 1.0) {
+    groups.push_back(split_for_weight_decay({backbone_}));
+    groups.back().lr_scale = backbone_scale;
+    groups.push_back(split_for_weight_decay({head_}));
+  } else {
+    groups.push_back(split_for_weight_decay({backbone_, head_}));
+  }
+  for (const auto& group : groups) {
+    trainable_.insert(trainable_.end(), group.decay.begin(), group.decay.end());
+    trainable_.insert(trainable_.end(), group.no_decay.begin(), group.no_decay.end());
+    lr_scales_.insert(lr_scales_.end(), {group.lr_scale, group.lr_scale});
+  }
   optimizer_ = make_optimizer(experiment.optimizer, std::move(groups));
   if (experiment.train.precision == Precision::fp16) loss_scale_ = kInitialLossScale;
 }
@@ -180,10 +195,15 @@ torch::Tensor TrainingSession::all_rows(const torch::Tensor& local) const {
 
 StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with_diagnostics) {
   StepOutcome outcome;
-  backbone_->train();
+  const bool frozen = backbone_frozen_;
+  backbone_->train(!frozen);
   head_->train();
-  set_learning_rate(*optimizer_, lr);
+  set_learning_rate(*optimizer_, lr, lr_scales_);
   optimizer_->zero_grad();
+  if (frozen) {
+    // No gradient at all (not zeros): the optimiser then leaves the backbone alone, weight decay and momentum too.
+    for (auto& p : backbone_trainable_) p.mutable_grad() = torch::Tensor();
+  }
 
   const auto images = to_device(batch.images, true);
   const auto labels = to_device(batch.labels, false);
@@ -201,6 +221,8 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
   backbones::BackboneOutput features;
   {
     CudaAutocast autocast(precision != Precision::fp32, precision == Precision::bf16 ? at::kBFloat16 : at::kHalf);
+    std::optional<torch::NoGradGuard> no_grad;
+    if (frozen) no_grad.emplace();
     features = backbone_->forward(images);
   }
   // The head runs in float32 whatever the backbone's precision: margins near θ = 0 need the resolution.
@@ -268,7 +290,7 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
       if (p.grad().defined()) p.grad().div_(loss_scale_);
     }
   }
-  if (replica_sync_) replica_sync_->sum_gradients();
+  if (replica_sync_ && !frozen) replica_sync_->sum_gradients();
 
   torch::Tensor step_loss, grad_norm, accuracy;
   {
@@ -342,6 +364,21 @@ StepOutcome TrainingSession::step(const data::Batch& batch, double lr, bool with
   if (with_diagnostics) outcome.diagnostics = out.diagnostics;
   return outcome;
 }
+StepOutcome TrainingSession::look(const data::Batch& batch) {
+  if (distributed()) throw InvalidParameter("report.at_start looks at the starting model in one process only");
+  torch::NoGradGuard no_grad;
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> running;  // (buffer, its value now)
+  for (const auto& b : head_->buffers()) running.emplace_back(b, b.clone());
+  const auto features = embed(batch.images);
+  const auto labels = to_device(batch.labels, false);
+  const auto out = head_->forward({features.embedding, features.norm.reshape({-1, 1}), labels, {}}, true);
+  for (auto& [buffer, value] : running) buffer.copy_(value);
+  StepOutcome outcome;
+  outcome.diagnostics = out.diagnostics;
+  if (batch.quality.defined()) outcome.quality = batch.quality;
+  return outcome;
+}
+
 backbones::BackboneOutput TrainingSession::embed(const torch::Tensor& images) {
   torch::NoGradGuard no_grad;
   const bool was_training = backbone_->is_training();
@@ -404,6 +441,28 @@ void TrainingSession::change_class_slots(
       if (adamw->max_exp_avg_sq().defined()) adamw->max_exp_avg_sq(change(adamw->max_exp_avg_sq(), axis));
     }
   }
+}
+
+void TrainingSession::start_from(const backbones::BackboneImpl& weights, const torch::Tensor* kernel) {
+  torch::NoGradGuard no_grad;
+  const auto copy_into = [&weights](torch::nn::Module& target) {
+    const auto parameters = weights.named_parameters();
+    const auto buffers = weights.named_buffers();
+    for (auto& item : target.named_parameters()) item.value().copy_(parameters[item.key()]);
+    for (auto& item : target.named_buffers()) item.value().copy_(buffers[item.key()]);
+  };
+  copy_into(*backbone_);
+  if (momentum_encoder_) copy_into(*momentum_encoder_->encoder());
+  if (!kernel) return;
+  const auto own = head_->named_parameters(/*recurse=*/false).find("kernel");
+  if (!own || kernel->dim() != 2 || kernel->size(0) != own->size(0) || kernel->size(1) != num_classes_) {
+    throw InvalidParameter(fmt::format(
+        "model.init_classifier: the weights' classifier has {} classes of {} dimensions, the run's data {} classes "
+        "of {}: take a classifier only to continue on the same classes",
+        kernel->dim() == 2 ? kernel->size(1) : 0, kernel->dim() == 2 ? kernel->size(0) : 0, num_classes_,
+        experiment_.model.embedding_dim));
+  }
+  own->copy_(distributed::cut_classes(*kernel, head_->class_axis("kernel"), shard_));
 }
 
 void TrainingSession::save(torch::serialize::OutputArchive& archive) {

@@ -58,8 +58,21 @@ class TrainingSession {
   // records it; nothing is silently dropped. A label outside the dataset's classes is refused (InvalidBatch).
   StepOutcome step(const data::Batch& batch, double lr, bool with_diagnostics);
 
+  // What a step would see, without learning: the backbone in evaluation mode, the head's diagnostics on `batch`
+  // (norms, margins, θ to the class centres), no gradient, and the head's running state (AdaFace's norm statistics, CurricularFace's t)
+  // put back afterwards, so the model is exactly as before (report.at_start). One process only.
+  StepOutcome look(const data::Batch& batch);
+
   // Unit embeddings and norms in evaluation mode (BatchNorm running statistics, no dropout), without gradient.
   backbones::BackboneOutput embed(const torch::Tensor& images);
+
+  // Fine-tuning (model.init_from): every backbone tensor from `weights` (the same architecture), and the head's class
+  // centres from `kernel` (D, C of every class; this rank keeps its own) when it is given. The momentum encoder, if
+  // any, starts from the same weights. Throws InvalidParameter naming both sizes when the kernel does not fit.
+  void start_from(const backbones::BackboneImpl& weights, const torch::Tensor* kernel);
+  // While frozen, steps run the backbone in evaluation mode without gradient (its weights and BatchNorm statistics
+  // stay as they are) and only the head learns: optimizer.freeze_backbone_steps.
+  void freeze_backbone(bool frozen) { backbone_frozen_ = frozen; }
 
   // Applies a live change: a head hyperparameter by name, or kLearningRate (the base lr). Throws InvalidParameter
   // (naming the parameter, value and range) and leaves everything unchanged when the value is refused.
@@ -110,6 +123,9 @@ class TrainingSession {
   // backbone whose features the head learns from.
   std::unique_ptr<heads::MomentumEncoder<backbones::Backbone>> momentum_encoder_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  // Each optimiser group's learning rate as a multiple of the base rate (optimizer.backbone_lr_scale).
+  std::vector<double> lr_scales_;
+  bool backbone_frozen_ = false;
   std::vector<torch::Tensor> trainable_;
   std::vector<torch::Tensor> backbone_trainable_, head_trainable_;
   double base_lr_;

@@ -43,7 +43,12 @@ void TelemetryBuilder::add_step(const StepRecord& record, const StepOutcome& out
   }
   pending_records_.push_back(record);
   pending_stats_.push_back(stats);
-  if (outcome.skipped || !outcome.diagnostics.label.defined()) return;
+  if (outcome.skipped) return;
+  add_observation(outcome);
+}
+
+void TelemetryBuilder::add_observation(const StepOutcome& outcome) {
+  if (!outcome.diagnostics.label.defined()) return;
   const auto batch = outcome.diagnostics.label.size(0);
   window_.push_back(outcome.diagnostics);
   window_quality_.push_back(outcome.quality.defined()

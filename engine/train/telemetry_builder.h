@@ -20,6 +20,9 @@ class TelemetryBuilder {
 
   // After each step: `record` carries the host-side fields (step, epoch, times, lr, loss scale, skipped).
   void add_step(const StepRecord& record, const StepOutcome& outcome, TrainingSession& session);
+  // Diagnostics of a batch looked at without a step (TrainingSession::look): they join the snapshot's samples, no
+  // step record is made.
+  void add_observation(const StepOutcome& outcome);
   // The records since the last call, completed from the device numbers (one host copy).
   std::vector<StepRecord> take_steps();
   // The current picture: recent samples, norm histogram and bands, per-class θ and the head's per-class state

@@ -21,6 +21,7 @@
 #include "core/run/snapshot_file.h"
 #include "engine/distributed/communicator.h"
 #include "engine/distributed/launch_env.h"
+#include "engine/import/starting_point.h"
 #include "engine/runtime/threads.h"
 #include "engine/train/checkpoint_file.h"
 #include "engine/train/data_setup.h"
@@ -62,6 +63,7 @@ struct Trainer::Impl {
   std::int64_t batches_per_epoch = 0;
   std::int64_t total_steps = 0;
   std::int64_t start_step = 0;
+  std::string started_from;  // model.init_from, described
   // Position: steps taken, and the next batch to take.
   std::int64_t step = 0;
   std::int64_t epoch = 0;
@@ -116,11 +118,19 @@ struct Trainer::Impl {
     total_steps = experiment.train.epochs * batches_per_epoch;
     if (experiment.train.max_steps > 0) total_steps = std::min(total_steps, experiment.train.max_steps);
 
+    if (experiment.report.at_start && comm->world_size() > 1) {
+      throw InvalidParameter(origin + ": report.at_start looks at the starting model in one process; set it false "
+                             "for a run of " + std::to_string(comm->world_size()) + " ranks");
+    }
     // The seed fixes the initial weights; a resumed run overwrites them and restores the generator state instead.
     torch::manual_seed(experiment.train.seed);
     DataShape shape{data.train->num_classes(), data.train->class_counts(), data.train->size()};
     session = std::make_unique<TrainingSession>(experiment, shape, device, comm);
-    if (resuming) load_checkpoint();
+    if (resuming) {
+      load_checkpoint();
+    } else if (!experiment.model.init_from.empty()) {
+      start_from_weights();
+    }
     std::vector<std::string> set_names;
     for (const auto& set : evaluation_sets) set_names.push_back(set.name);
     if (rank0) {
@@ -345,8 +355,21 @@ struct Trainer::Impl {
     return session->base_lr() * lr_factor(experiment.schedule, epoch_progress, run_epochs, session->base_lr());
   }
 
+  // model.init_from: every rank reads the same file, so the replicas start alike without a broadcast.
+  void start_from_weights() {
+    backbones::BackboneSpec spec = session->backbone()->spec();
+    const auto start = importing::read_starting_point(experiment.model.init_from, spec);
+    if (experiment.model.init_classifier && !start.kernel) {
+      throw InvalidParameter(origin + ": model.init_classifier = true, but " + experiment.model.init_from +
+                             " has no classifier");
+    }
+    session->start_from(*start.backbone, experiment.model.init_classifier ? &*start.kernel : nullptr);
+    started_from = start.description + (experiment.model.init_classifier ? ", with its classifier" : "");
+  }
+
   void take_step(const data::Batch& batch) {
     const double lr = learning_rate();
+    session->freeze_backbone(step < experiment.optimizer.freeze_backbone_steps);
     const auto outcome = session->step(batch, lr, /*with_diagnostics=*/true);
     ++step;
     ++batch_index;
@@ -410,11 +433,15 @@ struct Trainer::Impl {
     torch::serialize::InputArchive archive, model;
     try {
       archive.load_from(file.string());
-      archive.read("session", model);
-      session->load(model);
       c10::IValue position_text;
       archive.read("position", position_text);
       const auto position = nlohmann::json::parse(position_text.toStringRef());
+      if (position.value("imported", false)) {
+        throw InvalidFile(directory.path().string() + ": an imported model, not a run to resume; start a run from "
+                          "it with model.init_from = " + directory.path().string());
+      }
+      archive.read("session", model);
+      session->load(model);
       step = position.at("step").get<std::int64_t>();
       epoch = position.at("epoch").get<std::int64_t>();
       batch_index = position.at("batch_index").get<std::int64_t>();
@@ -515,6 +542,8 @@ struct Trainer::Impl {
     started = last_step_end = Clock::now();
     emit(RunEvent::Kind::info, start_step > 0 ? fmt::format("resumed at step {} of {}", step, total_steps)
                                               : fmt::format("started: {} steps", total_steps));
+    if (!started_from.empty() && start_step == 0) emit(RunEvent::Kind::info, "starting from " + started_from);
+    if (experiment.report.at_start && start_step == 0) report_start(summary.evaluations);
     const auto& r = experiment.report;
     while (step < total_steps) {
       // An epoch ends before the boundary after its last step, so that each step has one boundary, where live and
@@ -546,7 +575,8 @@ struct Trainer::Impl {
       }
     }
     summary.stopped = step < total_steps;
-    report(r.save_every_steps > 0);
+    // A run of no steps after report.at_start has reported its one picture already.
+    if (step > start_step || !experiment.report.at_start) report(r.save_every_steps > 0);
     save_checkpoint();  // always: a stopped run resumes from here, a finished one exports from here
     summary.steps = step;
     summary.skipped_steps = session->skipped_steps();
@@ -559,6 +589,25 @@ struct Trainer::Impl {
     if (snapshot_writer) snapshot_writer->flush();
     if (status) status->finish(summary.stopped ? RunState::stopped : RunState::finished, ending);
     return summary;
+  }
+
+  // report.at_start: the first batches through the starting model without learning, as the step-0 snapshot, and an
+  // evaluation. The loader starts the first epoch again afterwards and the head's running state is put back, so the
+  // training that follows is the one it would have been.
+  void report_start(std::vector<Evaluation>& evaluations) {
+    if (status) status->set(RunState::running, "looking at the starting model");
+    loader->start(0, 0);
+    std::int64_t seen = 0;
+    for (std::int64_t i = 0; i < batches_per_epoch && seen < experiment.report.samples; ++i) {
+      const auto batch = loader->next();
+      if (!batch) break;
+      telemetry_builder->add_observation(session->look(*batch));
+      seen += batch->labels.size(0);
+    }
+    loader_positioned = false;
+    emit(RunEvent::Kind::info, fmt::format("the starting model on {} images of the training data", seen));
+    report(/*save_snapshot=*/true);
+    evaluate(evaluations);
   }
 
   // A run that throws says so in its status before the exception leaves, so its followers see why it ended.

@@ -20,6 +20,7 @@
 #include "app/engine_catalog.h"
 #include "app/main_window.h"
 #include "app/model_exporter.h"
+#include "app/model_importer.h"
 #include "app/open_runs.h"
 #include "app/training_bridge.h"
 #include "app/translations.h"
@@ -185,6 +186,49 @@ class TestMainWindow : public QObject {
     QVERIFY(tensors.contains(QStringLiteral("kernel")) && tensors.contains(QStringLiteral("kappa")));
     QVERIFY(!tensors.contains(QStringLiteral("memory")));
     QVERIFY(card.value(QStringLiteral("export")).toObject().value(QStringLiteral("onnx_parity")).isObject());
+  }
+
+  // File > Open model: an arcface_torch file imported as a run, then the panel's SynthFace under it before any step.
+  void anImportedModelShowsTheDataUnderItBeforeAnyStep() {
+    QTemporaryDir runs;
+    MainWindow window;
+    window.setInteractive(false);
+    auto selected = tinyExperiment(runs.path(), "arcface");
+    selected.train.batch_size = 16;
+    window.experimentPanel().setExperiment(selected);
+    QSignalSpy imported(&window.modelImporter(), &app::ModelImporter::finished);
+    QSignalSpy failed(&window.modelImporter(), &app::ModelImporter::failed);
+    QVERIFY(window.openModel(QStringLiteral(MARGINLAB_FIXTURES_DIR "/import/arcface_mbf.pth")));
+    QVERIFY(QTest::qWaitFor([&] { return !imported.isEmpty() || !failed.isEmpty(); }, 60000));
+    QVERIFY2(failed.isEmpty(), qPrintable(failed.isEmpty() ? QString() : failed.first().first().toString()));
+    const QString model = imported.first().first().toString();
+    QVERIFY(imported.first().at(1).toStringList().join(QLatin1Char('\n')).contains(QStringLiteral("mobilefacenet")));
+    QVERIFY(QFile::exists(model + QStringLiteral("/model_card.json")));
+    QTRY_VERIFY_WITH_TIMEOUT(window.bridge().isActive(), 10000);
+    QVERIFY(waitForIdle(window.bridge(), 300));
+
+    // The look: a run of no steps from the model's weights, the panel's data at the model's input and colours.
+    const auto look = window.experimentPanel().experiment();
+    QCOMPARE(look.model.init_from, model.toStdString());
+    QCOMPARE(look.model.backbone, std::string("mobilefacenet"));
+    QCOMPARE(look.train.epochs, std::int64_t{0});
+    QCOMPARE(look.data.image_size, std::int64_t{112});
+    QCOMPARE(look.data.synthface, selected.data.synthface);
+    const auto history = train::read_run_history(window.runDirectory().toStdString());
+    QCOMPARE(history.snapshot_steps, std::vector<std::int64_t>{0});
+    QCOMPARE(history.evaluations.size(), std::size_t{1});
+    for (auto* plot : window.board().plots()) {
+      if (plot->title().contains(QStringLiteral("quality")) || plot->title().contains(QStringLiteral("Angle"))) {
+        QVERIFY2(!plot->shownData().rows.empty(), qPrintable(plot->title() + QStringLiteral(" is empty")));
+      }
+    }
+
+    // A file that is no model is refused with what it is.
+    failed.clear();
+    QVERIFY(window.openModel(QStringLiteral(MARGINLAB_FIXTURES_DIR "/import/images.npy")));
+    QVERIFY(QTest::qWaitFor([&] { return !failed.isEmpty(); }, 30000));
+    QVERIFY2(failed.first().first().toString().contains(QStringLiteral("an unknown format")),
+             qPrintable(failed.first().first().toString()));
   }
 
   void aMissingRunDirectoryIsReportedNotFatal() {

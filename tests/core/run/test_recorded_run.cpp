@@ -37,6 +37,11 @@ TEST(RecordedRun, ExperimentReadsAndWritesBackUnchanged) {
   expected["head"]["sample_rate"] = 1.0;
   expected["head"]["schedule"] = nlohmann::json::array();
   expected["optimizer"]["schedule"] = nlohmann::json::array();
+  expected["model"]["init_from"] = "";
+  expected["model"]["init_classifier"] = false;
+  expected["optimizer"]["backbone_lr_scale"] = 1.0;
+  expected["optimizer"]["freeze_backbone_steps"] = 0;
+  expected["report"]["at_start"] = false;
   EXPECT_EQ(to_json(experiment), expected) << to_json(experiment).dump(2);
 }
 

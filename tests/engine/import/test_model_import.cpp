@@ -212,7 +212,7 @@ TEST(ModelImport, WritesARunThatReadsBackAsTheModel) {
   EXPECT_EQ(card["imported_from"]["format"], "AdaFace Lightning checkpoint");
   EXPECT_EQ(card["imported_from"]["classifier"], "state_dict head.kernel");
   // A folder that holds anything is not written over.
-  expect_invalid([&] { write_imported_run(model, folder / "run"); }, "exists and is not an empty folder");
+  expect_invalid([&] { write_imported_run(model, folder / "run"); }, "exists and holds files");
   fs::remove_all(folder);
 }
 

@@ -55,14 +55,31 @@ TEST(Optimizer, SgdAppliesWeightDecayOnlyToTheDecayGroup) {
   settings.lr = 0.1;
   settings.momentum = 0;
   settings.weight_decay = 0.5;
-  auto optimizer = make_optimizer(settings, {{decayed}, {exempt}});
+  auto optimizer = make_optimizer(settings, {ParameterGroups{{decayed}, {exempt}}});
   decayed.mutable_grad() = torch::zeros({1});
   exempt.mutable_grad() = torch::zeros({1});
   optimizer->step();
   EXPECT_FLOAT_EQ(decayed.item<float>(), 1.0f - 0.1f * 0.5f);
   EXPECT_FLOAT_EQ(exempt.item<float>(), 1.0f);
-  set_learning_rate(*optimizer, 0.2);
+  set_learning_rate(*optimizer, 0.2, {1.0, 1.0});
   for (auto& group : optimizer->param_groups()) EXPECT_DOUBLE_EQ(group.options().get_lr(), 0.2);
+}
+
+TEST(Optimizer, EachPartLearnsAtItsOwnScaleOfTheRate) {
+  // The fine-tuning recipe: the backbone at a tenth of the head's rate.
+  auto backbone = torch::ones({1}, torch::requires_grad());
+  auto head = torch::ones({1}, torch::requires_grad());
+  OptimizerSettings settings;
+  settings.momentum = 0;
+  settings.weight_decay = 0;
+  auto optimizer = make_optimizer(settings, {ParameterGroups{{backbone}, {}, 0.1}, ParameterGroups{{head}, {}}});
+  ASSERT_EQ(optimizer->param_groups().size(), 4u);
+  set_learning_rate(*optimizer, 0.5, {0.1, 0.1, 1.0, 1.0});
+  backbone.mutable_grad() = torch::ones({1});
+  head.mutable_grad() = torch::ones({1});
+  optimizer->step();
+  EXPECT_FLOAT_EQ(backbone.item<float>(), 1.0f - 0.05f);
+  EXPECT_FLOAT_EQ(head.item<float>(), 1.0f - 0.5f);
 }
 
 TEST(Optimizer, GradientNormIsTheGlobalL2Norm) {

@@ -178,5 +178,77 @@ TEST(TrainingSession, MixedPrecisionStepsOnCuda) {
   }
 }
 
+
+// Fine-tuning: the backbone frozen (weights and BatchNorm statistics) while the head learns, then learning again.
+TEST(TrainingSession, AFrozenBackboneStaysAsItIsWhileTheHeadLearns) {
+  torch::manual_seed(3);
+  TrainingSession session(small_experiment("arcface"), {5, {}, 40}, torch::kCPU);
+  const auto batch = random_batch(8, 5, 11);
+  std::vector<torch::Tensor> state;
+  for (const auto& t : session.backbone()->named_buffers()) state.push_back(t.value().clone());
+  const auto weights = copy_parameters(*session.backbone());
+  const auto kernel = session.head()->named_parameters()["kernel"].detach().clone();
+  session.freeze_backbone(true);
+  for (int i = 0; i < 3; ++i) ASSERT_FALSE(session.step(batch, 0.1, false).skipped);
+  const auto frozen = copy_parameters(*session.backbone());
+  for (std::size_t i = 0; i < weights.size(); ++i) EXPECT_TRUE(torch::equal(frozen[i], weights[i])) << i;
+  std::size_t index = 0;
+  for (const auto& t : session.backbone()->named_buffers()) EXPECT_TRUE(torch::equal(t.value(), state[index++])) << t.key();
+  EXPECT_FALSE(torch::equal(session.head()->named_parameters()["kernel"], kernel));
+  session.freeze_backbone(false);
+  session.step(batch, 0.1, false);
+  EXPECT_FALSE(torch::equal(copy_parameters(*session.backbone())[0], weights[0]));
+}
+
+TEST(TrainingSession, TheBackboneLearnsAtItsOwnScaleOfTheRate) {
+  // Scale 0: the head moves, the backbone's weights do not (its BatchNorm statistics still follow the data).
+  auto e = small_experiment("arcface");
+  e.optimizer.backbone_lr_scale = 0.0;
+  e.optimizer.weight_decay = 0.0;
+  torch::manual_seed(3);
+  TrainingSession still(e, {5, {}, 40}, torch::kCPU);
+  const auto weights = copy_parameters(*still.backbone());
+  const auto batch = random_batch(8, 5, 11);
+  for (int i = 0; i < 2; ++i) still.step(batch, 0.1, false);
+  const auto after = copy_parameters(*still.backbone());
+  for (std::size_t i = 0; i < weights.size(); ++i) EXPECT_TRUE(torch::equal(after[i], weights[i])) << i;
+  // Scale 0.5 moves the backbone's first step by half of scale 1's (SGD: the first step is lr × gradient).
+  std::vector<torch::Tensor> moved;
+  for (const double scale : {1.0, 0.5}) {
+    e.optimizer.backbone_lr_scale = scale;
+    torch::manual_seed(3);
+    TrainingSession session(e, {5, {}, 40}, torch::kCPU);
+    const auto before = copy_parameters(*session.backbone());
+    session.step(batch, 0.1, false);
+    moved.push_back(copy_parameters(*session.backbone())[0] - before[0]);
+  }
+  EXPECT_TRUE(torch::allclose(moved[1], moved[0] * 0.5, 1e-5, 1e-7));
+}
+
+TEST(TrainingSession, StartsFromAnotherModelsWeightsAndClassifier) {
+  auto e = small_experiment("arcface");
+  torch::manual_seed(5);
+  TrainingSession source(e, {5, {}, 40}, torch::kCPU);
+  source.step(random_batch(8, 5, 2), 0.1, false);
+  torch::manual_seed(6);
+  TrainingSession session(e, {5, {}, 40}, torch::kCPU);
+  const auto kernel = source.head()->named_parameters()["kernel"].detach().clone();
+  session.start_from(*source.backbone(), &kernel);
+  const auto images = random_batch(4, 5, 9).images;
+  EXPECT_TRUE(torch::equal(session.embed(images).embedding, source.embed(images).embedding));
+  EXPECT_TRUE(torch::equal(session.head()->named_parameters()["kernel"], kernel));
+  // A classifier of other classes is refused with both counts.
+  TrainingSession more(e, {7, {}, 40}, torch::kCPU);
+  try {
+    more.start_from(*source.backbone(), &kernel);
+    FAIL() << "a 5-class classifier was taken for 7 classes";
+  } catch (const InvalidParameter& error) {
+    EXPECT_NE(std::string(error.what()).find("the weights' classifier has 5 classes of 16 dimensions, the run's data 7 "
+                                             "classes of 16"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
 }  // namespace
 }  // namespace marginlab::train
