@@ -638,9 +638,8 @@ void MainWindow::chooseOpenRun() {
 }
 
 void MainWindow::chooseOpenModel() {
-  const QString weights = QFileDialog::getOpenFileName(
-      this, tr("Open a model"), QString(),
-      tr("Weights (*.pth *.pt *.ckpt *.safetensors);;All files (*)"));
+  const QString weights = QFileDialog::getOpenFileName(this, tr("Open a model"), QString(),
+                                                       tr("Weights (*.pth *.pt *.ckpt *.safetensors);;All files (*)"));
   if (!weights.isEmpty()) openModel(weights);
 }
 

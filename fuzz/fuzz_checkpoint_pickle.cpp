@@ -49,7 +49,8 @@ void walk(const pickle::Value& value, std::set<const void*>& seen, int depth) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {
-    const auto loaded = pickle::load(std::span<const std::uint8_t>(data, size), "fuzz.pkl", pickle::Vocabulary::checkpoint);
+    const auto loaded =
+        pickle::load(std::span<const std::uint8_t>(data, size), "fuzz.pkl", pickle::Vocabulary::checkpoint);
     std::set<const void*> seen;
     walk(loaded.root, seen, 0);
   } catch (const marginlab::InvalidFile&) {

@@ -34,7 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (stored.sizes[i] == 0) last = -1;
             if (last >= 0) last += (stored.sizes[i] - 1) * stored.strides[i];
           }
-          if (last >= 0 && static_cast<std::size_t>(last + 1) * formats::element_size(stored.type) > stored.storage.size()) {
+          if (last >= 0 &&
+              static_cast<std::size_t>(last + 1) * formats::element_size(stored.type) > stored.storage.size()) {
             __builtin_trap();
           }
         }

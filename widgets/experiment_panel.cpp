@@ -633,9 +633,8 @@ void ExperimentPanel::buildUi() {
     // model.safetensors stands for its folder).
     QPushButton* weightsBrowse = nullptr;
     QWidget* weightsRow = browseRow("model.init_from", weightsBrowse, [this](const QString& current) {
-      return QFileDialog::getOpenFileName(
-          this, tr("Start from weights"), current,
-          tr("Weights (*.pth *.pt *.ckpt *.safetensors);;All files (*)"));
+      return QFileDialog::getOpenFileName(this, tr("Start from weights"), current,
+                                          tr("Weights (*.pth *.pt *.ckpt *.safetensors);;All files (*)"));
     });
     weightsBrowse->setObjectName(QStringLiteral("model.init_from.browse"));
     addRow(modelForm, "model.init_from", weightsRow);

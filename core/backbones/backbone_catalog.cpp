@@ -6,10 +6,22 @@ namespace {
 // The names arcface_torch (its functions and its config's `network`) and AdaFace (net.py's build_model) give the
 // same networks, accepted in experiment files written for them.
 constexpr std::pair<const char*, const char*> kAliases[] = {
-    {"iresnet18", "ir18"},    {"iresnet34", "ir34"},       {"iresnet50", "ir50"},       {"iresnet100", "ir100"},
-    {"iresnet200", "ir200"},  {"r18", "ir18"},             {"r34", "ir34"},             {"r50", "ir50"},
-    {"r100", "ir100"},        {"r200", "ir200"},           {"mbf", "mobilefacenet"},    {"mbf_large", "mobilefacenet-large"},
-    {"ir_18", "adaface-ir18"}, {"ir_34", "adaface-ir34"},  {"ir_50", "adaface-ir50"},   {"ir_101", "adaface-ir101"},
+    {"iresnet18", "ir18"},
+    {"iresnet34", "ir34"},
+    {"iresnet50", "ir50"},
+    {"iresnet100", "ir100"},
+    {"iresnet200", "ir200"},
+    {"r18", "ir18"},
+    {"r34", "ir34"},
+    {"r50", "ir50"},
+    {"r100", "ir100"},
+    {"r200", "ir200"},
+    {"mbf", "mobilefacenet"},
+    {"mbf_large", "mobilefacenet-large"},
+    {"ir_18", "adaface-ir18"},
+    {"ir_34", "adaface-ir34"},
+    {"ir_50", "adaface-ir50"},
+    {"ir_101", "adaface-ir101"},
     {"ir_se_50", "adaface-ir-se50"},
 };
 

@@ -217,8 +217,7 @@ void check_experiment(const Experiment& e, const std::string& origin) {
   }
   if (e.data.source == "synthface") synthface_config(e.data, origin);  // names its own keys in errors
   if (e.model.init_classifier && e.model.init_from.empty()) {
-    throw InvalidParameter(origin + ": model.init_classifier = true takes the classifier of model.init_from, which "
-                           "is empty");
+    throw InvalidParameter(origin + ": model.init_classifier = true, but model.init_from is empty");
   }
 }
 

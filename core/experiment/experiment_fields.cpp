@@ -376,10 +376,9 @@ std::vector<ExperimentField> build_table() {
   t.last().applies_when = FieldCondition{"schedule.kind", {"poly"}};
 
   // --- train ---
-  auto& epochs = t.add("train.epochs", F::integer, &E::train, &TrainSettings::epochs,
-                       ML_TRANSLATABLE("ExperimentField", "Epochs"),
-                       ML_TRANSLATABLE("ExperimentField",
-                                       "Passes over the training data; 0 with \"Report the start\": only look"));
+  auto& epochs = t.add(
+      "train.epochs", F::integer, &E::train, &TrainSettings::epochs, ML_TRANSLATABLE("ExperimentField", "Epochs"),
+      ML_TRANSLATABLE("ExperimentField", "Passes over the training data; 0 with \"Report the start\": only look"));
   epochs.range = {0, 100000};
   auto& max_steps = t.add("train.max_steps", F::integer, &E::train, &TrainSettings::max_steps,
                           ML_TRANSLATABLE("ExperimentField", "Max steps"),

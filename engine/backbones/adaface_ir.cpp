@@ -8,11 +8,10 @@ namespace {
 constexpr std::int64_t kStemWidth = 64;
 constexpr std::int64_t kExcitationReduction = 16;
 
-torch::nn::Conv2d unit_conv(std::int64_t in_channels, std::int64_t out_channels, std::int64_t kernel, std::int64_t stride) {
-  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, out_channels, kernel)
-                               .stride(stride)
-                               .padding(kernel / 2)
-                               .bias(false));
+torch::nn::Conv2d unit_conv(std::int64_t in_channels, std::int64_t out_channels, std::int64_t kernel,
+                            std::int64_t stride) {
+  return torch::nn::Conv2d(
+      torch::nn::Conv2dOptions(in_channels, out_channels, kernel).stride(stride).padding(kernel / 2).bias(false));
 }
 
 SyncBatchNorm2d unit_norm(std::int64_t channels) { return SyncBatchNorm2d(torch::nn::BatchNorm2dOptions(channels)); }
@@ -28,12 +27,24 @@ AdaFaceIRLayout adaface_ir_layout(std::int64_t depth, bool squeeze_excitation) {
   layout.squeeze_excitation = squeeze_excitation;
   layout.widths = {64, 128, 256, 512};
   switch (depth) {
-    case 18: layout.units = {2, 2, 2, 2}; break;
-    case 34: layout.units = {3, 4, 6, 3}; break;
-    case 50: layout.units = {3, 4, 14, 3}; break;
-    case 100: layout.units = {3, 13, 30, 3}; break;
-    case 152: layout.units = {3, 8, 36, 3}; break;
-    case 200: layout.units = {3, 24, 36, 3}; break;
+    case 18:
+      layout.units = {2, 2, 2, 2};
+      break;
+    case 34:
+      layout.units = {3, 4, 6, 3};
+      break;
+    case 50:
+      layout.units = {3, 4, 14, 3};
+      break;
+    case 100:
+      layout.units = {3, 13, 30, 3};
+      break;
+    case 152:
+      layout.units = {3, 8, 36, 3};
+      break;
+    case 200:
+      layout.units = {3, 24, 36, 3};
+      break;
     default:
       throw InvalidParameter("AdaFace IR: depth = " + std::to_string(depth) +
                              " is not one of 18, 34, 50, 100, 152, 200");
@@ -152,15 +163,7 @@ AdaFaceIRImpl::AdaFaceIRImpl(const BackboneSpec& spec, const AdaFaceIRLayout& la
   features_ = SyncBatchNorm1d(torch::nn::BatchNorm1dOptions(spec.embedding_dim).affine(false));
   register_module("output_layer", torch::nn::Sequential(output_bn_, dropout_, torch::nn::Flatten(), fc_, features_));
 
-  // As net.py's initialize_weights: He-normal (fan-out, ReLU gain) for every convolution and the linear layer.
-  for (auto& module : modules(/*include_self=*/false)) {
-    if (auto* c = module->as<torch::nn::Conv2d>()) {
-      torch::nn::init::kaiming_normal_(c->weight, 0.0, torch::kFanOut, torch::kReLU);
-    } else if (auto* linear = module->as<torch::nn::Linear>()) {
-      torch::nn::init::kaiming_normal_(linear->weight, 0.0, torch::kFanOut, torch::kReLU);
-      torch::nn::init::zeros_(linear->bias);
-    }
-  }
+  init_he_normal(*this);  // net.py's initialize_weights
 }
 
 BackboneOutput AdaFaceIRImpl::forward(const torch::Tensor& images) {

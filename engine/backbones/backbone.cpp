@@ -4,11 +4,11 @@
 
 #include <sstream>
 
+#include "core/errors.h"
 #include "engine/backbones/adaface_ir.h"
 #include "engine/backbones/demo_net.h"
 #include "engine/backbones/iresnet.h"
 #include "engine/backbones/mobilefacenet.h"
-#include "core/errors.h"
 
 namespace marginlab::backbones {
 namespace {
@@ -103,6 +103,17 @@ std::shared_ptr<torch::nn::Module> BackboneImpl::clone(const torch::optional<tor
   for (const auto& item : named_buffers()) copy_buffers[item.key()].set_data(on_device(item.value()));
   copy->train(is_training());
   return copy;
+}
+
+void init_he_normal(torch::nn::Module& module) {
+  for (auto& m : module.modules(/*include_self=*/false)) {
+    if (auto* conv = m->as<torch::nn::Conv2d>()) {
+      torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
+    } else if (auto* linear = m->as<torch::nn::Linear>()) {
+      torch::nn::init::kaiming_normal_(linear->weight, 0.0, torch::kFanOut, torch::kReLU);
+      if (linear->options.bias()) torch::nn::init::zeros_(linear->bias);
+    }
+  }
 }
 
 void use_channels_last(torch::nn::Module& module) {

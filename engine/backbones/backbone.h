@@ -59,6 +59,10 @@ void use_channels_last(torch::nn::Module& module);
 
 // For the implementations.
 
+// He-normal initialisation (fan-out, ReLU gain) of every convolution and linear layer, linear biases zero: what
+// arcface_torch's MobileFaceNet and AdaFace's net.py do.
+void init_he_normal(torch::nn::Module& module);
+
 // Throws InvalidParameter unless embedding_dim ≥ 1, dropout ∈ [0, 1) and input_size is a multiple of 16 (four
 // stride-2 stages) of at least `min_input_size`.
 void check_spec(const BackboneSpec& spec, std::int64_t min_input_size);

@@ -101,8 +101,7 @@ Activation GlobalDepthwiseHeadImpl::walk(LayerWalker& walker, const std::string&
   return walker.batch_norm(prefix + "layers.3", *norm_, x);
 }
 
-MobileFaceNetImpl::MobileFaceNetImpl(const BackboneSpec& spec, const MobileFaceNetLayout& layout)
-    : BackboneImpl(spec) {
+MobileFaceNetImpl::MobileFaceNetImpl(const BackboneSpec& spec, const MobileFaceNetLayout& layout) : BackboneImpl(spec) {
   check_spec(spec, 16);
   const auto width_scale = layout.width_scale;
   if (width_scale < 1) {
@@ -121,10 +120,9 @@ MobileFaceNetImpl::MobileFaceNetImpl(const BackboneSpec& spec, const MobileFaceN
   units_ = {
       std::make_shared<ConvBlockImpl>(3, narrow, Shape{.kernel = 3, .stride = 2, .padding = 1}, true),
       // The first stage: for one block a 3×3 with 64 groups (depthwise only at scale 1), else residual bottlenecks.
-      blocks[0] == 1
-          ? std::shared_ptr<MobileUnitImpl>(std::make_shared<ConvBlockImpl>(
-                narrow, narrow, Shape{.kernel = 3, .padding = 1, .groups = 64}, true))
-          : std::make_shared<ResidualImpl>(narrow, blocks[0], 128),
+      blocks[0] == 1 ? std::shared_ptr<MobileUnitImpl>(std::make_shared<ConvBlockImpl>(
+                           narrow, narrow, Shape{.kernel = 3, .padding = 1, .groups = 64}, true))
+                     : std::make_shared<ResidualImpl>(narrow, blocks[0], 128),
       std::make_shared<DepthWiseImpl>(narrow, narrow, 128, 2, false),
       std::make_shared<ResidualImpl>(narrow, blocks[1], 128),
       std::make_shared<DepthWiseImpl>(narrow, wide, 256, 2, false),
@@ -139,14 +137,7 @@ MobileFaceNetImpl::MobileFaceNetImpl(const BackboneSpec& spec, const MobileFaceN
   features_ = register_module("features",
                               GlobalDepthwiseHead(kHeadChannels, spec.input_size / 16, spec.embedding_dim));
 
-  // As arcface_torch: He-normal (fan-out, ReLU gain) for convolutions and the linear layer.
-  for (auto& module : modules(/*include_self=*/false)) {
-    if (auto* conv = module->as<torch::nn::Conv2d>()) {
-      torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
-    } else if (auto* linear = module->as<torch::nn::Linear>()) {
-      torch::nn::init::kaiming_normal_(linear->weight, 0.0, torch::kFanOut, torch::kReLU);
-    }
-  }
+  init_he_normal(*this);  // arcface_torch's _initialize_weights
 }
 
 BackboneOutput MobileFaceNetImpl::forward(const torch::Tensor& images) {

@@ -1,7 +1,8 @@
 #pragma once
 // Verification sets: pairs of face images, each marked same person or not, over a source of images. Three kinds, one
 // shape for the evaluator:
-//   insightface .bin packs  lfw.bin, cfp_fp.bin, agedb_30.bin, ... (any pickle flavour formats/verification_pack.h reads); the
+//   insightface .bin packs  lfw.bin, cfp_fp.bin, agedb_30.bin, ... (any pickle flavour formats/verification_pack.h
+//   reads); the
 //                           encoded images stay in memory and are decoded on demand
 //   pair lists              text "path1 path2 same" (formats/pair_list.h); relative paths are relative to the list's
 //                           folder; each listed file becomes one image, however many pairs use it

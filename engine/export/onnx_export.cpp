@@ -35,6 +35,13 @@ void set_int(onnx::NodeProto& node, const std::string& name, std::int64_t value)
   attribute->set_i(value);
 }
 
+void set_string(onnx::NodeProto& node, const std::string& name, const std::string& value) {
+  auto* attribute = node.add_attribute();
+  attribute->set_name(name);
+  attribute->set_type(onnx::AttributeProto::STRING);
+  attribute->set_s(value);
+}
+
 void set_float(onnx::NodeProto& node, const std::string& name, float value) {
   auto* attribute = node.add_attribute();
   attribute->set_name(name);
@@ -138,9 +145,15 @@ class OnnxGraphBuilder : public backbones::LayerWalker {
     return name;
   }
 
-  // (N, C, H, W) × (N, C, 1, 1): ONNX's Mul broadcasts the gate over the map.
+  // (N, C, H, W) × (N, C, 1, 1). The gate is first spread over the map (nearest-neighbour resizing of a 1×1 map is
+  // exactly that): OpenCV's DNN (the parity check, and a common runtime) multiplies only equal shapes of two computed
+  // tensors, and its Expand loses the batch.
   std::string on_scale(const std::string& name, const Activation& input, const Activation& gate) override {
-    add_node("Mul", name, {input.tensor, gate.tensor});
+    const auto scales = torch::tensor({1.0f, 1.0f, static_cast<float>(input.shape.height),
+                                       static_cast<float>(input.shape.width)});
+    auto& spread = add_node("Resize", name + ".spread", {gate.tensor, "", initializer(name + ".scales", scales)});
+    set_string(spread, "mode", "nearest");
+    add_node("Mul", name, {input.tensor, name + ".spread"});
     return name;
   }
 

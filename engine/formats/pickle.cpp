@@ -274,10 +274,16 @@ class Unpickler {
         return;
       }
       case '(': marks_.push_back(stack_.size()); return;
-      case '0': pop(); return;
-      case '1': pop_to_mark(); return;
-      case '2': return push(Value(top()));
-      case ']': return push(List{std::make_shared<ListNode>()});
+      case '0':
+        pop();
+        return;
+      case '1':
+        pop_to_mark();
+        return;
+      case '2':
+        return push(Value(top()));
+      case ']':
+        return push(List{std::make_shared<ListNode>()});
       case 'l': {
         auto node = std::make_shared<ListNode>();
         for (auto& item : pop_to_mark()) add_item(*node, node->items, std::move(item));
@@ -298,15 +304,19 @@ class Unpickler {
         for (auto& item : items) append(target, std::move(item));
         return;
       }
-      case '}': return push(Dict{std::make_shared<DictNode>()});
+      case '}':
+        return push(Dict{std::make_shared<DictNode>()});
       case 'd': {
         auto node = std::make_shared<DictNode>();
         set_items(*node, pop_to_mark());
         return push(Dict{node});
       }
-      case 's': return set_items_of(top_below(pop_items(2)));
-      case 'u': return set_items_of(top_below(pop_to_mark()));
-      case 0x8f: return push(Set{std::make_shared<ListNode>(), false});
+      case 's':
+        return set_items_of(top_below(pop_items(2)));
+      case 'u':
+        return set_items_of(top_below(pop_to_mark()));
+      case 0x8f:
+        return push(Set{std::make_shared<ListNode>(), false});
       case 0x90: {
         Items items = pop_to_mark();
         Value& target = top();
@@ -320,13 +330,20 @@ class Unpickler {
         for (auto& item : pop_to_mark()) add_item(*node, node->items, std::move(item));
         return push(Set{node, true});
       }
-      case 0x88: return push(Value{true});
-      case 0x89: return push(Value{false});
-      case 'N': return push(Value{None{}});
-      case 'K': return push(Value{std::int64_t{reader_.u8("BININT1 value")}});
-      case 'M': return push(Value{std::int64_t{reader_.u16("BININT2 value")}});
-      case 'J': return push(Value{std::int64_t{reader_.i32("BININT value")}});
-      case 0x8a: return push(long_int(reader_.u8("LONG1 length")));
+      case 0x88:
+        return push(Value{true});
+      case 0x89:
+        return push(Value{false});
+      case 'N':
+        return push(Value{None{}});
+      case 'K':
+        return push(Value{std::int64_t{reader_.u8("BININT1 value")}});
+      case 'M':
+        return push(Value{std::int64_t{reader_.u16("BININT2 value")}});
+      case 'J':
+        return push(Value{std::int64_t{reader_.i32("BININT value")}});
+      case 0x8a:
+        return push(long_int(reader_.u8("LONG1 length")));
       case 0x8b: {
         const std::int32_t length = reader_.i32("LONG4 length");
         if (length < 0) fail("negative length " + std::to_string(length));
@@ -337,19 +354,27 @@ class Unpickler {
         bits = __builtin_bswap64(bits);
         return push(Value{std::bit_cast<double>(bits)});
       }
-      case 'U': return push(Value{byte_string(reader_.u8("SHORT_BINSTRING length"), ByteSource::python2_str)});
+      case 'U':
+        return push(Value{byte_string(reader_.u8("SHORT_BINSTRING length"), ByteSource::python2_str)});
       case 'T': {
         const std::int32_t length = reader_.i32("BINSTRING length");
         if (length < 0) fail("negative length " + std::to_string(length));
         return push(Value{byte_string(static_cast<std::uint64_t>(length), ByteSource::python2_str)});
       }
-      case 'C': return push(Value{byte_string(reader_.u8("SHORT_BINBYTES length"), ByteSource::bytes)});
-      case 'B': return push(Value{byte_string(reader_.u32("BINBYTES length"), ByteSource::bytes)});
-      case 0x8e: return push(Value{byte_string(reader_.u64("BINBYTES8 length"), ByteSource::bytes)});
-      case 0x96: return push(Value{byte_string(reader_.u64("BYTEARRAY8 length"), ByteSource::bytearray)});
-      case 'X': return push(Value{text(reader_.u32("BINUNICODE length"))});
-      case 0x8c: return push(Value{text(reader_.u8("SHORT_BINUNICODE length"))});
-      case 0x8d: return push(Value{text(reader_.u64("BINUNICODE8 length"))});
+      case 'C':
+        return push(Value{byte_string(reader_.u8("SHORT_BINBYTES length"), ByteSource::bytes)});
+      case 'B':
+        return push(Value{byte_string(reader_.u32("BINBYTES length"), ByteSource::bytes)});
+      case 0x8e:
+        return push(Value{byte_string(reader_.u64("BINBYTES8 length"), ByteSource::bytes)});
+      case 0x96:
+        return push(Value{byte_string(reader_.u64("BYTEARRAY8 length"), ByteSource::bytearray)});
+      case 'X':
+        return push(Value{text(reader_.u32("BINUNICODE length"))});
+      case 0x8c:
+        return push(Value{text(reader_.u8("SHORT_BINUNICODE length"))});
+      case 0x8d:
+        return push(Value{text(reader_.u64("BINUNICODE8 length"))});
       case 'q': return memo_put(reader_.u8("BINPUT index"));
       case 'r': return memo_put(reader_.u32("LONG_BINPUT index"));
       case 0x94: return memo_put(memo_.size());
@@ -498,7 +523,8 @@ class Unpickler {
     admit(dict, value);
     std::optional<std::size_t> existing;
     if (const auto* text = std::get_if<Str>(&key.content)) {
-      if (const auto found = dict.text_index.find(*text->utf8); found != dict.text_index.end()) existing = found->second;
+      if (const auto found = dict.text_index.find(*text->utf8); found != dict.text_index.end())
+        existing = found->second;
     } else if (const auto* number = as_int(key)) {
       if (const auto found = dict.int_index.find(*number); found != dict.int_index.end()) existing = found->second;
     }
@@ -513,13 +539,15 @@ class Unpickler {
   }
 
   void set_items(DictNode& dict, Items items) {
-    if (items.size() % 2 != 0) fail("an odd number of objects (" + std::to_string(items.size()) + ") for key/value pairs");
+    if (items.size() % 2 != 0)
+      fail("an odd number of objects (" + std::to_string(items.size()) + ") for key/value pairs");
     for (std::size_t i = 0; i < items.size(); i += 2) set_item(dict, std::move(items[i]), std::move(items[i + 1]));
   }
 
   void set_items_of(std::pair<Value*, Items> target_and_items) {
     auto& [target, items] = target_and_items;
-    if (auto* dict = std::get_if<Dict>(&target->content)) return set_items(writable(*dict->node, *target), std::move(items));
+    if (auto* dict = std::get_if<Dict>(&target->content))
+      return set_items(writable(*dict->node, *target), std::move(items));
     if (auto* object = std::get_if<Object>(&target->content)) {
       ObjectNode& node = writable(*object->node, *target);
       if (items.size() % 2 != 0) fail("an odd number of objects for key/value pairs");
@@ -641,14 +669,19 @@ class Unpickler {
     }
     const Items& args = arguments_of(arguments, name);
     switch (known->meaning) {
-      case Meaning::codecs_encode: return Value{codecs_encode(args)};
+      case Meaning::codecs_encode:
+        return Value{codecs_encode(args)};
       case Meaning::bytes_type:
         if (!args.empty()) fail("__builtin__.bytes with arguments (only bytes() is written, for b'')");
         return Value{Bytes{{}, nullptr, ByteSource::bytes}};
-      case Meaning::numpy_dtype: return Value{make_dtype(args)};
-      case Meaning::numpy_reconstruct: return Value{reconstruct(name, args)};
-      case Meaning::numpy_frombuffer: return Value{frombuffer(name, args)};
-      case Meaning::numpy_scalar: return numpy_scalar(args);
+      case Meaning::numpy_dtype:
+        return Value{make_dtype(args)};
+      case Meaning::numpy_reconstruct:
+        return Value{reconstruct(name, args)};
+      case Meaning::numpy_frombuffer:
+        return Value{frombuffer(name, args)};
+      case Meaning::numpy_scalar:
+        return numpy_scalar(args);
       case Meaning::ordered_dict:
       case Meaning::default_dict:
         // OrderedDict() takes no arguments when pickled (its items follow); defaultdict(factory) names the factory,
@@ -706,7 +739,8 @@ class Unpickler {
         for (const auto& item : args) add_item(*node, node->arguments, item);
         return Value{Object{node}};
       }
-      case Meaning::numpy_ndarray: break;
+      case Meaning::numpy_ndarray:
+        break;
     }
     fail("numpy.ndarray is called only through numpy's _reconstruct");
   }
@@ -731,8 +765,10 @@ class Unpickler {
   }
 
   void build(Value& target, Value state) {
-    if (auto* dtype = std::get_if<Dtype>(&target.content)) return build_dtype(*dtype->state, tuple_state(target, state));
-    if (auto* array = std::get_if<Array>(&target.content)) return build_array(*array->state, tuple_state(target, state));
+    if (auto* dtype = std::get_if<Dtype>(&target.content))
+      return build_dtype(*dtype->state, tuple_state(target, state));
+    if (auto* array = std::get_if<Array>(&target.content))
+      return build_array(*array->state, tuple_state(target, state));
     if (auto* dict = std::get_if<Dict>(&target.content)) {
       DictNode& node = writable(*dict->node, target);
       if (node.state) fail("sets the state of " + described(target) + " twice");
@@ -780,11 +816,11 @@ class Unpickler {
     storage->key = std::string(*as_string((*items)[2]));
     storage->location = std::string(*as_string((*items)[3]));
     storage->numel = *as_int((*items)[4]);
-    const bool plain_key = !storage->key.empty() && storage->key.size() <= 64 &&
-                           std::all_of(storage->key.begin(), storage->key.end(), [](char c) {
-                             return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                                    c == '_';
-                           });
+    const bool plain_key =
+        !storage->key.empty() && storage->key.size() <= 64 &&
+        std::all_of(storage->key.begin(), storage->key.end(), [](char c) {
+          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        });
     if (!plain_key) fail("storage key " + printable(storage->key) + " is not a plain name");
     if (storage->numel < 0) fail("storage of " + std::to_string(storage->numel) + " elements");
     return Value{std::shared_ptr<const Storage>(std::move(storage))};
@@ -828,8 +864,8 @@ class Unpickler {
       }
       if (overflow || last >= tensor.storage->numel) {
         fail("a tensor of shape " + shape_text(tensor.sizes) + " at offset " + std::to_string(tensor.offset) +
-             " reaches beyond its storage '" + tensor.storage->key + "' of " +
-             std::to_string(tensor.storage->numel) + " elements");
+             " reaches beyond its storage '" + tensor.storage->key + "' of " + std::to_string(tensor.storage->numel) +
+             " elements");
       }
     }
     return Value{std::move(tensor)};

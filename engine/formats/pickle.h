@@ -151,8 +151,8 @@ struct DictNode : Node {
 };
 
 struct ObjectNode : Node {
-  std::string class_name;  // "argparse.Namespace"
-  Items arguments;         // NEWOBJ's
+  std::string class_name;                        // "argparse.Namespace"
+  Items arguments;                               // NEWOBJ's
   std::vector<std::pair<Value, Value>> entries;  // a dict subclass's items
   Items items;                                   // a list subclass's items
   std::optional<Value> state;                    // BUILD's

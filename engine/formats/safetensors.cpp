@@ -59,13 +59,13 @@ SafetensorsFile parse_safetensors(std::span<const std::uint8_t> bytes, std::shar
       }
       continue;
     }
-    if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") ||
-        !entry.contains("data_offsets")) {
+    if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") || !entry.contains("data_offsets")) {
       throw InvalidFile(where + " lacks dtype, shape or data_offsets");
     }
     const auto& dtype = entry["dtype"];
     const auto type = dtype.is_string() ? element_type_of_safetensors(dtype.get<std::string>()) : std::nullopt;
-    if (!type) throw InvalidFile(where + " has dtype " + dtype.dump() + ", not one of F64 F32 F16 BF16 I64 I32 I16 I8 U8 BOOL");
+    if (!type)
+      throw InvalidFile(where + " has dtype " + dtype.dump() + ", not one of F64 F32 F16 BF16 I64 I32 I16 I8 U8 BOOL");
     const auto& shape = entry["shape"];
     const auto& offsets = entry["data_offsets"];
     if (!shape.is_array() || shape.size() > 32) throw InvalidFile(where + ": shape is not a list of sizes");
@@ -77,7 +77,8 @@ SafetensorsFile parse_safetensors(std::span<const std::uint8_t> bytes, std::shar
     bool overflow = false;
     for (const auto& size : shape) {
       tensor.sizes.push_back(non_negative(size, where + ": a size"));
-      overflow = overflow || __builtin_mul_overflow(elements, static_cast<std::uint64_t>(tensor.sizes.back()), &elements);
+      overflow =
+          overflow || __builtin_mul_overflow(elements, static_cast<std::uint64_t>(tensor.sizes.back()), &elements);
     }
     // Row-major, as safetensors stores every tensor.
     tensor.strides.assign(tensor.sizes.size(), 1);

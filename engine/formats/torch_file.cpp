@@ -44,12 +44,15 @@ FileKind sniff_file_kind(std::span<const std::uint8_t> bytes) {
 
 std::string describe_file_kind(std::span<const std::uint8_t> bytes) {
   switch (sniff_file_kind(bytes)) {
-    case FileKind::zip: return "a zip archive";
+    case FileKind::zip:
+      return "a zip archive";
     case FileKind::pickle:
       return starts_with(bytes, kLegacyMagic, 2) ? "a torch.save file in the legacy format of PyTorch before 1.6"
                                                  : "a bare pickle";
-    case FileKind::safetensors: return "a safetensors file";
-    case FileKind::unknown: break;
+    case FileKind::safetensors:
+      return "a safetensors file";
+    case FileKind::unknown:
+      break;
   }
   if (bytes.empty()) return "an empty file";
   std::string shown;
@@ -170,8 +173,9 @@ TorchFile TorchFile::parse(std::span<const std::uint8_t> bytes, std::shared_ptr<
     torchscript = torchscript || rest == "constants.pkl" || rest.starts_with("code/");
   }
   if (torchscript) {
-    throw InvalidFile(origin + ": a TorchScript archive (torch.jit.save), expected a torch.save file; save its "
-                               "weights with torch.save(model.state_dict(), path)");
+    throw InvalidFile(origin +
+                      ": a TorchScript archive (torch.jit.save), expected a torch.save file; save its "
+                      "weights with torch.save(model.state_dict(), path)");
   }
   if (!data_pkl) throw InvalidFile(origin + ": a zip archive without <name>/data.pkl, expected a torch.save file");
   if (const auto order = archive.locate(file.record_ + "/byteorder")) {

@@ -20,10 +20,14 @@ std::string image_bytes(const pickle::Value& value, std::size_t index, const std
   if (const auto* bytes = std::get_if<pickle::Bytes>(&value.content)) {
     out.assign(bytes->view.begin(), bytes->view.end());
     switch (bytes->source) {
-      case pickle::ByteSource::python2_str: return "python 2 strings";
-      case pickle::ByteSource::bytes: return "bytes";
-      case pickle::ByteSource::bytearray: return "bytearrays";
-      case pickle::ByteSource::codecs_latin1: return "_codecs.encode latin-1 strings";
+      case pickle::ByteSource::python2_str:
+        return "python 2 strings";
+      case pickle::ByteSource::bytes:
+        return "bytes";
+      case pickle::ByteSource::bytearray:
+        return "bytearrays";
+      case pickle::ByteSource::codecs_latin1:
+        return "_codecs.encode latin-1 strings";
     }
   }
   const std::string image = "image " + std::to_string(index);

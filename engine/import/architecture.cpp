@@ -101,8 +101,8 @@ RecognisedArchitecture iresnet(const Names& names, const std::string& origin) {
   found.spec.kind = "ir" + std::to_string(*depth);
   found.spec.embedding_dim = fc.size(0);
   found.spec.input_size = names.input_side(fc.size(1), channels, "fc.weight");
-  found.evidence = fmt::format("arcface_torch IResNet: layer1…4 of {} blocks, fc {} → {}", text, fc.size(1),
-                               fc.size(0));
+  found.evidence =
+      fmt::format("arcface_torch IResNet: layer1…4 of {} blocks, fc {} → {}", text, fc.size(1), fc.size(0));
   return found;
 }
 
@@ -122,9 +122,10 @@ RecognisedArchitecture mobilefacenet(const Names& names, const std::string& orig
   } else if (blocks == std::vector<std::int64_t>{2, 8, 12, 4} && scale == 4) {
     kind = "mobilefacenet-large";
   } else {
-    throw InvalidFile(fmt::format("{}: an arcface_torch MobileFaceNet with blocks {} at width scale {}, which is "
-                                  "neither get_mbf (1-4-6-2, scale 1 or 2) nor get_mbf_large (2-8-12-4, scale 4)",
-                                  origin, text, scale));
+    throw InvalidFile(
+        fmt::format("{}: an arcface_torch MobileFaceNet with blocks {} at width scale {}, which is "
+                    "neither get_mbf (1-4-6-2, scale 1 or 2) nor get_mbf_large (2-8-12-4, scale 4)",
+                    origin, text, scale));
   }
   const auto& linear = names.at("features.layers.2.weight", 2);
   const auto& gdc = names.at("features.layers.0.layers.0.weight", 4);
@@ -148,9 +149,10 @@ RecognisedArchitecture adaface(const Names& names, const std::string& origin) {
     if (total == units && layout.bottleneck == bottleneck) depth = d;
   }
   if (!depth) {
-    throw InvalidFile(fmt::format("{}: an AdaFace IR network of {} {}units, which is none of IR-18/34/50/101 (8, 16, "
-                                  "24, 49 units) or the bottleneck IR-152/200 (50, 66 units)",
-                                  origin, units, bottleneck ? "bottleneck " : ""));
+    throw InvalidFile(
+        fmt::format("{}: an AdaFace IR network of {} {}units, which is none of IR-18/34/50/101 (8, 16, "
+                    "24, 49 units) or the bottleneck IR-152/200 (50, 66 units)",
+                    origin, units, bottleneck ? "bottleneck " : ""));
   }
   const auto& fc = names.at("output_layer.3.weight", 2);
   const auto channels = names.at("output_layer.0.weight", 1).size(0);
@@ -185,12 +187,14 @@ RecognisedArchitecture recognise_architecture(const Tensors& tensors, const std:
       some += (some.empty() ? "" : ", ") + name;
     }
     throw InvalidFile(origin + ": no known face-recognition backbone in " + std::to_string(tensors.size()) +
-                      " tensors (" + some + ", ...): looked for arcface_torch's layer1.0.conv1 (IResNet) and "
+                      " tensors (" + some +
+                      ", ...): looked for arcface_torch's layer1.0.conv1 (IResNet) and "
                       "conv_sep (MobileFaceNet), and AdaFace's input_layer (IR)");
   }
   if (candidates.size() > 1) {
     std::string found;
-    for (const auto& [family, prefix] : candidates) found += (found.empty() ? "" : "; ") + family + " at '" + prefix + "'";
+    for (const auto& [family, prefix] : candidates)
+      found += (found.empty() ? "" : "; ") + family + " at '" + prefix + "'";
     throw InvalidFile(origin + ": more than one backbone in the file (" + found + ")");
   }
   const auto& [family, prefix] = *candidates.begin();

@@ -71,23 +71,22 @@ ImportedModel import_model(const fs::path& path, const ImportOptions& options) {
     const bool adaface = adaface_family(model.backbone->kind());
     const bool cvlface = model.weights.format == "safetensors";
     model.color_order = adaface && !cvlface ? "bgr" : "rgb";
-    model.color_order_source = cvlface    ? "the file says nothing; CVLface's configurations use RGB"
-                               : adaface  ? "the file says nothing; AdaFace trains and infers on BGR"
-                                          : "the file says nothing; arcface_torch trains on RGB";
+    model.color_order_source = cvlface   ? "the file says nothing; CVLface's configurations use RGB"
+                               : adaface ? "the file says nothing; AdaFace trains and infers on BGR"
+                                         : "the file says nothing; arcface_torch trains on RGB";
   }
 
   if (const auto& kernel = model.weights.kernel) {
     if (kernel->dim() != 2 || kernel->size(0) != model.backbone->embedding_dim()) {
-      throw InvalidFile(fmt::format("{}: the classifier ({}) is {} × {}, but the backbone's embedding has {} "
-                                    "dimensions",
-                                    origin, model.weights.kernel_source, kernel->size(0), kernel->size(1),
-                                    model.backbone->embedding_dim()));
+      throw InvalidFile(fmt::format(
+          "{}: the classifier ({}) is {} × {}, but the backbone's embedding has {} "
+          "dimensions",
+          origin, model.weights.kernel_source, kernel->size(0), kernel->size(1), model.backbone->embedding_dim()));
     }
     if (options.data && kernel->size(1) != options.data_classes) {
-      throw InvalidFile(fmt::format("{}: the classifier ({}) has {} classes, but {} has {}", origin,
-                                    model.weights.kernel_source, kernel->size(1),
-                                    options.data->path.empty() ? options.data->source : options.data->path,
-                                    options.data_classes));
+      throw InvalidFile(fmt::format(
+          "{}: the classifier ({}) has {} classes, but {} has {}", origin, model.weights.kernel_source, kernel->size(1),
+          options.data->path.empty() ? options.data->source : options.data->path, options.data_classes));
     }
   }
   model.data = options.data;

@@ -29,7 +29,8 @@ struct ImportOptions {
 
 struct ImportedModel {
   WeightsFile weights;
-  std::optional<train::DataSettings> data;  // the data it was imported for (--classes-from)  // what was read (its tensors emptied once they are in the backbone)
+  std::optional<train::DataSettings> data;  // the data it was imported for (--classes-from)  // what was read (its
+                                            // tensors emptied once they are in the backbone)
   RecognisedArchitecture architecture;
   backbones::Backbone backbone;  // the weights loaded, evaluation mode, CPU, standard layout
   std::string color_order;       // "rgb" or "bgr": the file's, else the family's convention
@@ -40,9 +41,9 @@ struct ImportedModel {
 // Throws InvalidFile (the file, what it is, what was expected) or InvalidParameter (a bad option).
 ImportedModel import_model(const std::filesystem::path& path, const ImportOptions& options);
 
-// Writes `out` (which must not exist, or hold no files: a folder made for it): experiment.json describing the model, checkpoints/latest.pt at
-// step 0 in the trainer's format (the classifier as the head's kernel when there is one), model_card.json and an
-// "imported" status. Throws InvalidFile when `out` holds any file.
+// Writes `out` (which must not exist, or hold no files: a folder made for it): experiment.json describing the model,
+// checkpoints/latest.pt at step 0 in the trainer's format (the classifier as the head's kernel when there is one),
+// model_card.json and an "imported" status. Throws InvalidFile when `out` holds any file.
 void write_imported_run(const ImportedModel& model, const std::filesystem::path& out);
 
 // One line per fact, for `marginlab-cli import` and the run's events: format, architecture, parameters, embedding

@@ -14,9 +14,9 @@ namespace fs = std::filesystem;
 StartingPoint read_starting_point(const fs::path& path, const backbones::BackboneSpec& spec) {
   StartingPoint start;
   // A MarginLab run (or a checkpoint inside one) is read as the trainer wrote it; anything else is imported.
-  const bool run = fs::is_regular_file(path / "experiment.json") ||
-                   (fs::is_regular_file(path) && fs::is_regular_file(path.parent_path().parent_path() /
-                                                                    "experiment.json"));
+  const bool run =
+      fs::is_regular_file(path / "experiment.json") ||
+      (fs::is_regular_file(path) && fs::is_regular_file(path.parent_path().parent_path() / "experiment.json"));
   if (run) {
     const auto model = train::load_trained_model(path, torch::kCPU);
     start.backbone = model.backbone;

@@ -12,9 +12,9 @@
 namespace marginlab::importing {
 
 struct StartingPoint {
-  backbones::Backbone backbone;          // the weights, on the CPU
-  std::optional<torch::Tensor> kernel;   // (D, C) when the source has a classifier
-  std::string description;               // "adaface-ir18 from adaface_ir101_webface12m.ckpt (AdaFace Lightning ...)"
+  backbones::Backbone backbone;         // the weights, on the CPU
+  std::optional<torch::Tensor> kernel;  // (D, C) when the source has a classifier
+  std::string description;              // "adaface-ir18 from adaface_ir101_webface12m.ckpt (AdaFace Lightning ...)"
 };
 
 // Throws InvalidFile for an unreadable source, InvalidParameter (naming model.init_from and model.backbone) when

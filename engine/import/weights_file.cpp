@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <numeric>
 #include <fstream>
+#include <numeric>
 #include <regex>
 
 #include "core/errors.h"
@@ -21,16 +21,26 @@ using Entries = std::vector<std::pair<pickle::Value, pickle::Value>>;
 
 torch::Dtype dtype_of(formats::ElementType type) {
   switch (type) {
-    case formats::ElementType::float64: return torch::kFloat64;
-    case formats::ElementType::float32: return torch::kFloat32;
-    case formats::ElementType::float16: return torch::kFloat16;
-    case formats::ElementType::bfloat16: return torch::kBFloat16;
-    case formats::ElementType::int64: return torch::kInt64;
-    case formats::ElementType::int32: return torch::kInt32;
-    case formats::ElementType::int16: return torch::kInt16;
-    case formats::ElementType::int8: return torch::kInt8;
-    case formats::ElementType::uint8: return torch::kUInt8;
-    case formats::ElementType::boolean: return torch::kBool;
+    case formats::ElementType::float64:
+      return torch::kFloat64;
+    case formats::ElementType::float32:
+      return torch::kFloat32;
+    case formats::ElementType::float16:
+      return torch::kFloat16;
+    case formats::ElementType::bfloat16:
+      return torch::kBFloat16;
+    case formats::ElementType::int64:
+      return torch::kInt64;
+    case formats::ElementType::int32:
+      return torch::kInt32;
+    case formats::ElementType::int16:
+      return torch::kInt16;
+    case formats::ElementType::int8:
+      return torch::kInt8;
+    case formats::ElementType::uint8:
+      return torch::kUInt8;
+    case formats::ElementType::boolean:
+      return torch::kBool;
   }
   return torch::kFloat32;
 }
@@ -99,7 +109,8 @@ std::string key_list(const Entries& entries) {
 std::map<std::string, torch::Tensor> state_dict_tensors(const formats::TorchFile& file, const pickle::Value& dict,
                                                         const std::string& where) {
   const auto* entries = pickle::dict_entries(dict);
-  if (!entries) throw InvalidFile(file.origin() + ": " + where + " is " + pickle::described(dict) + ", expected a dict");
+  if (!entries)
+    throw InvalidFile(file.origin() + ": " + where + " is " + pickle::described(dict) + ", expected a dict");
   std::map<std::string, torch::Tensor> tensors;
   for (const auto& [key, value] : *entries) {
     const auto name = key_text(key);
@@ -198,9 +209,10 @@ void read_shards(WeightsFile& weights, const fs::path& folder) {
     if (!shards.count(rank)) {
       std::string found;
       for (const auto& [r, path] : shards) found += (found.empty() ? "" : ", ") + path.filename().string();
-      throw InvalidFile(fmt::format("{}: checkpoint_gpu_{}.pt is missing from a set of {} Partial FC shards "
-                                    "(found {}): every rank holds its own range of classes",
-                                    folder.string(), rank, world, found));
+      throw InvalidFile(
+          fmt::format("{}: checkpoint_gpu_{}.pt is missing from a set of {} Partial FC shards "
+                      "(found {}): every rank holds its own range of classes",
+                      folder.string(), rank, world, found));
     }
   }
   weights.format = fmt::format("arcface_torch Partial FC shards ({} ranks)", world);
@@ -212,7 +224,8 @@ void read_shards(WeightsFile& weights, const fs::path& folder) {
     const auto* backbone = pickle::find(file.root(), "state_dict_backbone");
     const auto* classifier = pickle::find(file.root(), "state_dict_softmax_fc");
     if (!backbone || !classifier) {
-      throw InvalidFile(path.string() + ": not an arcface_torch shard (no state_dict_backbone / state_dict_softmax_fc)");
+      throw InvalidFile(path.string() +
+                        ": not an arcface_torch shard (no state_dict_backbone / state_dict_softmax_fc)");
     }
     if (rank == 0) {
       weights.tensors = state_dict_tensors(file, *backbone, "state_dict_backbone");
@@ -324,14 +337,19 @@ WeightsFile read_weights_file(const fs::path& path) {
     for (const char* name : {"model.safetensors", "backbone.pth", "model.pt", "backbone.pt"}) {
       if (fs::is_regular_file(path / name)) return read_weights_file(path / name);
     }
-    throw InvalidFile(path.string() + ": a folder without weights (looked for checkpoint_gpu_<rank>.pt shards, "
-                                      "model.safetensors, backbone.pth, model.pt, backbone.pt)");
+    throw InvalidFile(path.string() +
+                      ": a folder without weights (looked for checkpoint_gpu_<rank>.pt shards, "
+                      "model.safetensors, backbone.pth, model.pt, backbone.pt)");
   }
   if (!fs::exists(path)) throw InvalidFile(path.string() + ": no such file or folder");
   const auto mapped = formats::MappedFile::open(path.string());
   switch (formats::sniff_file_kind(mapped->bytes())) {
-    case formats::FileKind::zip: read_torch_file(weights, path); break;
-    case formats::FileKind::safetensors: read_safetensors(weights, path); break;
+    case formats::FileKind::zip:
+      read_torch_file(weights, path);
+      break;
+    case formats::FileKind::safetensors:
+      read_safetensors(weights, path);
+      break;
     case formats::FileKind::pickle:
     case formats::FileKind::unknown:
       throw InvalidFile(path.string() + ": " + formats::describe_file_kind(mapped->bytes()) +

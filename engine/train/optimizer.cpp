@@ -79,7 +79,8 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSettings&
 
 void set_learning_rate(torch::optim::Optimizer& optimizer, double lr, const std::vector<double>& scales) {
   auto& groups = optimizer.param_groups();
-  for (std::size_t i = 0; i < groups.size(); ++i) groups[i].options().set_lr(lr * (i < scales.size() ? scales[i] : 1.0));
+  for (std::size_t i = 0; i < groups.size(); ++i)
+    groups[i].options().set_lr(lr * (i < scales.size() ? scales[i] : 1.0));
 }
 
 torch::Tensor gradient_norm(const std::vector<torch::Tensor>& parameters) {

@@ -59,8 +59,8 @@ class TrainingSession {
   StepOutcome step(const data::Batch& batch, double lr, bool with_diagnostics);
 
   // What a step would see, without learning: the backbone in evaluation mode, the head's diagnostics on `batch`
-  // (norms, margins, θ to the class centres), no gradient, and the head's running state (AdaFace's norm statistics, CurricularFace's t)
-  // put back afterwards, so the model is exactly as before (report.at_start). One process only.
+  // (norms, margins, θ to the class centres), no gradient, and the head's running state (AdaFace's norm statistics,
+  // CurricularFace's t) put back afterwards, so the model is exactly as before (report.at_start). One process only.
   StepOutcome look(const data::Batch& batch);
 
   // Unit embeddings and norms in evaluation mode (BatchNorm running statistics, no dropout), without gradient.

@@ -119,8 +119,10 @@ struct Trainer::Impl {
     if (experiment.train.max_steps > 0) total_steps = std::min(total_steps, experiment.train.max_steps);
 
     if (experiment.report.at_start && comm->world_size() > 1) {
-      throw InvalidParameter(origin + ": report.at_start looks at the starting model in one process; set it false "
-                             "for a run of " + std::to_string(comm->world_size()) + " ranks");
+      throw InvalidParameter(origin +
+                             ": report.at_start looks at the starting model in one process; set it false "
+                             "for a run of " +
+                             std::to_string(comm->world_size()) + " ranks");
     }
     // The seed fixes the initial weights; a resumed run overwrites them and restores the generator state instead.
     torch::manual_seed(experiment.train.seed);
@@ -437,8 +439,10 @@ struct Trainer::Impl {
       archive.read("position", position_text);
       const auto position = nlohmann::json::parse(position_text.toStringRef());
       if (position.value("imported", false)) {
-        throw InvalidFile(directory.path().string() + ": an imported model, not a run to resume; start a run from "
-                          "it with model.init_from = " + directory.path().string());
+        throw InvalidFile(directory.path().string() +
+                          ": an imported model, not a run to resume; start a run from "
+                          "it with model.init_from = " +
+                          directory.path().string());
       }
       archive.read("session", model);
       session->load(model);

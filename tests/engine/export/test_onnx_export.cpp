@@ -60,7 +60,10 @@ INSTANTIATE_TEST_SUITE_P(EveryBackbone, OnnxParity,
                          ::testing::Values(BackboneCase{"ir18", 16}, BackboneCase{"ir34", 16}, BackboneCase{"ir50", 16},
                                            BackboneCase{"ir100", 16}, BackboneCase{"ir200", 16},
                                            BackboneCase{"mobilefacenet", 32}, BackboneCase{"mobilefacenet-x1", 32},
-                                           BackboneCase{"demo", 32}),
+                                           BackboneCase{"mobilefacenet-large", 32}, BackboneCase{"demo", 32},
+                                           // AdaFace's: subsampling shortcuts, bottlenecks, squeeze-and-excitation
+                                           BackboneCase{"adaface-ir18", 16}, BackboneCase{"adaface-ir152", 16},
+                                           BackboneCase{"adaface-ir-se50", 16}),
                          [](const auto& info) {
                            auto name = info.param.kind;
                            std::replace(name.begin(), name.end(), '-', '_');

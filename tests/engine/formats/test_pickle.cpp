@@ -230,7 +230,9 @@ TEST(VerificationPack, RejectsOpcodesItDoesNotKnowWithTheirOffset) {
   pack[14] = 'o';
   expect_invalid(pack, "x.bin: offset 14: unsupported pickle opcode 0x6f (OBJ)");
   // Opcodes that checkpoints need are read, and a pack made of them is refused for its structure: ({}, 1.5).
-  expect_invalid(from_hex("80027d47" "3ff8000000000000" "862e"),
+  expect_invalid(from_hex("80027d47"
+                          "3ff8000000000000"
+                          "862e"),
                  "x.bin: not a verification pack: the 2-tuple holds a dict and a float, expected two lists (images, "
                  "issame)");
 }
@@ -320,7 +322,8 @@ TEST(VerificationPack, RejectsNumpyArraysThatAreNotEncodedBytes) {
 
 TEST(VerificationPack, RejectsReferenceCyclesAndDeepNesting) {
   // l = []; l.append(l): a reference cycle.
-  expect_invalid(from_hex("80025d7100680061"), "x.bin: offset 7: APPEND: puts a list inside itself (a reference cycle)");
+  expect_invalid(from_hex("80025d7100680061"),
+                 "x.bin: offset 7: APPEND: puts a list inside itself (a reference cycle)");
   // l = []; m = [l]; l.append(m): the longer cycle, refused because l is already inside m when it is changed.
   expect_invalid(from_hex("80025d71005d710168006161"),
                  "x.bin: offset 11: APPEND: changes a list that is already inside another object (refused: it could "

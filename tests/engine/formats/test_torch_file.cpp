@@ -82,7 +82,8 @@ TEST(TorchFile, ReadsAStateDictThatPyTorchWrote) {
   // Every weight views the one pool: one storage, read once, shared.
   const auto& other = std::get<pickle::Tensor>(pickle::find(file.root(), "conv_sep.layers.0.weight")->content);
   EXPECT_EQ(file.tensor(other).storage.data(), stored.storage.data());
-  const auto& steps = std::get<pickle::Tensor>(pickle::find(file.root(), "layers.0.layers.1.num_batches_tracked")->content);
+  const auto& steps =
+      std::get<pickle::Tensor>(pickle::find(file.root(), "layers.0.layers.1.num_batches_tracked")->content);
   EXPECT_EQ(file.tensor(steps).type, ElementType::int64);
   const auto& variance = std::get<pickle::Tensor>(pickle::find(file.root(), "layers.0.layers.1.running_var")->content);
   EXPECT_EQ(file.tensor(variance).type, ElementType::float16);
@@ -115,8 +116,7 @@ TEST(TorchFile, ReadsWhatALightningCheckpointCarriesBesideTheTensors) {
 
 TEST(TorchFile, ReadsAStridedViewAtAnOffset) {
   // A 2 × 3 view with strides (1, 2) at offset 1 over 8 floats: element (i, j) is storage[1 + i + 2j].
-  const auto bytes = torch_zip(state_dict_pickle("w", {2, 3}, {1, 2}, 1, 8),
-                               {{"0", floats({0, 1, 2, 3, 4, 5, 6, 7})}});
+  const auto bytes = torch_zip(state_dict_pickle("w", {2, 3}, {1, 2}, 1, 8), {{"0", floats({0, 1, 2, 3, 4, 5, 6, 7})}});
   const auto file = parse(bytes);
   const auto stored = file.tensor(std::get<pickle::Tensor>(pickle::find(file.root(), "w")->content));
   EXPECT_EQ(stored.sizes, (std::vector<std::int64_t>{2, 3}));

@@ -30,8 +30,8 @@ inline std::vector<std::uint8_t> zip_of(const std::vector<ZipEntry>& entries) {
     zip_source_t* source = zip_source_buffer(archive, entry.bytes.data(), entry.bytes.size(), 0);
     const auto index = zip_file_add(archive, entry.name.c_str(), source, ZIP_FL_OVERWRITE);
     if (index < 0) throw std::runtime_error("zip_file_add failed");
-    zip_set_file_compression(archive, static_cast<zip_uint64_t>(index), entry.compressed ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
-                             0);
+    zip_set_file_compression(archive, static_cast<zip_uint64_t>(index),
+                             entry.compressed ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 0);
   }
   if (zip_close(archive) != 0) throw std::runtime_error("zip_close failed");
   std::ifstream in(path, std::ios::binary);

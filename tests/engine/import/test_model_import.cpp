@@ -44,7 +44,8 @@ torch::Tensor raw_embeddings(backbones::BackboneImpl& backbone, const torch::Ten
 void expect_same_embeddings(const torch::Tensor& ours, const torch::Tensor& theirs, const std::string& what) {
   ASSERT_EQ(ours.sizes(), theirs.sizes()) << what;
   const auto cosine = torch::cosine_similarity(ours, theirs, 1);
-  for (std::int64_t i = 0; i < cosine.size(0); ++i) EXPECT_GE(cosine[i].item<double>(), 0.99999) << what << " image " << i;
+  for (std::int64_t i = 0; i < cosine.size(0); ++i)
+    EXPECT_GE(cosine[i].item<double>(), 0.99999) << what << " image " << i;
   const auto ratio = ours.norm(2, 1) / theirs.norm(2, 1);
   EXPECT_LT((ratio - 1).abs().max().item<double>(), 1e-4) << what;
 }
@@ -83,24 +84,24 @@ TEST_P(AuthorsForward, OursEqualsTheirsOnTheSameWeights) {
                          c.file);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    EveryArchitecture, AuthorsForward,
-    testing::Values(Case{"arcface_r18.pth", "arcface_r18", "ir18", "rgb"},
-                    Case{"arcface_r34.pth", "arcface_r34", "ir34", "rgb"},
-                    Case{"arcface_r50.pth", "arcface_r50", "ir50", "rgb"},
-                    Case{"arcface_r100.pth", "arcface_r100", "ir100", "rgb"},
-                    Case{"arcface_r200.pth", "arcface_r200", "ir200", "rgb"},
-                    Case{"arcface_mbf.pth", "arcface_mbf", "mobilefacenet", "rgb"},
-                    Case{"arcface_mbf_large.pth", "arcface_mbf_large", "mobilefacenet-large", "rgb"},
-                    Case{"arcface_shards", "arcface_shards", "mobilefacenet", "rgb"},
-                    Case{"adaface_ir_18.ckpt", "adaface_ir_18", "adaface-ir18", "bgr"},
-                    Case{"adaface_ir_34.ckpt", "adaface_ir_34", "adaface-ir34", "bgr"},
-                    Case{"adaface_ir_50.ckpt", "adaface_ir_50", "adaface-ir50", "bgr"},
-                    Case{"adaface_ir_101.ckpt", "adaface_ir_101", "adaface-ir101", "bgr"},
-                    Case{"adaface_ir_152.ckpt", "adaface_ir_152", "adaface-ir152", "bgr"},
-                    Case{"adaface_ir_200.ckpt", "adaface_ir_200", "adaface-ir200", "bgr"},
-                    Case{"adaface_ir_se_50.ckpt", "adaface_ir_se_50", "adaface-ir-se50", "bgr"}),
-    [](const testing::TestParamInfo<Case>& info) { return info.param.reference; });
+INSTANTIATE_TEST_SUITE_P(EveryArchitecture, AuthorsForward,
+                         testing::Values(Case{"arcface_r18.pth", "arcface_r18", "ir18", "rgb"},
+                                         Case{"arcface_r34.pth", "arcface_r34", "ir34", "rgb"},
+                                         Case{"arcface_r50.pth", "arcface_r50", "ir50", "rgb"},
+                                         Case{"arcface_r100.pth", "arcface_r100", "ir100", "rgb"},
+                                         Case{"arcface_r200.pth", "arcface_r200", "ir200", "rgb"},
+                                         Case{"arcface_mbf.pth", "arcface_mbf", "mobilefacenet", "rgb"},
+                                         Case{"arcface_mbf_large.pth", "arcface_mbf_large", "mobilefacenet-large",
+                                              "rgb"},
+                                         Case{"arcface_shards", "arcface_shards", "mobilefacenet", "rgb"},
+                                         Case{"adaface_ir_18.ckpt", "adaface_ir_18", "adaface-ir18", "bgr"},
+                                         Case{"adaface_ir_34.ckpt", "adaface_ir_34", "adaface-ir34", "bgr"},
+                                         Case{"adaface_ir_50.ckpt", "adaface_ir_50", "adaface-ir50", "bgr"},
+                                         Case{"adaface_ir_101.ckpt", "adaface_ir_101", "adaface-ir101", "bgr"},
+                                         Case{"adaface_ir_152.ckpt", "adaface_ir_152", "adaface-ir152", "bgr"},
+                                         Case{"adaface_ir_200.ckpt", "adaface_ir_200", "adaface-ir200", "bgr"},
+                                         Case{"adaface_ir_se_50.ckpt", "adaface_ir_se_50", "adaface-ir-se50", "bgr"}),
+                         [](const testing::TestParamInfo<Case>& info) { return info.param.reference; });
 
 // CVLface's layout: model.safetensors (keys net.*) beside model.yaml. A safetensors file cannot share storage, so
 // the test writes it from adaface_ir_18.ckpt's weights; the reference is CVLface's own forward on those weights.
@@ -182,7 +183,8 @@ TEST(ModelImport, AnExportImportsBackToTheSameEmbeddings) {
   const auto folder = scratch("round-trip");
   const auto model = import_model(kFixtures / "arcface_mbf.pth", {});
   const auto bytes = exporting::state_dict_bytes(exporting::state_dict_of(*model.backbone));
-  std::ofstream(folder / "backbone.pt", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(folder / "backbone.pt", std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   const auto back = import_model(folder / "backbone.pt", {});
   const auto images = reference_images();
   EXPECT_TRUE(torch::equal(raw_embeddings(*back.backbone, images), raw_embeddings(*model.backbone, images)));

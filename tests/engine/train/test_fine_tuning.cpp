@@ -4,10 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "core/errors.h"
-#include "engine/formats/npy.h"
-#include "engine/import/model_import.h"
 #include "core/run/run_history.h"
 #include "core/run/run_status.h"
+#include "engine/formats/npy.h"
+#include "engine/import/model_import.h"
 #include "engine/train/trained_model.h"
 #include "tests/engine/train/trainer_fixture.h"
 
@@ -55,8 +55,8 @@ TEST_F(FineTuningTest, StartsFromTheWeightsAndClassifierOfAShardSet) {
   const auto reference = formats::read_npy((kFixtures / "arcface_shards.embeddings.npy").string());
   torch::NoGradGuard no_grad;
   const auto out = model.backbone->forward(x);
-  const auto cosine = torch::cosine_similarity(out.embedding * out.norm,
-                                               torch::tensor(reference.values).reshape(reference.shape), 1);
+  const auto cosine =
+      torch::cosine_similarity(out.embedding * out.norm, torch::tensor(reference.values).reshape(reference.shape), 1);
   EXPECT_GE(cosine.min().item<double>(), 0.99999);
   // The classifier started from the shards' rows and learned for three steps.
   const auto head = load_trained_head(model);
@@ -66,7 +66,7 @@ TEST_F(FineTuningTest, StartsFromTheWeightsAndClassifierOfAShardSet) {
     if (name != "kernel") continue;
     EXPECT_EQ(tensor.sizes(), start.sizes());
     EXPECT_LT((tensor - start).abs().max().item<double>(), 0.5);  // near where it began
-    EXPECT_FALSE(torch::equal(tensor, start));                     // but it learned
+    EXPECT_FALSE(torch::equal(tensor, start));                    // but it learned
   }
 }
 
@@ -87,8 +87,9 @@ TEST_F(FineTuningTest, RefusesAClassifierOfOtherClassesAndWeightsOfAnotherBackbo
     Trainer trainer(e);
     FAIL() << "IResNet-18 weights were taken for a MobileFaceNet";
   } catch (const InvalidParameter& error) {
-    EXPECT_NE(std::string(error.what()).find("holds a ir18 of 512 dimensions at 112×112, but the run builds a "
-                                             "mobilefacenet"),
+    EXPECT_NE(std::string(error.what())
+                  .find("holds a ir18 of 512 dimensions at 112×112, but the run builds a "
+                        "mobilefacenet"),
               std::string::npos)
         << error.what();
   }
@@ -109,8 +110,9 @@ TEST_F(FineTuningTest, AnImportedModelStartsRunsButIsNotResumed) {
     Trainer resumed(imported);
     FAIL() << "an imported model was resumed";
   } catch (const InvalidFile& error) {
-    EXPECT_NE(std::string(error.what()).find("an imported model, not a run to resume; start a run from it with "
-                                             "model.init_from"),
+    EXPECT_NE(std::string(error.what())
+                  .find("an imported model, not a run to resume; start a run from it with "
+                        "model.init_from"),
               std::string::npos)
         << error.what();
   }
@@ -120,7 +122,6 @@ TEST_F(FineTuningTest, AnImportedModelStartsRunsButIsNotResumed) {
   Trainer trainer(e);
   EXPECT_EQ(trainer.run().steps, 3);
 }
-
 
 TEST_F(FineTuningTest, ALookAtTheStartingModelLeavesTheTrainingAsItWas) {
   std::vector<std::vector<double>> losses;

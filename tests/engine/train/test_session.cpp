@@ -178,7 +178,6 @@ TEST(TrainingSession, MixedPrecisionStepsOnCuda) {
   }
 }
 
-
 // Fine-tuning: the backbone frozen (weights and BatchNorm statistics) while the head learns, then learning again.
 TEST(TrainingSession, AFrozenBackboneStaysAsItIsWhileTheHeadLearns) {
   torch::manual_seed(3);
@@ -193,7 +192,8 @@ TEST(TrainingSession, AFrozenBackboneStaysAsItIsWhileTheHeadLearns) {
   const auto frozen = copy_parameters(*session.backbone());
   for (std::size_t i = 0; i < weights.size(); ++i) EXPECT_TRUE(torch::equal(frozen[i], weights[i])) << i;
   std::size_t index = 0;
-  for (const auto& t : session.backbone()->named_buffers()) EXPECT_TRUE(torch::equal(t.value(), state[index++])) << t.key();
+  for (const auto& t : session.backbone()->named_buffers())
+    EXPECT_TRUE(torch::equal(t.value(), state[index++])) << t.key();
   EXPECT_FALSE(torch::equal(session.head()->named_parameters()["kernel"], kernel));
   session.freeze_backbone(false);
   session.step(batch, 0.1, false);
@@ -243,8 +243,9 @@ TEST(TrainingSession, StartsFromAnotherModelsWeightsAndClassifier) {
     more.start_from(*source.backbone(), &kernel);
     FAIL() << "a 5-class classifier was taken for 7 classes";
   } catch (const InvalidParameter& error) {
-    EXPECT_NE(std::string(error.what()).find("the weights' classifier has 5 classes of 16 dimensions, the run's data 7 "
-                                             "classes of 16"),
+    EXPECT_NE(std::string(error.what())
+                  .find("the weights' classifier has 5 classes of 16 dimensions, the run's data 7 "
+                        "classes of 16"),
               std::string::npos)
         << error.what();
   }
