@@ -193,15 +193,17 @@ void MainWindow::createActions() {
       tr("A model of arcface_torch, AdaFace or CVLface: imported as a run, then the experiment's data looked at under "
          "it before any step"));
   connect(openModelAction_, &QAction::triggered, this, &MainWindow::chooseOpenModel);
-  connect(modelImporter_, &ModelImporter::finished, this, [this](const QString& run, const QStringList& found) {
-    // Logged again at the top of the look's log, which starts empty when the window attaches to that run.
-    logPreface_ = QStringList{tr("Imported %1:").arg(run)};
-    for (const QString& line : found) logPreface_ << QStringLiteral("  ") + line;
-    for (const QString& line : logPreface_) log(line);
-    rememberRecentRun(run);
-    updateActions();
-    lookAtModel(run);
-  });
+  connect(modelImporter_, &ModelImporter::finished, this,
+          [this](const QString& run, const QStringList& found, bool classifierFits, const QString& fit) {
+            // Logged again at the top of the look's log, which starts empty when the window attaches to that run.
+            logPreface_ = QStringList{tr("Imported %1:").arg(run)};
+            for (const QString& line : found) logPreface_ << QStringLiteral("  ") + line;
+            if (!fit.isEmpty()) logPreface_ << fit;
+            for (const QString& line : logPreface_) log(line);
+            rememberRecentRun(run);
+            updateActions();
+            lookAtModel(run, classifierFits);
+          });
   connect(modelImporter_, &ModelImporter::failed, this, [this](const QString& message) {
     report(tr("Open model"), message);
     updateActions();
@@ -648,8 +650,8 @@ bool MainWindow::openModel(const QString& weights) {
     report(tr("Open model"), tr("Stop the active run before opening a model."));
     return false;
   }
-  const QString runs = QString::fromStdString(experimentPanel_->experiment().runs_dir);
-  if (!modelImporter_->start(weights, runs)) {
+  const auto selected = experimentPanel_->experiment();
+  if (!modelImporter_->start(weights, QString::fromStdString(selected.runs_dir), selected.data)) {
     report(tr("Open model"), tr("Another model is being imported."));
     return false;
   }
@@ -658,7 +660,7 @@ bool MainWindow::openModel(const QString& weights) {
   return true;
 }
 
-void MainWindow::lookAtModel(const QString& run) {
+void MainWindow::lookAtModel(const QString& run, bool withClassifier) {
   train::Experiment look;
   try {
     look = train::load_experiment((run + QStringLiteral("/experiment.json")).toStdString());
@@ -686,6 +688,7 @@ void MainWindow::lookAtModel(const QString& run) {
   look.eval = selected.eval;
   look.runs_dir = selected.runs_dir;
   look.model.init_from = run.toStdString();
+  look.model.init_classifier = withClassifier;
   look.name = "look-" + QFileInfo(run).fileName().toStdString();
   showExperiment(look);
   if (startRun()) log(tr("Looking at the data under %1 before any step; set the epochs to fine-tune from it").arg(run));

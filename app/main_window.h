@@ -107,8 +107,8 @@ class MainWindow : public QMainWindow {
   void exportModelDialog();
   void chooseOpenRun();
   void chooseOpenModel();
-  // The panel's data under the imported model in `run`: see openModel().
-  void lookAtModel(const QString& run);
+  // The panel's data under the imported model in `run`, with its classifier when `withClassifier`: see openModel().
+  void lookAtModel(const QString& run, bool withClassifier);
   void chooseOverlayRun();
   void chooseOpenExperiment();
   void chooseSaveExperiment();

@@ -2454,6 +2454,18 @@ n = %2 张图像 · κ = %3
         <source>; ONNX checked on %1 images, smallest cosine %2</source>
         <translation>；ONNX 已在 %1 张图像上检验，最小余弦 %2</translation>
     </message>
+    <message>
+        <source>θ is measured to the model&apos;s own class centres: its classifier has the data&apos;s %1 classes</source>
+        <translation>θ 以模型自身的类中心度量：其分类器的类别数与数据相同（%1 类）</translation>
+    </message>
+    <message>
+        <source>The model&apos;s classifier has %1 classes, the data %2: θ is measured to a new head&apos;s class centres</source>
+        <translation>模型的分类器有 %1 类，数据有 %2 类：θ 以新头部的类中心度量</translation>
+    </message>
+    <message>
+        <source>The data&apos;s classes are unknown (%1): θ is measured to a new head&apos;s class centres</source>
+        <translation>数据的类别数未知（%1）：θ 以新头部的类中心度量</translation>
+    </message>
 </context>
 <context>
     <name>RocPlot</name>

@@ -29,7 +29,10 @@ constexpr std::array kAnchors{
 
 std::string shape_text(const torch::Tensor& tensor) {
   std::string text;
-  for (const auto side : tensor.sizes()) text += (text.empty() ? "" : " × ") + std::to_string(side);
+  for (const auto side : tensor.sizes()) {
+    if (!text.empty()) text += " × ";
+    text += std::to_string(side);
+  }
   return "(" + text + ")";
 }
 
@@ -77,7 +80,10 @@ class Names {
 
 std::string blocks_text(const std::vector<std::int64_t>& blocks) {
   std::string text;
-  for (const auto n : blocks) text += (text.empty() ? "" : "-") + std::to_string(n);
+  for (const auto n : blocks) {
+    if (!text.empty()) text += '-';
+    text += std::to_string(n);
+  }
   return text;
 }
 

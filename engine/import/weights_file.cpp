@@ -1,6 +1,7 @@
 #include "engine/import/weights_file.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -45,8 +46,25 @@ torch::Dtype dtype_of(formats::ElementType type) {
   return torch::kFloat32;
 }
 
+// What one tensor may take once copied out: a view may repeat its storage's elements (overlapping rows, zero
+// strides), but a file must not make the reader allocate without bound. 4096 times the storage (the test fixtures'
+// overlapping views reach 400), and never more than half of this machine's memory.
+void check_materialised_size(const formats::StoredTensor& stored, const std::string& where) {
+  const double bytes = static_cast<double>(stored.numel()) * static_cast<double>(formats::element_size(stored.type));
+  const double physical = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  const double limit =
+      std::min(std::max(double{1 << 20}, 4096.0 * static_cast<double>(stored.storage.size())), physical / 2);
+  if (bytes > limit) {
+    throw InvalidFile(
+        fmt::format("{}: {} would take {:.3g} GB from a storage of {} bytes (at most {:.3g} GB are read "
+                    "per tensor)",
+                    where, stored.description(), bytes / 1e9, stored.storage.size(), limit / 1e9));
+  }
+}
+
 // A tensor of its own (contiguous, copied out of the file), floating types widened to float32 as MarginLab trains.
-torch::Tensor to_torch(const formats::StoredTensor& stored) {
+torch::Tensor to_torch(const formats::StoredTensor& stored, const std::string& where) {
+  check_materialised_size(stored, where);
   const auto element = static_cast<std::int64_t>(formats::element_size(stored.type));
   const auto elements = static_cast<std::int64_t>(stored.storage.size()) / element;
   // The readers checked the view against the storage; from_blob only borrows the bytes until clone() copies them.
@@ -119,7 +137,7 @@ std::map<std::string, torch::Tensor> state_dict_tensors(const formats::TorchFile
       throw InvalidFile(file.origin() + ": " + where + " holds " + pickle::described(value) + " under " +
                         (name ? "'" + *name + "'" : pickle::described(key)) + ", expected names and tensors");
     }
-    tensors[*name] = to_torch(file.tensor(*tensor));
+    tensors[*name] = to_torch(file.tensor(*tensor), file.origin() + ": " + where + " '" + *name + "'");
   }
   return tensors;
 }
@@ -281,7 +299,8 @@ void read_safetensors(WeightsFile& weights, const fs::path& path) {
   const auto file = formats::read_safetensors(path.string());
   weights.files.push_back(path);
   weights.format = "safetensors";
-  for (const auto& [name, tensor] : file.tensors) weights.tensors[name] = to_torch(tensor);
+  for (const auto& [name, tensor] : file.tensors)
+    weights.tensors[name] = to_torch(tensor, path.string() + ": '" + name + "'");
   for (const auto& [key, value] : file.metadata) weights.notes.push_back("metadata " + key + ": " + value);
   auto config = path;
   config.replace_extension(".yaml");

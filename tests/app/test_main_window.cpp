@@ -223,6 +223,22 @@ class TestMainWindow : public QObject {
       }
     }
 
+    QVERIFY(!look.model.init_classifier);  // it came without one
+
+    // Partial FC shards with a classifier of ten classes, looked at with ten identities: θ to its own centres.
+    selected.data.synthface["identities"] = 10;
+    window.experimentPanel().setExperiment(selected);
+    imported.clear();
+    QVERIFY(window.openModel(QStringLiteral(MARGINLAB_FIXTURES_DIR "/import/arcface_shards/checkpoint_gpu_0.pt")));
+    QVERIFY(QTest::qWaitFor([&] { return !imported.isEmpty() || !failed.isEmpty(); }, 60000));
+    QVERIFY(failed.isEmpty());
+    QVERIFY(imported.first().at(2).toBool());
+    QVERIFY(imported.first().at(3).toString().contains(QStringLiteral("its classifier has the data's 10 classes")));
+    QTRY_VERIFY_WITH_TIMEOUT(window.bridge().isActive(), 10000);
+    QVERIFY(waitForIdle(window.bridge(), 300));
+    QVERIFY(window.experimentPanel().experiment().model.init_classifier);
+    QCOMPARE(train::read_run_history(window.runDirectory().toStdString()).snapshot_steps, std::vector<std::int64_t>{0});
+
     // A file that is no model is refused with what it is.
     failed.clear();
     QVERIFY(window.openModel(QStringLiteral(MARGINLAB_FIXTURES_DIR "/import/images.npy")));

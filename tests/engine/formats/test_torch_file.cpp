@@ -14,38 +14,13 @@
 namespace marginlab::formats {
 namespace {
 
+using fixtures::floats;
+using fixtures::global;
+using fixtures::state_dict_pickle;
 using fixtures::torch_zip;
+using fixtures::unicode;
 using fixtures::zip_of;
 const std::string kFixtures = MARGINLAB_FIXTURES_DIR "/import/";
-
-// Pickle opcodes, spelled out.
-std::string unicode(const std::string& text) {
-  std::string out = "X";
-  const auto length = static_cast<std::uint32_t>(text.size());
-  out.append(reinterpret_cast<const char*>(&length), 4);
-  return out + text;
-}
-std::string global(const std::string& module, const std::string& name) { return "c" + module + "\n" + name + "\n"; }
-std::string small_int(int value) { return std::string("K") + static_cast<char>(value); }
-
-// {name: a float32 tensor of `sizes` and `strides` at `offset` over storage '0' of `numel` elements}.
-std::string state_dict_pickle(const std::string& name, std::vector<int> sizes, std::vector<int> strides, int offset,
-                              int numel, const std::string& storage_type = "FloatStorage") {
-  auto tuple = [](const std::vector<int>& values) {
-    std::string out = "(";
-    for (const int v : values) out += small_int(v);
-    return out + "t";
-  };
-  return "\x80\x02}" + unicode(name) + global("torch._utils", "_rebuild_tensor_v2") + "(" + "(" + unicode("storage") +
-         global("torch", storage_type) + unicode("0") + unicode("cpu") + small_int(numel) + "tQ" + small_int(offset) +
-         tuple(sizes) + tuple(strides) + "\x89" + global("collections", "OrderedDict") + ")Rt" + "Rs.";
-}
-
-std::string floats(std::initializer_list<float> values) {
-  std::string out;
-  for (const float v : values) out.append(reinterpret_cast<const char*>(&v), sizeof v);
-  return out;
-}
 
 TorchFile parse(const std::vector<std::uint8_t>& bytes) {
   auto owner = std::make_shared<std::vector<std::uint8_t>>(bytes);

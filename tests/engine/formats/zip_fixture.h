@@ -1,11 +1,13 @@
 #pragma once
 // Zip archives made in a test with libzip (the library the reader uses), for torch.save files with a chosen
-// data.pkl: hostile pickles, missing storages, compressed entries, TorchScript layouts.
+// data.pkl: hostile pickles, missing storages, compressed entries, TorchScript layouts; and the pickle opcodes of a
+// small state dict, spelled out.
 #include <zip.h>
 
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <stdexcept>
 #include <string>
@@ -46,6 +48,43 @@ inline std::vector<std::uint8_t> torch_zip(const std::string& data_pkl,
   std::vector<ZipEntry> entries{{"archive/data.pkl", data_pkl}, {"archive/version", "3\n"}};
   for (const auto& [key, bytes] : storages) entries.push_back({"archive/data/" + key, bytes});
   return zip_of(entries);
+}
+
+// Pickle opcodes, spelled out.
+inline std::string unicode(const std::string& text) {
+  std::string out = "X";
+  const auto length = static_cast<std::uint32_t>(text.size());
+  out.append(reinterpret_cast<const char*>(&length), 4);
+  return out + text;
+}
+inline std::string global(const std::string& module, const std::string& name) {
+  return "c" + module + "\n" + name + "\n";
+}
+// BININT1 for 0-255, BININT (4 bytes, little-endian) beyond, as pickle writes them.
+inline std::string integer(std::int32_t value) {
+  if (value >= 0 && value < 256) return std::string("K") + static_cast<char>(value);
+  std::string out = "J";
+  out.append(reinterpret_cast<const char*>(&value), 4);
+  return out;
+}
+
+// {name: a float32 tensor of `sizes` and `strides` at `offset` over storage '0' of `numel` elements}.
+inline std::string state_dict_pickle(const std::string& name, std::vector<int> sizes, std::vector<int> strides,
+                                     int offset, int numel, const std::string& storage_type = "FloatStorage") {
+  auto tuple = [](const std::vector<int>& values) {
+    std::string out = "(";
+    for (const int v : values) out += integer(v);
+    return out + "t";
+  };
+  return "\x80\x02}" + unicode(name) + global("torch._utils", "_rebuild_tensor_v2") + "(" + "(" + unicode("storage") +
+         global("torch", storage_type) + unicode("0") + unicode("cpu") + integer(numel) + "tQ" + integer(offset) +
+         tuple(sizes) + tuple(strides) + "\x89" + global("collections", "OrderedDict") + ")Rt" + "Rs.";
+}
+
+inline std::string floats(std::initializer_list<float> values) {
+  std::string out;
+  for (const float v : values) out.append(reinterpret_cast<const char*>(&v), sizeof v);
+  return out;
 }
 
 }  // namespace marginlab::formats::fixtures

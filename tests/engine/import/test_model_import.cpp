@@ -14,6 +14,7 @@
 #include "engine/export/state_dict_export.h"
 #include "engine/formats/npy.h"
 #include "engine/train/trained_model.h"
+#include "tests/engine/formats/zip_fixture.h"
 
 namespace marginlab::importing {
 namespace {
@@ -240,6 +241,14 @@ TEST(ModelImport, RefusesWeightsThatDoNotFitAndFilesThatAreNotModels) {
   std::ofstream(folder / "other.pt", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   expect_invalid([&] { import_model(folder / "other.pt", {}); },
                  "no known face-recognition backbone in 1 tensors (encoder.weight, ...)");
+  // A view of one float repeated 2^40 times (stride 0): valid for the pickle, refused before anything is allocated.
+  const auto repeated = formats::fixtures::torch_zip(
+      formats::fixtures::state_dict_pickle("features.weight", {1 << 20, 1 << 20}, {0, 0}, 0, 1),
+      {{"0", formats::fixtures::floats({1})}});
+  std::ofstream(folder / "repeated.pt", std::ios::binary)
+      .write(reinterpret_cast<const char*>(repeated.data()), static_cast<std::streamsize>(repeated.size()));
+  expect_invalid([&] { import_model(folder / "repeated.pt", {}); },
+                 "'features.weight': float32 (1048576, 1048576) would take 4.4e+03 GB from a storage of 4 bytes");
   // A truncated checkpoint.
   std::ifstream in(kFixtures / "arcface_mbf.pth", std::ios::binary);
   std::string whole((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
