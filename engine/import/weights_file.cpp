@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <numeric>
 #include <regex>
 
 #include "core/errors.h"
@@ -234,10 +233,13 @@ void read_shards(WeightsFile& weights, const fs::path& folder) {
     }
   }
   weights.format = fmt::format("arcface_torch Partial FC shards ({} ranks)", world);
-  std::vector<torch::Tensor> rows;
-  std::vector<std::int64_t> counts;
+  // First the shapes, from the pickles alone; then each rank's rows straight into their columns of the classifier,
+  // so that a classifier of millions of classes is held once (plus one rank's rows), not three times.
+  std::vector<formats::TorchFile> files;
+  std::vector<pickle::Tensor> rows;
   for (const auto& [rank, path] : shards) {
-    const auto file = formats::TorchFile::open(path.string());
+    files.push_back(formats::TorchFile::open(path.string()));
+    const auto& file = files.back();
     weights.files.push_back(path);
     const auto* backbone = pickle::find(file.root(), "state_dict_backbone");
     const auto* classifier = pickle::find(file.root(), "state_dict_softmax_fc");
@@ -249,27 +251,37 @@ void read_shards(WeightsFile& weights, const fs::path& folder) {
       weights.tensors = state_dict_tensors(file, *backbone, "state_dict_backbone");
       note_top_level(weights, *pickle::dict_entries(file.root()), {"state_dict_backbone", "state_dict_softmax_fc"});
     }
-    const auto fc = state_dict_tensors(file, *classifier, "state_dict_softmax_fc");
-    const auto weight = fc.find("weight");
-    if (weight == fc.end() || weight->second.dim() != 2) {
+    const auto* weight = pickle::find(*classifier, "weight");
+    const auto* tensor = weight ? std::get_if<pickle::Tensor>(&weight->content) : nullptr;
+    if (!tensor || tensor->sizes.size() != 2) {
       throw InvalidFile(path.string() + ": state_dict_softmax_fc has no 2-D weight (rows of this rank's classes)");
     }
-    rows.push_back(weight->second);
-    counts.push_back(weight->second.size(0));
+    rows.push_back(*tensor);
   }
   // PartialFC_V2's split of C classes over W ranks: rank r holds C / W classes, one more when r < C % W.
-  const std::int64_t classes = std::accumulate(counts.begin(), counts.end(), std::int64_t{0});
+  std::int64_t classes = 0;
+  for (const auto& tensor : rows) classes += tensor.sizes[0];
+  const std::int64_t dimension = rows[0].sizes[1];
   for (int rank = 0; rank < world; ++rank) {
     const std::int64_t expected = classes / world + (rank < classes % world ? 1 : 0);
-    if (counts[rank] != expected || rows[rank].size(1) != rows[0].size(1)) {
+    const auto& sizes = rows[rank].sizes;
+    if (sizes[0] != expected || sizes[1] != dimension) {
       throw InvalidFile(fmt::format(
           "{}: holds {} classes of dimension {}, but with {} ({} classes of dimension {}) a set of {} shards totalling "
           "{} classes gives rank {} {} classes: the shards are not one run's",
-          shards[rank].string(), counts[rank], rows[rank].size(1), shards[0].filename().string(), counts[0],
-          rows[0].size(1), world, classes, rank, expected));
+          shards[rank].string(), sizes[0], sizes[1], shards[0].filename().string(), rows[0].sizes[0], dimension, world,
+          classes, rank, expected));
     }
   }
-  weights.kernel = torch::cat(rows, 0).t().contiguous();
+  auto kernel = torch::empty({dimension, classes});
+  std::int64_t first = 0;
+  for (int rank = 0; rank < world; ++rank) {
+    const auto where = files[rank].origin() + ": state_dict_softmax_fc 'weight'";
+    const auto shard = to_torch(files[rank].tensor(rows[rank]), where);
+    kernel.narrow(1, first, shard.size(0)).copy_(shard.t());
+    first += shard.size(0);
+  }
+  weights.kernel = kernel;
   weights.kernel_source = fmt::format("state_dict_softmax_fc.weight of {} ranks, concatenated in class order", world);
   weights.color_order = "rgb";
   weights.color_order_source = "arcface_torch trains on RGB";
