@@ -109,9 +109,14 @@ IRUnitImpl::IRUnitImpl(std::int64_t in_channels, std::int64_t channels, std::int
 }
 
 torch::Tensor IRUnitImpl::forward(const torch::Tensor& x) {
-  auto shortcut = shortcut_conv_ ? shortcut_bn_(shortcut_conv_(x))
-                                 : x.slice(2, 0, c10::nullopt, stride_).slice(3, 0, c10::nullopt, stride_);
-  return residual_->forward(x) + shortcut;
+  auto out = x;
+  for (auto& module : *residual_) {
+    const auto* conv = module.ptr()->as<torch::nn::Conv2dImpl>();
+    out = conv ? convolve(*conv, out) : module.forward(out);
+  }
+  const auto shortcut = shortcut_conv_ ? shortcut_bn_(convolve(*shortcut_conv_, x))
+                                       : x.slice(2, 0, c10::nullopt, stride_).slice(3, 0, c10::nullopt, stride_);
+  return out + shortcut;
 }
 
 Activation IRUnitImpl::walk(LayerWalker& walker, const std::string& prefix, const Activation& input) const {

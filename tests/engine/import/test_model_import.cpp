@@ -202,6 +202,12 @@ TEST(ModelImport, WritesARunThatReadsBackAsTheModel) {
   EXPECT_EQ(trained.experiment.data.color_order, "bgr");
   EXPECT_EQ(trained.experiment.head.kind, "adaface");
   EXPECT_EQ(std::get<double>(trained.experiment.head.params.at("h")), 0.333);
+  // In the standard layout, as the reference: what is compared is the weights, not two kernels' rounding (LibTorch
+  // 2.6's channels-last kernels drift by 5e-3 in cosine through these random 18 layers).
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : trained.backbone->parameters()) p.set_data(p.contiguous());
+  }
   const auto images = reference_images();
   expect_same_embeddings(raw_embeddings(*trained.backbone, images), reference_embeddings("adaface_ir_18"), "run");
   const auto head = train::load_trained_head(trained);
