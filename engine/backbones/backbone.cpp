@@ -106,17 +106,18 @@ std::shared_ptr<torch::nn::Module> BackboneImpl::clone(const torch::optional<tor
 }
 
 torch::Tensor convolve(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x) {
+#if TORCH_VERSION_MAJOR >= 2
   const auto& o = conv.options;
   const auto stride = (*o.stride())[0];
   const bool pointwise = (*o.kernel_size())[0] == 1 && (*o.kernel_size())[1] == 1 && (*o.dilation())[0] == 1 &&
                          (*o.dilation())[1] == 1 && stride == (*o.stride())[1] && o.groups() == 1;
-  using std::get_if;
-  const auto* padding = get_if<torch::ExpandingArray<2>>(&o.padding());
-  if (!pointwise || stride == 1 || !padding || (**padding)[0] != 0 || (**padding)[1] != 0) {
-    return const_cast<torch::nn::Conv2dImpl&>(conv).forward(x);
+  const auto* padding = std::get_if<torch::ExpandingArray<2>>(&o.padding());
+  if (pointwise && stride > 1 && padding && (**padding)[0] == 0 && (**padding)[1] == 0) {
+    const auto every = x.slice(2, 0, c10::nullopt, stride).slice(3, 0, c10::nullopt, stride);
+    return torch::conv2d(every, conv.weight, conv.bias);
   }
-  const auto every = x.slice(2, 0, c10::nullopt, stride).slice(3, 0, c10::nullopt, stride);
-  return torch::conv2d(every, conv.weight, conv.bias);
+#endif
+  return const_cast<torch::nn::Conv2dImpl&>(conv).forward(x);
 }
 
 void init_he_normal(torch::nn::Module& module) {

@@ -59,10 +59,11 @@ void use_channels_last(torch::nn::Module& module);
 
 // For the implementations.
 
-// A 1×1 convolution of stride s, computed as the same convolution of stride 1 over every s-th pixel: identical
-// arithmetic, and it keeps clear of oneDNN 3.6 (LibTorch 2.6's CPU convolutions), which divides by zero in the
-// backward pass of some strided 1×1 convolutions (256 → 1024 channels at 28×28, as AdaFace's IR-152 has). Any other
-// convolution is run as it is.
+// `conv` applied to `x`. On LibTorch 2.x a 1×1 convolution of stride s is computed as the same convolution of
+// stride 1 over every s-th pixel (identical arithmetic): oneDNN 3.6 (LibTorch 2.6's CPU convolutions) divides by zero
+// in the backward pass of some strided 1×1 convolutions (256 → 1024 channels at 28×28, as AdaFace's IR-152 has). On
+// LibTorch 1.13, which has no such fault, the strided convolution runs as it is: the subsampled form measured 2.5×
+// slower there (forward + backward, channels-last, batch 64).
 torch::Tensor convolve(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
 
 // He-normal initialisation (fan-out, ReLU gain) of every convolution and linear layer, linear biases zero: what

@@ -35,7 +35,7 @@ IBasicBlockImpl::IBasicBlockImpl(std::int64_t in_channels, std::int64_t channels
 
 torch::Tensor IBasicBlockImpl::forward(const torch::Tensor& x) {
   auto out = bn3_(conv2_(prelu_(bn2_(conv1_(bn1_(x))))));
-  return out + (downsample_ ? downsample_bn_(convolve(*downsample_conv_, x)) : x);
+  return out + (downsample_ ? downsample_->forward(x) : x);
 }
 
 Activation IBasicBlockImpl::walk(LayerWalker& walker, const std::string& prefix, const Activation& input) const {
