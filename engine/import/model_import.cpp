@@ -114,6 +114,10 @@ void write_imported_run(const ImportedModel& model, const fs::path& out) {
   torch::serialize::OutputArchive archive, session, backbone, head;
   model.backbone->save(backbone);
   nlohmann::json head_parameters = nlohmann::json::object();
+  // What load_trained_head would read back, kept as it is written: the model card needs nothing else.
+  train::TrainedHead trained_head;
+  trained_head.kind = experiment.head.kind;
+  trained_head.learning_rate = experiment.optimizer.lr;
   if (model.weights.kernel) {
     heads::HeadSpec spec;
     spec.kind = experiment.head.kind;
@@ -123,16 +127,20 @@ void write_imported_run(const ImportedModel& model, const fs::path& out) {
     const auto built = heads::make_head(spec);
     for (const auto& p : built->named_parameters(/*recurse=*/false)) {
       const auto& stored = p.key() == "kernel" ? *model.weights.kernel : p.value();
-      head.write(p.key(), stored.to(p.value().scalar_type()));
+      trained_head.tensors.emplace_back(p.key(), stored.to(p.value().scalar_type()));
+      head.write(p.key(), trained_head.tensors.back().second);
     }
     for (const auto& b : built->named_buffers(/*recurse=*/false)) {
       // The file's running state where it has the same buffer (AdaFace's batch_mean / batch_std).
       const auto found = model.weights.head_buffers.find(b.key());
       const bool same = found != model.weights.head_buffers.end() && found->second.sizes() == b.value().sizes();
-      head.write(b.key(), same ? found->second.to(b.value().scalar_type()) : b.value(), /*is_buffer=*/true);
+      trained_head.tensors.emplace_back(b.key(), same ? found->second.to(b.value().scalar_type()) : b.value());
+      head.write(b.key(), trained_head.tensors.back().second, /*is_buffer=*/true);
     }
     for (const auto& p : built->parameter_values()) {
-      if (p.live) head_parameters[p.name] = p.value;
+      if (!p.live) continue;
+      head_parameters[p.name] = p.value;
+      trained_head.parameters[p.name] = p.value;
     }
   }
   session.write("backbone", backbone);
@@ -148,9 +156,9 @@ void write_imported_run(const ImportedModel& model, const fs::path& out) {
   status.message = "imported from " + model.weights.files.front().string() + " (" + model.weights.format + ")";
   train::write_run_status(out, status);
 
-  // The model card, as an export writes it, with where the model came from.
-  const auto trained = train::load_trained_model(out, torch::kCPU);
-  const auto trained_head = train::load_trained_head(trained);
+  // The model card, as an export writes it, with where the model came from: made from what was just written, not
+  // read back (a classifier of millions of classes would be held twice).
+  train::TrainedModel trained{experiment, model.backbone, 0, out / "checkpoints" / "latest.pt"};
   auto card = exporting::model_card(trained, trained_head, {});
   nlohmann::json files = nlohmann::json::array();
   for (const auto& file : model.weights.files) files.push_back(fs::absolute(file).string());
