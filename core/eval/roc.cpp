@@ -22,9 +22,8 @@ std::size_t best_point_within(const std::vector<RocPoint>& points, double far_ta
   return static_cast<std::size_t>(first_with_best - points.begin());
 }
 
-}  // namespace
-
-RocCurve roc_curve(std::span<const float> scores, std::span<const std::uint8_t> same) {
+template <typename Score>
+RocCurve build_roc_curve(std::span<const Score> scores, std::span<const std::uint8_t> same) {
   if (scores.size() != same.size()) {
     throw std::invalid_argument("pair scores: " + std::to_string(scores.size()) + " scores for " +
                                 std::to_string(same.size()) + " pair labels");
@@ -55,6 +54,16 @@ RocCurve roc_curve(std::span<const float> scores, std::span<const std::uint8_t> 
                           static_cast<double>(accepted_genuine) / genuine, accepted_impostors, accepted_genuine});
   }
   return roc;
+}
+
+}  // namespace
+
+RocCurve roc_curve(std::span<const float> scores, std::span<const std::uint8_t> same) {
+  return build_roc_curve(scores, same);
+}
+
+RocCurve roc_curve(std::span<const double> scores, std::span<const std::uint8_t> same) {
+  return build_roc_curve(scores, same);
 }
 
 double roc_auc(const RocCurve& roc) {
@@ -125,6 +134,40 @@ std::vector<TarAtFar> tar_at_far(const RocCurve& roc, std::span<const double> fa
       entry.threshold = p.threshold;
     }
     result.push_back(entry);
+  }
+  return result;
+}
+
+std::vector<NearestTar> nearest_tar_at_far(const RocCurve& roc, std::span<const double> far_targets) {
+  for (double target : far_targets) impostors_needed_for_far(target);  // validates every target, even on no curve
+  std::vector<NearestTar> result;
+  for (double target : far_targets) result.push_back({target});
+  if (roc.points.empty()) return result;
+  // scikit-learn thins the points after the zero-acceptance one (its curve prepends that point afterwards): a point
+  // stays when it is the first or the last, or when the accepted counts bend there. In exact integer counts, so
+  // that "collinear" means what sklearn's integer second differences mean.
+  const auto& points = roc.points;
+  const std::size_t last = points.size() - 1;
+  const auto kept = [&](std::size_t k) {
+    if (k <= 1 || k == last) return true;
+    const auto bends = [](std::int64_t before, std::int64_t at, std::int64_t after) {
+      return before - 2 * at + after != 0;
+    };
+    return bends(points[k - 1].accepted_impostors, points[k].accepted_impostors, points[k + 1].accepted_impostors) ||
+           bends(points[k - 1].accepted_genuine, points[k].accepted_genuine, points[k + 1].accepted_genuine);
+  };
+  std::vector<double> nearest(far_targets.size(), std::numeric_limits<double>::infinity());
+  for (std::size_t k = 0; k <= last; ++k) {
+    if (!kept(k)) continue;
+    const auto& p = points[k];
+    for (std::size_t t = 0; t < far_targets.size(); ++t) {
+      // eval_ijbc.py flips the curve and takes numpy's first minimum: in this order (falling threshold), the last.
+      const double distance = std::abs(p.false_accept_rate - far_targets[t]);
+      if (distance <= nearest[t]) {
+        nearest[t] = distance;
+        result[t] = {far_targets[t], p.true_accept_rate, p.false_accept_rate, p.threshold};
+      }
+    }
   }
   return result;
 }

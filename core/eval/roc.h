@@ -32,6 +32,9 @@ struct RocCurve {
 
 // Throws std::invalid_argument when the sizes differ or a score is not finite (the message names the pair and value).
 RocCurve roc_curve(std::span<const float> scores, std::span<const std::uint8_t> same);
+// The same from scores in double precision: IJB-C's closest genuine/impostor scores differ by far less than a float
+// can tell apart, and rounding them to float would merge their thresholds.
+RocCurve roc_curve(std::span<const double> scores, std::span<const std::uint8_t> same);
 
 // Area under the curve by the trapezoidal rule, which on this curve equals the Mann–Whitney statistic with tied
 // genuine/impostor scores counting one half. Summed in pair counts, so a perfect or a fully reversed ranking gives
@@ -69,5 +72,22 @@ struct TarAtFar {
 // One entry per target, in the order given. Pass the full curve: on a downsampled one the answers are approximate.
 // Throws std::invalid_argument for a target outside (0, 1].
 std::vector<TarAtFar> tar_at_far(const RocCurve& roc, std::span<const double> far_targets = kStandardFarTargets);
+
+// The FAR targets of the IJB-B/C tables: the six eval_ijbc.py prints.
+inline constexpr std::array<double, 6> kIjbFarTargets{1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1};
+
+// The read-out of insightface's eval_ijbc.py, which the papers' IJB-B/C tables use (docs/benchmarks.md). The curve
+// is first thinned as scikit-learn's roc_curve does by default (drop_intermediate: of the points after the
+// zero-acceptance one, the first, the last and every corner, i.e. where the counts of accepted impostors or genuine
+// pairs change slope); then for each target the point whose FAR is nearest, the one accepting more on an exact tie.
+// Unlike `tar_at_far` this may read a point whose FAR exceeds the target, and it answers any target (the FAR reached
+// says how far off it is). Pass the full curve. Throws std::invalid_argument for a target outside (0, 1].
+struct NearestTar {
+  double far_target = 0;
+  double true_accept_rate = std::numeric_limits<double>::quiet_NaN();
+  double false_accept_rate = std::numeric_limits<double>::quiet_NaN();  // the FAR of the point read
+  double threshold = std::numeric_limits<double>::quiet_NaN();
+};
+std::vector<NearestTar> nearest_tar_at_far(const RocCurve& roc, std::span<const double> far_targets = kIjbFarTargets);
 
 }  // namespace marginlab::eval
