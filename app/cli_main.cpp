@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   marginlab::cli::add_verify_commands(app, *bench, commands);
   marginlab::cli::add_run_commands(app, *bench, commands);
   marginlab::cli::add_import_commands(app, *bench, commands);
+  marginlab::cli::add_benchmark_commands(app, *bench, commands);
 
   // `launch --nproc 2 -- train ...`: CLI11 would hand what follows "--" back to the top level; launch takes
   // everything after its options as the ranks' command line anyway, so the separator is dropped here.

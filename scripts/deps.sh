@@ -24,7 +24,7 @@ MARGINLAB_PACKAGES=(
   # a CJK font, so the Chinese translation renders on a machine that has none
   fonts-wqy-microhei
   # tests and benchmarks
-  googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth
+  googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth jq
   # libFuzzer targets for the file parsers (clang's fuzzer runtime is only recommended by clang, so named here)
   clang libclang-rt-14-dev
 )

@@ -23,6 +23,7 @@ void add_train_commands(CLI::App& app, CLI::App& bench_group, Commands& commands
 void add_verify_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // verify
 void add_run_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);     // tune, control
 void add_import_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // import
+void add_benchmark_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // ijb, tinyface, align
 #ifdef MARGINLAB_WITH_OPENCV
 void add_synth_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // synth preview, bench synth
 void add_rec_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // rec pack, rec info, bench rec

@@ -195,7 +195,11 @@ struct RunFollower::Impl {
       update.events.push_back(event_from_json(line, origin));
     });
     read_json_lines(evaluations, update, [&](const json& line, const std::string& origin) {
-      update.evaluations.push_back(evaluation_from_json(line, origin));
+      if (benchmarks::is_benchmark_line(line)) {
+        update.benchmarks.push_back(benchmarks::benchmark_record_from_json(line, origin));
+      } else {
+        update.evaluations.push_back(evaluation_from_json(line, origin));
+      }
     });
     if (fs::exists(snapshot.file())) {
       if (snapshot.changed()) {

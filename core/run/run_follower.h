@@ -29,12 +29,13 @@ class RunFollower {
     std::vector<StepRecord> steps;
     std::vector<RunEvent> events;
     std::vector<Evaluation> evaluations;
+    std::vector<benchmarks::BenchmarkRecord> benchmarks;
     std::shared_ptr<const Snapshot> snapshot;  // newer than the last handed out, or null
     std::optional<RunStatus> status;           // when changed
     std::vector<std::string> problems;         // records that could not be read ("events.jsonl:12: ...")
     bool empty() const {
-      return !restarted && !experiment && steps.empty() && events.empty() && evaluations.empty() && !snapshot &&
-             !status && problems.empty();
+      return !restarted && !experiment && steps.empty() && events.empty() && evaluations.empty() &&
+             benchmarks.empty() && !snapshot && !status && problems.empty();
     }
   };
 

@@ -147,7 +147,11 @@ RunHistory read_run_history(const fs::path& directory) {
   });
   for_each_json_line(directory / "evaluations.jsonl", history.truncated_lines,
                      [&](const json& line, const auto& origin) {
-                       history.evaluations.push_back(evaluation_from_json(line, origin));
+                       if (benchmarks::is_benchmark_line(line)) {
+                         history.benchmarks.push_back(benchmarks::benchmark_record_from_json(line, origin));
+                       } else {
+                         history.evaluations.push_back(evaluation_from_json(line, origin));
+                       }
                      });
   // Snapshots are large: parse each, keep only its band and the last one whole.
   std::vector<NormBand> bands;

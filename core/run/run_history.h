@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/benchmarks/benchmark_record.h"
 #include "core/telemetry/telemetry.h"
 
 namespace marginlab::train {
@@ -20,6 +21,7 @@ struct RunHistory {
   std::vector<StepRecord> steps;          // every metrics.csv row
   std::vector<RunEvent> events;
   std::vector<Evaluation> evaluations;    // in the order made
+  std::vector<benchmarks::BenchmarkRecord> benchmarks;  // IJB / TinyFace results, in the order made
   Snapshot latest;                        // the last recorded snapshot, with the norm bands of all of them
   std::vector<std::int64_t> snapshot_steps;  // steps of every recorded snapshot (read_snapshot_at reads one)
   std::int64_t truncated_lines = 0;       // a last line cut short by a crash: skipped, not fatal

@@ -25,24 +25,19 @@ std::pair<torch::Tensor, torch::Tensor> fuse(FlipTest flip, const backbones::Bac
   return {sum / sum.norm(2, 1, true).clamp_min(1e-12), (n + n_flip).flatten() / 2};
 }
 
-}  // namespace
-
-ImageEmbeddings embed_images(std::shared_ptr<const data::SampleSource> images, const EmbedFunction& embed,
-                             const EvaluationOptions& options) {
-  auto config = options.loader;
+// Every batch of `images` in order, unaugmented and unshuffled, handed to `on_batch`; returns how many images were
+// unreadable and a few of their names. Throws InvalidFile when none could be read.
+template <typename OnBatch>
+std::pair<std::int64_t, std::vector<std::string>> for_each_batch(std::shared_ptr<const data::SampleSource> images,
+                                                                 data::LoaderConfig config, OnBatch on_batch) {
   config.shuffle = false;
   config.drop_last = false;
   config.augment = data::AugmentConfig{0.0, 0.0, 0.0, 0.0};
-  const auto count = images->size();
   const auto description = images->describe();
   data::Loader loader(std::move(images), config);
   loader.start(0, 0);
-
-  ImageEmbeddings result;
-  result.norms.assign(count, kNaN);
-  result.quality.assign(count, kNaN);
-  result.readable.assign(count, 0);
   torch::NoGradGuard no_grad;
+  bool any = false;
   while (true) {
     std::optional<data::Batch> batch;
     const auto skipped_before = loader.skipped_samples();
@@ -54,33 +49,78 @@ ImageEmbeddings embed_images(std::shared_ptr<const data::SampleSource> images, c
       throw;
     }
     if (!batch) break;
-    auto view = embed(batch->images);
-    torch::Tensor unit, norm;
-    if (options.flip_test == FlipTest::none) {
-      unit = view.embedding.to(torch::kFloat32);
-      norm = view.norm.to(torch::kFloat32).flatten();
-    } else {
-      const auto mirrored = embed(batch->images.flip({3}).contiguous(torch::MemoryFormat::ChannelsLast));
-      std::tie(unit, norm) = fuse(options.flip_test, view, mirrored);
-    }
-    unit = unit.to(torch::kCPU).contiguous();
-    norm = norm.to(torch::kCPU).contiguous();
-    if (!result.embeddings.defined()) result.embeddings = torch::zeros({count, unit.size(1)});
-    // The loader delivers in order, but sample ids, not positions, say which image a row is: a skipped image
-    // shortens its batch.
-    const auto ids = batch->sample_ids.to(torch::kCPU, torch::kInt64).contiguous();
-    result.embeddings.index_copy_(0, ids, unit);
-    const auto quality = batch->quality.to(torch::kCPU, torch::kFloat32).contiguous();
-    for (std::int64_t row = 0; row < ids.numel(); ++row) {
-      const auto id = ids.data_ptr<std::int64_t>()[row];
-      result.norms[id] = norm.data_ptr<float>()[row];
-      result.quality[id] = quality.data_ptr<float>()[row];
-      result.readable[id] = 1;
-    }
+    any = true;
+    on_batch(*batch, loader.skipped_samples());
   }
-  result.skipped = loader.skipped_samples();
-  result.skipped_examples = loader.skipped_examples();
-  if (!result.embeddings.defined()) throw InvalidFile(description + ": none of its images could be read");
+  if (!any) throw InvalidFile(description + ": none of its images could be read");
+  return {loader.skipped_samples(), loader.skipped_examples()};
+}
+
+}  // namespace
+
+ImageEmbeddings embed_images(std::shared_ptr<const data::SampleSource> images, const EmbedFunction& embed,
+                             const EvaluationOptions& options) {
+  const auto count = images->size();
+  ImageEmbeddings result;
+  result.norms.assign(count, kNaN);
+  result.quality.assign(count, kNaN);
+  result.readable.assign(count, 0);
+  std::tie(result.skipped, result.skipped_examples) =
+      for_each_batch(std::move(images), options.loader, [&](const data::Batch& batch, std::int64_t) {
+        auto view = embed(batch.images);
+        torch::Tensor unit, norm;
+        if (options.flip_test == FlipTest::none) {
+          unit = view.embedding.to(torch::kFloat32);
+          norm = view.norm.to(torch::kFloat32).flatten();
+        } else {
+          const auto mirrored = embed(batch.images.flip({3}).contiguous(torch::MemoryFormat::ChannelsLast));
+          std::tie(unit, norm) = fuse(options.flip_test, view, mirrored);
+        }
+        unit = unit.to(torch::kCPU).contiguous();
+        norm = norm.to(torch::kCPU).contiguous();
+        if (!result.embeddings.defined()) result.embeddings = torch::zeros({count, unit.size(1)});
+        // The loader delivers in order, but sample ids, not positions, say which image a row is: a skipped image
+        // shortens its batch.
+        const auto ids = batch.sample_ids.to(torch::kCPU, torch::kInt64).contiguous();
+        result.embeddings.index_copy_(0, ids, unit);
+        const auto quality = batch.quality.to(torch::kCPU, torch::kFloat32).contiguous();
+        for (std::int64_t row = 0; row < ids.numel(); ++row) {
+          const auto id = ids.data_ptr<std::int64_t>()[row];
+          result.norms[id] = norm.data_ptr<float>()[row];
+          result.quality[id] = quality.data_ptr<float>()[row];
+          result.readable[id] = 1;
+        }
+      });
+  return result;
+}
+
+ImageViews embed_views(std::shared_ptr<const data::SampleSource> images, const EmbedFunction& embed,
+                       const data::LoaderConfig& loader, bool mirrored, const EmbedProgress& progress) {
+  const auto count = images->size();
+  ImageViews result;
+  result.readable.assign(count, 0);
+  std::int64_t done = 0;
+  const auto raw = [](const backbones::BackboneOutput& view) {
+    return (view.embedding.to(torch::kFloat32) * view.norm.to(torch::kFloat32).reshape({-1, 1}))
+        .to(torch::kCPU)
+        .contiguous();
+  };
+  std::tie(result.skipped, result.skipped_examples) =
+      for_each_batch(std::move(images), loader, [&](const data::Batch& batch, std::int64_t skipped) {
+        const auto ids = batch.sample_ids.to(torch::kCPU, torch::kInt64).contiguous();
+        const auto plain = raw(embed(batch.images));
+        if (!result.plain.defined()) result.plain = torch::zeros({count, plain.size(1)});
+        result.plain.index_copy_(0, ids, plain);
+        if (mirrored) {
+          // The mirror of the network's input, i.e. of the aligned crop, as the authors' scripts flip it.
+          const auto flipped = raw(embed(batch.images.flip({3}).contiguous(torch::MemoryFormat::ChannelsLast)));
+          if (!result.mirrored.defined()) result.mirrored = torch::zeros({count, flipped.size(1)});
+          result.mirrored.index_copy_(0, ids, flipped);
+        }
+        for (std::int64_t row = 0; row < ids.numel(); ++row) result.readable[ids.data_ptr<std::int64_t>()[row]] = 1;
+        done += ids.numel();
+        if (progress) progress(done + skipped, count);
+      });
   return result;
 }
 

@@ -41,6 +41,21 @@ struct ImageEmbeddings {
 ImageEmbeddings embed_images(std::shared_ptr<const data::SampleSource> images, const EmbedFunction& embed,
                              const EvaluationOptions& options);
 
+// Raw embeddings (norms kept) of every image and, when asked, of its horizontal mirror, as the IJB and TinyFace
+// protocols take them: the two views go through the network separately and are not fused here. Batch size and
+// threads change no number (the backbone is in evaluation mode; rows are placed by sample id).
+struct ImageViews {
+  torch::Tensor plain;     // (N, D) float32 on the CPU; zero rows for unreadable images
+  torch::Tensor mirrored;  // the same for the mirrored inputs; undefined unless asked for
+  std::vector<std::uint8_t> readable;
+  std::int64_t skipped = 0;
+  std::vector<std::string> skipped_examples;
+};
+// Images done (read or skipped) of all, after each batch.
+using EmbedProgress = std::function<void(std::int64_t done, std::int64_t total)>;
+ImageViews embed_views(std::shared_ptr<const data::SampleSource> images, const EmbedFunction& embed,
+                       const data::LoaderConfig& loader, bool mirrored, const EmbedProgress& progress = {});
+
 // The metrics of `set` from embeddings of its images. Pairs with an unreadable image are dropped and counted.
 // Throws std::invalid_argument when fewer pairs than folds remain.
 SetEvaluation score_pairs(const data::VerificationSet& set, const ImageEmbeddings& embeddings,

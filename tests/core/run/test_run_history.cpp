@@ -6,6 +6,7 @@
 
 #include "core/errors.h"
 #include "core/run/run_directory.h"
+#include "core/run/run_follower.h"
 #include "core/run/run_history.h"
 #include "tests/core/run/sample_snapshot.h"
 #include "tests/support/temp_dir.h"
@@ -137,6 +138,38 @@ TEST(RunHistory, ToleratesALastLineCutShortByACrash) {
   EXPECT_EQ(history.truncated_lines, 1);
   EXPECT_EQ(history.steps.size(), 3u);
   EXPECT_EQ(history.latest.step, 3);
+}
+
+// `marginlab-cli ijb/tinyface` append their results to evaluations.jsonl: read apart from the verification results,
+// whichever reader opens the run, and a malformed one named by file and line.
+TEST(RunHistory, BenchmarkResultsBesideVerificationResults) {
+  TempDir dir;
+  const auto directory = RunDirectory::create(dir.path(), "probe");
+  write_run(directory);
+  const benchmarks::BenchmarkRecord record{
+      "IJBC", 3, "run/checkpoints/latest.pt", {{"1to1", {{"N1D1F1", {{"tar", {{"0.0001", 0.9}}}}}}}}};
+  std::ofstream(directory.evaluations_file(), std::ios::app) << benchmarks::to_json(record).dump() << '\n';
+  const auto history = read_run_history(directory.path());
+  ASSERT_EQ(history.evaluations.size(), 1u);
+  ASSERT_EQ(history.benchmarks.size(), 1u);
+  EXPECT_EQ(history.benchmarks[0].benchmark, "IJBC");
+  EXPECT_EQ(history.benchmarks[0].step, 3);
+  EXPECT_EQ(history.benchmarks[0].results, record.results);
+
+  RunFollower follower(directory.path());
+  const auto update = follower.poll();
+  EXPECT_EQ(update.evaluations.size(), 1u);
+  ASSERT_EQ(update.benchmarks.size(), 1u);
+  EXPECT_EQ(update.benchmarks[0].checkpoint, "run/checkpoints/latest.pt");
+
+  std::ofstream(directory.evaluations_file(), std::ios::app) << R"({"benchmark": "IJBC", "step": 4})" << '\n'
+                                                             << R"({"step": 5, "set": "x"})" << '\n';
+  try {
+    read_run_history(directory.path());
+    FAIL() << "expected InvalidFile";
+  } catch (const InvalidFile& error) {
+    EXPECT_NE(std::string(error.what()).find("evaluations.jsonl:3"), std::string::npos) << error.what();
+  }
 }
 
 TEST(RunHistory, NamesTheFileAndLineOfAMalformedRecord) {
