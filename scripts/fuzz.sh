@@ -13,7 +13,7 @@ CXX=clang++ cmake -S fuzz -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDeb
 cmake --build "$build_dir" --parallel "$(nproc)"
 
 mkdir -p "$build_dir/findings"
-for target in recordio pickle checkpoint_pickle torch_file npy; do
+for target in recordio pickle checkpoint_pickle torch_file npy benchmark_meta; do
   # New inputs go to a scratch corpus: the seeds in the repository stay as they are.
   scratch="$build_dir/corpus/$target"
   mkdir -p "$scratch"
