@@ -123,8 +123,10 @@ MainWindow::MainWindow(QWidget* parent)
           &MainWindow::onParameterChangeRequested);
   connect(board_, &widgets::PlotBoard::classRequested, preview_, [this](qint64 id) { preview_->classSamples(id); });
   connect(board_, &widgets::PlotBoard::exportRequested, this, &MainWindow::exportPlotDialog);
-  connect(openRuns_, &OpenRuns::changed, this,
-          [this] { runsTable_->setRuns(openRuns_->rows(), openRuns_->differingKeys()); });
+  connect(openRuns_, &OpenRuns::changed, this, [this] {
+    runsTable_->setRuns(openRuns_->rows(), openRuns_->differingKeys());
+    board_->setBenchmarks(openRuns_->benchmarks());
+  });
   connect(openRuns_, &OpenRuns::overlayChanged, board_, &widgets::PlotBoard::setOverlay);
   connect(openRuns_, &OpenRuns::overlayRemoved, board_, &widgets::PlotBoard::removeOverlay);
   connect(runsTable_, &widgets::RunsTable::overlayToggled, openRuns_, &OpenRuns::setOverlaid);

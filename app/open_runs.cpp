@@ -23,7 +23,7 @@ QString nameOf(const QString& directory) { return QFileInfo(directory).fileName(
 
 OpenRuns::OpenRuns(QObject* parent) : QObject(parent) {
   refresh_.setInterval(kRefreshMs);
-  connect(&refresh_, &QTimer::timeout, this, &OpenRuns::refreshLive);
+  connect(&refresh_, &QTimer::timeout, this, &OpenRuns::refreshAll);
   refresh_.start();
 }
 
@@ -110,11 +110,13 @@ void OpenRuns::apply(const QString& directory, const train::RunFollower::Update&
   if (update.restarted) {
     run->steps.clear();
     run->evaluations.clear();
+    run->benchmarks.clear();
   }
   if (update.experiment) run->experiment = *update.experiment;
   if (update.status) run->status = update.status;
   run->steps.insert(run->steps.end(), update.steps.begin(), update.steps.end());
   run->evaluations.insert(run->evaluations.end(), update.evaluations.begin(), update.evaluations.end());
+  run->benchmarks.insert(run->benchmarks.end(), update.benchmarks.begin(), update.benchmarks.end());
   if (!update.problems.empty()) run->problem = QString::fromStdString(update.problems.back());
   if (run->overlaid && (update.restarted || !update.steps.empty())) {
     Q_EMIT overlayChanged(nameOf(run->directory), run->steps);
@@ -122,12 +124,26 @@ void OpenRuns::apply(const QString& directory, const train::RunFollower::Update&
   Q_EMIT changed();
 }
 
-void OpenRuns::refreshLive() {
+void OpenRuns::refreshAll() {
+  // Finished runs too: `marginlab-cli ijb` and `tinyface` append to a run long after it ended. A poll that finds
+  // nothing new only compares file sizes.
+  for (const auto& run : runs_) load(run.directory);
+}
+
+std::vector<benchmarks::RunBenchmarks> OpenRuns::benchmarks() const {
+  std::vector<benchmarks::RunBenchmarks> result;
   for (const auto& run : runs_) {
-    const bool live =
-        !run.status || run.status->state == train::RunState::running || run.status->state == train::RunState::paused;
-    if (live) load(run.directory);
+    if (run.benchmarks.empty()) continue;
+    const auto text = [&](const char* section, const char* key) {
+      const auto value = run.experiment.is_object()
+                             ? run.experiment.value(section, nlohmann::json::object()).value(key, nlohmann::json())
+                             : nlohmann::json();
+      return value.is_string() ? value.get<std::string>() : std::string();
+    };
+    result.push_back(
+        {nameOf(run.directory).toStdString(), text("model", "backbone"), text("data", "path"), run.benchmarks});
   }
+  return result;
 }
 
 std::vector<std::string> OpenRuns::differingKeys() const {

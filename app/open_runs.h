@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/benchmarks/benchmark_rows.h"
 #include "core/run/run_follower.h"
 #include "core/run/run_status.h"
 #include "core/telemetry/telemetry.h"
@@ -28,6 +29,7 @@ class OpenRuns : public QObject {
     nlohmann::json experiment;
     std::vector<train::StepRecord> steps;
     std::vector<train::Evaluation> evaluations;
+    std::vector<benchmarks::BenchmarkRecord> benchmarks;  // IJB / TinyFace results the CLI appended
     std::optional<train::RunStatus> status;
     QString problem;  // why a record could not be read, if so (the rest is shown)
     bool overlaid = false;
@@ -49,6 +51,8 @@ class OpenRuns : public QObject {
   // The table's rows and the keys that differ between the runs.
   std::vector<widgets::RunRow> rows() const;
   std::vector<std::string> differingKeys() const;
+  // Every open run's benchmark results, for the Evaluation tab.
+  std::vector<benchmarks::RunBenchmarks> benchmarks() const;
 
  Q_SIGNALS:
   void changed();
@@ -59,7 +63,7 @@ class OpenRuns : public QObject {
  private:
   Run* find(const QString& directory);
   void load(const QString& directory);
-  void refreshLive();
+  void refreshAll();
   void apply(const QString& directory, const train::RunFollower::Update& update);
 
   std::vector<Run> runs_;

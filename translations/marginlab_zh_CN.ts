@@ -160,6 +160,90 @@
     </message>
 </context>
 <context>
+    <name>BenchmarkRocPlot</name>
+    <message>
+        <source>IJB ROC</source>
+        <translation>IJB ROC 曲线</translation>
+    </message>
+    <message>
+        <source>Benchmark:</source>
+        <translation>基准：</translation>
+    </message>
+    <message>
+        <source>IJB target and N/D/F mode (N1: raw norms, D1: weighted by the detector score, F1: the mirror image added)</source>
+        <translation>IJB 目标与 N/D/F 模式（N1：保留原始范数，D1：按检测器得分加权，F1：加上镜像图像）</translation>
+    </message>
+    <message>
+        <source>false accept rate (FAR, log scale)</source>
+        <translation>误接受率（FAR，对数刻度）</translation>
+    </message>
+    <message>
+        <source>true accept rate (TAR)</source>
+        <translation>真接受率（TAR）</translation>
+    </message>
+    <message>
+        <source>No IJB results in the open runs:
+marginlab-cli ijb --root DIR --target IJBC --checkpoint RUN</source>
+        <translation>打开的运行中没有 IJB 结果：
+marginlab-cli ijb --root DIR --target IJBC --checkpoint RUN</translation>
+    </message>
+    <message>
+        <source>%1 (TAR@1e-4 %2%)</source>
+        <translation>%1（TAR@1e-4 %2%）</translation>
+    </message>
+</context>
+<context>
+    <name>BenchmarkTable</name>
+    <message>
+        <source>run / published</source>
+        <translation>运行 / 已发表</translation>
+    </message>
+    <message>
+        <source>benchmark</source>
+        <translation>基准</translation>
+    </message>
+    <message>
+        <source>protocol</source>
+        <translation>协议</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>TAR (%)
+@%1</source>
+        <translation>TAR (%)
+@%1</translation>
+    </message>
+    <message>
+        <source>rank-%1
+(%)</source>
+        <translation>rank-%1
+(%)</translation>
+    </message>
+    <message>
+        <source>IJB 1:1: true accept rate at the false accept rate nearest %1 on the thinned ROC, as eval_ijbc.py reads it (the papers&apos; tables)</source>
+        <translation>IJB 1:1：在精简后的 ROC 上误接受率最接近 %1 处的真接受率，与 eval_ijbc.py 的读法相同（论文表格所用）</translation>
+    </message>
+    <message>
+        <source>Identification: share of searches with a mate among the first %1 (IJB 1:N, TinyFace)</source>
+        <translation>识别：前 %1 名中包含同一身份的检索所占比例（IJB 1:N，TinyFace）</translation>
+    </message>
+    <message>
+        <source>No benchmark results in the open runs. Compute them with marginlab-cli ijb --root DIR --target IJBC --checkpoint RUN, or marginlab-cli tinyface --root DIR --checkpoint RUN (docs/benchmarks.md); they appear here as the run records them.</source>
+        <translation>打开的运行中没有基准结果。请用 marginlab-cli ijb --root DIR --target IJBC --checkpoint RUN 或 marginlab-cli tinyface --root DIR --checkpoint RUN 计算（见 docs/benchmarks.md）；运行记录后即显示在此。</translation>
+    </message>
+    <message>
+        <source>In italics: published numbers of the same backbone depth (and training set, where the run&apos;s data names one); hover a row for its source and protocol.</source>
+        <translation>斜体：相同骨干网络深度（若运行的数据指明了训练集，则还要求训练集相同）的已发表数值；将鼠标悬停在行上可查看来源和协议。</translation>
+    </message>
+    <message>
+        <source>No published numbers for these backbones: the papers report IResNet-50 and -100.</source>
+        <translation>这些骨干网络没有已发表数值：论文报告的是 IResNet-50 和 -100。</translation>
+    </message>
+</context>
+<context>
     <name>ClassDetails</name>
     <message>
         <source>images</source>
@@ -2366,6 +2450,18 @@ n = %2 张图像 · κ = %3
     <message>
         <source>Export “%1”…</source>
         <translation>导出“%1”…</translation>
+    </message>
+    <message>
+        <source>Verification</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Benchmarks: IJB-B/C, TinyFace</source>
+        <translation>基准：IJB-B/C、TinyFace</translation>
+    </message>
+    <message>
+        <source>Benchmark results</source>
+        <translation>基准结果</translation>
     </message>
 </context>
 <context>

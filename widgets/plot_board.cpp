@@ -5,6 +5,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QSplitter>
+#include <QTableWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -12,6 +13,8 @@
 
 #include "widgets/adaface_margin_plot.h"
 #include "widgets/angle_distribution_plot.h"
+#include "widgets/benchmark_roc_plot.h"
+#include "widgets/benchmark_table.h"
 #include "widgets/class_details.h"
 #include "widgets/class_size_plot.h"
 #include "widgets/class_table.h"
@@ -70,6 +73,8 @@ PlotBoard::PlotBoard(QWidget* parent)
       targetGradient_(track(new TargetGradientPlot)),
       roc_(track(new RocPlot)),
       evaluationTable_(new EvaluationTable),
+      benchmarkRoc_(track(new BenchmarkRocPlot)),
+      benchmarkTable_(new BenchmarkTable),
       sampleGrid_(new SampleGrid),
       classSizes_(track(new ClassSizePlot)),
       dataDescription_(new QLabel) {
@@ -88,9 +93,17 @@ PlotBoard::PlotBoard(QWidget* parent)
   addTab(page({kappaSize_, kappaHistogram_, classTable_, classDetails_}, 2), tr("Per-class κ"));
   addTab(page({angles_, targetGradient_}, 2), tr("Angles"));
 
+  // The run's own validation beside the papers' benchmarks of every open run: the two ROCs above, the tables below.
+  auto* rocs = new QSplitter(Qt::Horizontal);
+  rocs->addWidget(roc_);
+  rocs->addWidget(benchmarkRoc_);
+  auto* tables = evaluationTables_ = new QTabWidget;
+  tables->setDocumentMode(true);
+  tables->addTab(evaluationTable_, tr("Verification"));
+  tables->addTab(benchmarkTable_, tr("Benchmarks: IJB-B/C, TinyFace"));
   auto* evaluation = new QSplitter(Qt::Vertical);
-  evaluation->addWidget(roc_);
-  evaluation->addWidget(evaluationTable_);
+  evaluation->addWidget(rocs);
+  evaluation->addWidget(tables);
   evaluation->setStretchFactor(0, 3);
   evaluation->setStretchFactor(1, 2);
   addTab(evaluation, tr("Evaluation"));
@@ -172,6 +185,15 @@ void PlotBoard::setSnapshot(const train::Snapshot& snapshot) {
   for (auto* curves : curves_) curves->setMarginUnit(QString::fromStdString(snapshot.margin_unit));
 }
 
+void PlotBoard::setBenchmarks(const std::vector<benchmarks::RunBenchmarks>& runs) {
+  benchmarkRoc_->setRuns(runs);
+  benchmarkTable_->setRuns(runs);
+  // A run evaluated only on the benchmarks (an imported model, say) opens on their table.
+  if (evaluationTable_->table()->rowCount() == 0 && benchmarkTable_->table()->rowCount() > 0) {
+    evaluationTables_->setCurrentWidget(benchmarkTable_);
+  }
+}
+
 void PlotBoard::addEvaluations(const std::vector<train::Evaluation>& evaluations) {
   // Both keep the newest result per set themselves (latest_evaluations.h).
   roc_->setEvaluations(evaluations);
@@ -227,7 +249,9 @@ PlotWidget* PlotBoard::currentPlot() const {
 }
 
 std::vector<std::pair<QString, DataTable>> PlotBoard::tables() const {
-  return {{tr("Verification results"), evaluationTable_->shownData()}, {tr("Per-class statistics"), classTable_->shownData()}};
+  return {{tr("Verification results"), evaluationTable_->shownData()},
+          {tr("Benchmark results"), benchmarkTable_->shownData()},
+          {tr("Per-class statistics"), classTable_->shownData()}};
 }
 
 }  // namespace marginlab::widgets

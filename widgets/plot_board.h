@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/benchmarks/benchmark_rows.h"
 #include "core/telemetry/telemetry.h"
 #include "widgets/plot_widget.h"
 #include "widgets/sample_grid.h"
@@ -24,6 +25,8 @@ class QLabel;
 namespace marginlab::widgets {
 
 class AdaFaceMarginPlot;
+class BenchmarkRocPlot;
+class BenchmarkTable;
 class AngleDistributionPlot;
 class ClassDetails;
 class ClassSizePlot;
@@ -52,6 +55,8 @@ class PlotBoard : public QTabWidget {
   void addEvents(const std::vector<train::RunEvent>& events);
   void setSnapshot(const train::Snapshot& snapshot);
   void addEvaluations(const std::vector<train::Evaluation>& evaluations);
+  // The open runs' IJB / TinyFace results (each run's whole record; the newest per benchmark is shown).
+  void setBenchmarks(const std::vector<benchmarks::RunBenchmarks>& runs);
   // Another run's curves beside this one's, in every training-curve plot.
   // Other runs' training curves beside this run's, any number, by name (the same name replaces that run's curves).
   void setOverlay(const QString& runName, const std::vector<train::StepRecord>& steps);
@@ -103,6 +108,9 @@ class PlotBoard : public QTabWidget {
   TargetGradientPlot* targetGradient_;
   RocPlot* roc_;
   EvaluationTable* evaluationTable_;
+  BenchmarkRocPlot* benchmarkRoc_;
+  BenchmarkTable* benchmarkTable_;
+  QTabWidget* evaluationTables_;  // verification | benchmarks
   SampleGrid* sampleGrid_;
   ClassSizePlot* classSizes_;
   QLabel* dataDescription_;

@@ -30,7 +30,7 @@ EmbeddingTable read_embedding_table(const std::filesystem::path& file) {
     }
     table.names.push_back(std::move(name));
     for (std::int64_t k = 1; k <= table.dim; ++k) {
-      table.values.push_back(static_cast<float>(text.real(static_cast<std::size_t>(k), "embedding value")));
+      table.values.push_back(text.single(static_cast<std::size_t>(k), "embedding value"));
     }
   }
   if (table.names.empty()) throw InvalidFile(file.string() + ": no embeddings");

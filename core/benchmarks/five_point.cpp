@@ -45,7 +45,7 @@ std::vector<LandmarkEntry> read_landmark_file(const std::filesystem::path& file)
     table.require_fields(11, "path, x1 y1 … x5 y5");
     if (table.size() > 12) table.fail(fmt::format("{} fields where 11 or 12 are expected", table.size()));
     LandmarkEntry entry{std::string(table.field(0)), {}, table.line_number()};
-    for (std::size_t k = 0; k < 10; ++k) entry.points[k] = static_cast<float>(table.real(1 + k, "landmark coordinate"));
+    for (std::size_t k = 0; k < 10; ++k) entry.points[k] = table.single(1 + k, "landmark coordinate");
     entries.push_back(std::move(entry));
   }
   if (entries.empty()) throw InvalidFile(file.string() + ": no landmarks");

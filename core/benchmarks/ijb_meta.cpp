@@ -92,9 +92,9 @@ IjbImages read_ijb_images(const IjbLayout& layout) {
                               images.names[index], index + 1));
     }
     std::array<float, 10> landmarks{};
-    for (std::size_t k = 0; k < 10; ++k) landmarks[k] = static_cast<float>(points.real(1 + k, "landmark coordinate"));
+    for (std::size_t k = 0; k < 10; ++k) landmarks[k] = points.single(1 + k, "landmark coordinate");
     images.landmarks.push_back(landmarks);
-    images.faceness.push_back(static_cast<float>(points.real(11, "detector score")));
+    images.faceness.push_back(points.single(11, "detector score"));
   }
   if (images.landmarks.size() != images.size()) {
     throw InvalidFile(fmt::format("{}: {} lines for the {} images of {}", points.file().string(),

@@ -254,6 +254,12 @@ IjbTemplates pool_ijb_templates(const IjbImages& images, std::span<const float> 
     }
     double squares = 0;
     for (std::size_t k = 0; k < width; ++k) squares += sum[k] * sum[k];
+    if (!std::isfinite(squares)) {
+      throw InvalidParameter(
+          fmt::format("template {}: its pooled features are not finite (embeddings or detector "
+                      "scores too large)",
+                      id));
+    }
     if (squares > 0) {
       const double norm = std::sqrt(squares);
       for (std::size_t k = 0; k < width; ++k) sum[k] /= norm;

@@ -51,6 +51,7 @@ struct IjbTemplates {
   std::optional<std::size_t> index_of(std::int64_t id) const;
   const double* row(std::size_t index) const { return unit.data() + index * static_cast<std::size_t>(dim); }
 };
+// Throws InvalidParameter naming the template whose features overflow.
 IjbTemplates pool_ijb_templates(const IjbImages& images, std::span<const float> vectors, std::int64_t dim);
 
 // The dot product of each pair's template vectors, in file order. Throws InvalidFile naming `pairs_file` and the

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include "core/errors.h"
 
@@ -81,6 +82,14 @@ double TextTable::real(std::size_t index, std::string_view what) const {
     fail(fmt::format("{} '{}' is not a finite number", what, text));
   }
   return value;
+}
+
+float TextTable::single(std::size_t index, std::string_view what) const {
+  const double value = real(index, what);
+  if (std::abs(value) > static_cast<double>(std::numeric_limits<float>::max())) {
+    fail(fmt::format("{} '{}' is too large for a float", what, field(index)));
+  }
+  return static_cast<float>(value);
 }
 
 }  // namespace marginlab::benchmarks

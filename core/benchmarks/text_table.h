@@ -31,6 +31,8 @@ class TextTable {
   void require_fields(std::size_t count, std::string_view what) const;
   std::int64_t integer(std::size_t index, std::string_view what) const;
   double real(std::size_t index, std::string_view what) const;
+  // A finite number that a float can hold (embeddings, landmarks, scores are floats downstream).
+  float single(std::size_t index, std::string_view what) const;
 
   [[noreturn]] void fail(const std::string& message) const;  // InvalidFile "<file>:<line>: message"
   const std::filesystem::path& file() const { return file_; }

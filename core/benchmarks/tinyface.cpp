@@ -112,6 +112,9 @@ std::vector<float> fuse_flip_unit(const std::vector<float>& plain, const std::ve
       if (!flipped.empty()) x[k] += flipped[row * width + k];
       squares += static_cast<double>(x[k]) * x[k];
     }
+    if (!std::isfinite(squares)) {
+      throw InvalidParameter(fmt::format("features of image {} are not finite after adding the flip", row + 1));
+    }
     if (squares > 0) {
       const double norm = std::sqrt(squares);
       for (std::size_t k = 0; k < width; ++k) x[k] = static_cast<float>(x[k] / norm);

@@ -41,7 +41,8 @@ struct TinyFaceResult {
 TinyFaceResult identify_tinyface(const TinyFaceLayout& layout, const std::vector<float>& probe_features,
                                  const std::vector<float>& gallery_features, std::int64_t dim);
 
-// unit(f + f_flip) per row (AdaFace's pre_norm_vector_add), or unit(f) when `flipped` is empty. A zero row stays zero.
+// unit(f + f_flip) per row (AdaFace's pre_norm_vector_add), or unit(f) when `flipped` is empty. A zero row stays zero;
+// a row that overflows is refused (InvalidParameter).
 std::vector<float> fuse_flip_unit(const std::vector<float>& plain, const std::vector<float>& flipped, std::int64_t dim);
 
 // Keys as in ../shared/benchmarks/reference-a.json's `tinyface`: rank.{1,5,10,20}, counts.

@@ -156,6 +156,11 @@ TEST(EmbeddingTable, RefusesRaggedDuplicateAndNonNumericLines) {
   write(dir.path() / "twice.txt", "a.jpg 1 2\na.jpg 3 4\n");
   EXPECT_NE(error_of([&] { read_embedding_table(dir.path() / "twice.txt"); }).find("twice.txt:2: 'a.jpg' again"),
             std::string::npos);
+  write(dir.path() / "huge.txt", "a.jpg 1 1e39\n");
+  EXPECT_NE(error_of([&] {
+              read_embedding_table(dir.path() / "huge.txt");
+            }).find("huge.txt:1: embedding value '1e39' is too large for a float"),
+            std::string::npos);
   write(dir.path() / "text.txt", "a.jpg 1 x\n");
   EXPECT_NE(error_of([&] { read_embedding_table(dir.path() / "text.txt"); }).find("text.txt:1: embedding value 'x'"),
             std::string::npos);
