@@ -13,9 +13,9 @@ repo=$(pwd)
 deps="$repo/.gpu-deps"
 
 pack_deps() {
-  # fmt and spdlog with their shared libraries, the header-only JSON and CLI11, GoogleTest's static libraries.
+  # fmt, spdlog and libzip with their shared libraries, the header-only JSON and CLI11, GoogleTest's static libraries.
   local packages=(nlohmann-json3-dev libfmt-dev libfmt9 libspdlog-dev libspdlog1.10 libcli11-dev libgtest-dev
-    libgmock-dev)
+    libgmock-dev libzip-dev libzip4)
   local download
   download=$(mktemp -d)
   (cd "$download" && apt-get download "${packages[@]}")

@@ -9,11 +9,11 @@
 #include <cmath>
 
 #include "core/eval/roc.h"
+#include "widgets/number_item.h"
 
 namespace marginlab::widgets {
 namespace {
 
-constexpr int kValueRole = Qt::UserRole;  // the cell's number (NaN: none), for sorting and shownData()
 enum Column {
   kSource,
   kBenchmark,
@@ -25,18 +25,7 @@ enum Column {
 };
 constexpr std::array<int, 3> kRanks{1, 5, 20};
 
-// Numbers sort by value (cells without one below every number), text by text.
-class Item : public QTableWidgetItem {
- public:
-  using QTableWidgetItem::QTableWidgetItem;
-  bool operator<(const QTableWidgetItem& other) const override {
-    const QVariant a = data(kValueRole), b = other.data(kValueRole);
-    if (!a.isValid() || !b.isValid()) return QTableWidgetItem::operator<(other);
-    const double x = a.toDouble(), y = b.toDouble();
-    if (std::isnan(x) || std::isnan(y)) return std::isnan(x) && !std::isnan(y);
-    return x < y;
-  }
-};
+using Item = NumberSortedItem;
 
 Item* numberItem(double value, int decimals) {
   auto* item = new Item(std::isfinite(value) ? QString::number(value, 'f', decimals) : QString());
@@ -44,8 +33,6 @@ Item* numberItem(double value, int decimals) {
   item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
   return item;
 }
-
-QString farLabel(double far) { return QStringLiteral("1e%1").arg(static_cast<int>(std::lround(std::log10(far)))); }
 
 }  // namespace
 

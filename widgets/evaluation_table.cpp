@@ -10,31 +10,18 @@
 #include <limits>
 
 #include "widgets/latest_evaluations.h"
+#include "widgets/number_item.h"
 
 namespace marginlab::widgets {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::array<double, 4> kFarTargets{1e-1, 1e-2, 1e-3, 1e-4};  // eval::kStandardFarTargets, the paper columns
-constexpr int kValueRole = Qt::UserRole;       // the cell's number (NaN: none), for sorting and shownData()
 constexpr int kSecondRole = Qt::UserRole + 1;  // accuracy: its std
 
 enum Column { kSet, kStratum, kStep, kPairs, kAccuracy, kAuc, kEer, kFirstTar, kColumnCount = kFirstTar + 4 };
 
-// Sorts numeric columns by their number, text columns by text; cells without a number sort below every number.
-class Item : public QTableWidgetItem {
- public:
-  using QTableWidgetItem::QTableWidgetItem;
-  bool operator<(const QTableWidgetItem& other) const override {
-    const QVariant a = data(kValueRole), b = other.data(kValueRole);
-    if (!a.isValid() || !b.isValid()) return QTableWidgetItem::operator<(other);
-    const double x = a.toDouble(), y = b.toDouble();
-    if (std::isnan(x) || std::isnan(y)) return std::isnan(x) && !std::isnan(y);
-    return x < y;
-  }
-};
-
-QString farLabel(double far) { return QStringLiteral("1e%1").arg(static_cast<int>(std::lround(std::log10(far)))); }
+using Item = NumberSortedItem;
 
 // The impostor pairs a FAR target needs to be expressible (ceil(1/FAR): one false accept within the target), as
 // eval::impostors_needed_for_far computes it (not linked here: widgets read engine values, never call the engine).

@@ -110,9 +110,7 @@ class EmbeddingProgressLine {
 };
 
 LoadedViews views_from_model(const ModelOptions& options, eval::BenchmarkImages images) {
-  const auto device = train::resolve_device(options.device == "cpu"    ? train::DeviceChoice::cpu
-                                            : options.device == "cuda" ? train::DeviceChoice::cuda
-                                                                       : train::DeviceChoice::automatic);
+  const auto device = train::resolve_device(train::device_choice_from_string(options.device, "--device"));
   const auto model = train::load_trained_model(options.checkpoint, device);
   fmt::print("model: {} ({}, step {}, {} input, colour {}) on {}\n", model.checkpoint.string(),
              model.experiment.model.backbone, model.step, model.experiment.data.image_size,

@@ -64,9 +64,7 @@ void save_pair_embeddings(const data::VerificationSet& set, const eval::ImageEmb
 }
 
 int run_eval(const EvalOptions& options) {
-  const auto device = train::resolve_device(options.device == "cpu"    ? train::DeviceChoice::cpu
-                                            : options.device == "cuda" ? train::DeviceChoice::cuda
-                                                                       : train::DeviceChoice::automatic);
+  const auto device = train::resolve_device(train::device_choice_from_string(options.device, "--device"));
   auto model = train::load_trained_model(options.checkpoint, device);
   auto experiment = model.experiment;
   if (!options.sets.empty()) experiment.eval.sets = options.sets;

@@ -394,9 +394,7 @@ void add_train_commands(CLI::App& app, CLI::App& bench_group, Commands& commands
                         config_bench->precision = *precision == "fp16"   ? train::Precision::fp16
                                                   : *precision == "bf16" ? train::Precision::bf16
                                                                          : train::Precision::fp32;
-                        config_bench->device = *device == "cpu"    ? train::DeviceChoice::cpu
-                                               : *device == "cuda" ? train::DeviceChoice::cuda
-                                                                   : train::DeviceChoice::automatic;
+                        config_bench->device = train::device_choice_from_string(*device, "--device");
                         return run_bench_train(*config_bench, *worlds, *precision, *device);
                       }});
 }

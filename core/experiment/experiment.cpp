@@ -306,4 +306,11 @@ std::string to_string(DeviceChoice device) {
   return find_field("train.device")->get(e).get<std::string>();
 }
 
+DeviceChoice device_choice_from_string(const std::string& name, const std::string& origin) {
+  for (const auto choice : {DeviceChoice::automatic, DeviceChoice::cpu, DeviceChoice::cuda}) {
+    if (to_string(choice) == name) return choice;
+  }
+  throw InvalidParameter(origin + " " + name + ": expected auto, cpu or cuda");
+}
+
 }  // namespace marginlab::train

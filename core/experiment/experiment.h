@@ -177,5 +177,7 @@ data::SynthFaceConfig synthface_config(const DataSettings& data, const std::stri
 
 std::string to_string(Precision precision);
 std::string to_string(DeviceChoice device);
+// "auto", "cpu" or "cuda" (train.device's values, the CLI's --device); InvalidParameter naming `origin` otherwise.
+DeviceChoice device_choice_from_string(const std::string& name, const std::string& origin);
 
 }  // namespace marginlab::train

@@ -81,9 +81,7 @@ EmbedResult export_embeddings(const EmbedRequest& request, const ExportProgress&
   };
   const auto stem = stem_of(request.out);
   if (request.limit < 0) throw InvalidParameter(fmt::format("--limit {}: must be 0 (all) or more", request.limit));
-  const auto device = train::resolve_device(request.device == "cpu"    ? train::DeviceChoice::cpu
-                                            : request.device == "cuda" ? train::DeviceChoice::cuda
-                                                                       : train::DeviceChoice::automatic);
+  const auto device = train::resolve_device(train::device_choice_from_string(request.device, "--device"));
   say("reading " + request.checkpoint.string());
   const auto model = train::load_trained_model(request.checkpoint, device);
   const auto head = train::load_trained_head(model);

@@ -168,3 +168,21 @@ TEST(Experiment, UnreadableFilesAreInvalidFileErrors) {
 
 }  // namespace
 }  // namespace marginlab::train
+
+namespace marginlab::train {
+namespace {
+
+TEST(Experiment, DeviceChoicesReadAsTrainDeviceWritesThem) {
+  for (const auto choice : {DeviceChoice::automatic, DeviceChoice::cpu, DeviceChoice::cuda}) {
+    EXPECT_EQ(device_choice_from_string(to_string(choice), "--device"), choice);
+  }
+  try {
+    device_choice_from_string("gpu", "--device");
+    FAIL() << "expected InvalidParameter";
+  } catch (const InvalidParameter& error) {
+    EXPECT_STREQ(error.what(), "--device gpu: expected auto, cpu or cuda");
+  }
+}
+
+}  // namespace
+}  // namespace marginlab::train
