@@ -242,7 +242,7 @@ int run_ijb(const IjbOptions& options) {
   const auto layout = find_ijb_layout(options.root, *target);
   const auto images = read_ijb_images(layout);
   const auto pairs = read_ijb_pairs(layout.template_pair_label());
-  const auto views = load_views(options.features, images.names, [&] {
+  auto views = load_views(options.features, images.names, [&] {
 #ifdef MARGINLAB_WITH_OPENCV
     eval::BenchmarkImages list{std::string(ijb_name(*target)),
                                fmt::format("{} loose crops under {}", ijb_name(*target), layout.loose_crop().string()),
@@ -252,8 +252,9 @@ int run_ijb(const IjbOptions& options) {
     return list;
 #endif
   });
-  const IjbFeatures features{views.dim, views.plain, views.mirrored};
   const auto modes = parse_modes(options.modes, !views.mirrored.empty());
+  // Moved, not copied: IJB-C's embeddings and their mirrors are 1.9 GB at 512 dimensions.
+  const IjbFeatures features{views.dim, std::move(views.plain), std::move(views.mirrored)};
 
   const bool identification = options.identification && fs::is_regular_file(layout.probe_mixed()) &&
                               fs::is_regular_file(layout.galleries()[0]) && fs::is_regular_file(layout.galleries()[1]);
