@@ -9,7 +9,7 @@
 #include <cmath>
 
 #include "core/eval/roc.h"
-#include "widgets/number_item.h"
+#include "widgets/result_table.h"
 
 namespace marginlab::widgets {
 namespace {
@@ -27,12 +27,8 @@ constexpr std::array<int, 3> kRanks{1, 5, 20};
 
 using Item = NumberSortedItem;
 
-Item* numberItem(double value, int decimals) {
-  auto* item = new Item(std::isfinite(value) ? QString::number(value, 'f', decimals) : QString());
-  item->setData(kValueRole, value);
-  item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-  return item;
-}
+// Published rows have a few numbers each: the others stay blank rather than a dash in every cell.
+Item* numberItem(double value, int decimals) { return numberCell(value, QString::number(value, 'f', decimals), {}); }
 
 }  // namespace
 
@@ -63,13 +59,7 @@ BenchmarkTable::BenchmarkTable(QWidget* parent)
         tr("Identification: share of searches with a mate among the first %1 (IJB 1:N, TinyFace)")
             .arg(kRanks[static_cast<std::size_t>(c - kFirstRank)]));
   }
-  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-  table_->setAlternatingRowColors(true);
-  table_->verticalHeader()->setVisible(false);
-  table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 8);
-  table_->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
-  table_->setSortingEnabled(true);
+  setUpResultTable(table_);
   setRuns({});
 }
 

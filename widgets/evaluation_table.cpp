@@ -10,7 +10,7 @@
 #include <limits>
 
 #include "widgets/latest_evaluations.h"
-#include "widgets/number_item.h"
+#include "widgets/result_table.h"
 
 namespace marginlab::widgets {
 namespace {
@@ -27,12 +27,7 @@ using Item = NumberSortedItem;
 // eval::impostors_needed_for_far computes it (not linked here: widgets read engine values, never call the engine).
 std::int64_t impostorsNeeded(double far) { return static_cast<std::int64_t>(std::ceil(1.0 / far - 1e-9)); }
 
-Item* numberItem(double value, const QString& text) {
-  auto* item = new Item(std::isfinite(value) ? text : QStringLiteral("—"));
-  item->setData(kValueRole, value);
-  item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-  return item;
-}
+Item* numberItem(double value, const QString& text) { return numberCell(value, text, QStringLiteral("—")); }
 
 }  // namespace
 
@@ -58,15 +53,9 @@ EvaluationTable::EvaluationTable(QWidget* parent)
   for (int c = kFirstTar; c < kColumnCount; ++c)
     table_->horizontalHeaderItem(c)->setToolTip(tr("True accept rate at a false accept rate of %1")
                                                     .arg(farLabel(kFarTargets[c - kFirstTar])));
-  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-  table_->setAlternatingRowColors(true);
-  table_->verticalHeader()->setVisible(false);
-  table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 8);
+  setUpResultTable(table_);
   notes_->setContentsMargins(4, 0, 4, 4);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  table_->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);  // the natural order until a header is clicked
-  table_->setSortingEnabled(true);
   rebuild();
 }
 
