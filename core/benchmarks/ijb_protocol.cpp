@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "core/benchmarks/similarity.h"
+#include "core/benchmarks/text_table.h"
 #include "core/errors.h"
 
 namespace marginlab::benchmarks {
@@ -276,8 +277,9 @@ std::vector<double> score_ijb_pairs(const IjbTemplates& templates, const IjbPair
     const auto first = templates.index_of(pairs.first[i]);
     const auto second = templates.index_of(pairs.second[i]);
     if (!first || !second) {
-      throw InvalidFile(fmt::format("{}: pair {}: template {} has no image in the meta files", pairs_file.string(),
-                                    i + 1, first ? pairs.second[i] : pairs.first[i]));
+      throw InvalidFile(fmt::format("{}:{}: template {} has no image in the meta files", pairs_file.string(),
+                                    line_of_record(pairs_file, FieldSeparator::blanks, i),
+                                    first ? pairs.second[i] : pairs.first[i]));
     }
     scores[i] = inner_product(templates.row(*first), templates.row(*second), templates.dim);
   }
@@ -314,8 +316,9 @@ IjbSearchSet ijb_search_set(std::string name, const IjbSearchList& list, const I
     if (!seen.emplace(id, true).second) continue;
     const auto row = templates.index_of(id);
     if (!row) {
-      throw InvalidFile(
-          fmt::format("{}: row {}: template {} has no image in the meta files", list.file.string(), r + 1, id));
+      // Record r + 1: the header is the file's first.
+      throw InvalidFile(fmt::format("{}:{}: template {} has no image in the meta files", list.file.string(),
+                                    line_of_record(list.file, FieldSeparator::comma, r + 1), id));
     }
     chosen.emplace_back(*row, list.subjects[r]);
   }

@@ -55,7 +55,7 @@ struct IjbTemplates {
 IjbTemplates pool_ijb_templates(const IjbImages& images, std::span<const float> vectors, std::int64_t dim);
 
 // The dot product of each pair's template vectors, in file order. Throws InvalidFile naming `pairs_file` and the
-// pair when a template id has no image in the meta files.
+// line when a template id has no image in the meta files.
 std::vector<double> score_ijb_pairs(const IjbTemplates& templates, const IjbPairs& pairs,
                                     const std::filesystem::path& pairs_file);
 
@@ -85,7 +85,7 @@ struct IjbSearchSet {
   std::vector<std::size_t> rows;  // into IjbTemplates
   std::vector<std::int64_t> subjects;
 };
-// Throws InvalidFile naming the list's file and row when a template has no image in the meta files.
+// Throws InvalidFile naming the list's file and line when a template has no image in the meta files.
 IjbSearchSet ijb_search_set(std::string name, const IjbSearchList& list, const IjbTemplates& templates);
 
 // One gallery searched alone (ijb_evals.py evaluation_1N): probes whose subject it lacks are the non-mated searches.

@@ -84,6 +84,14 @@ double TextTable::real(std::size_t index, std::string_view what) const {
   return value;
 }
 
+std::size_t line_of_record(const std::filesystem::path& file, FieldSeparator separator, std::size_t record) {
+  TextTable table(file, separator);
+  for (std::size_t seen = 0; table.next(); ++seen) {
+    if (seen == record) return table.line_number();
+  }
+  return 0;
+}
+
 float TextTable::single(std::size_t index, std::string_view what) const {
   const double value = real(index, what);
   if (std::abs(value) > static_cast<double>(std::numeric_limits<float>::max())) {

@@ -46,4 +46,8 @@ class TextTable {
   std::size_t line_number_ = 0;
 };
 
+// The line number of the `record`-th (from 0) non-blank line of `file`, for a problem found after reading: the readers
+// need not keep a line number per record (IJB-C's pair file has 15.7 million). 0 when the file has fewer records.
+std::size_t line_of_record(const std::filesystem::path& file, FieldSeparator separator, std::size_t record);
+
 }  // namespace marginlab::benchmarks

@@ -112,16 +112,16 @@ TEST(IjbMeta, PairsAndListsNamingUnknownTemplatesAreRefused) {
   const auto templates =
       pool_ijb_templates(images, ijb_image_vectors(features, images.faceness, {true, false, false}), 2);
   ASSERT_EQ(templates.ids, (std::vector<std::int64_t>{1, 123456}));
-  write(dir.path() / "pairs.txt", "1 123456 0\n1 99 1\n");
+  write(dir.path() / "pairs.txt", "1 123456 0\n\n1 99 1\n");  // a blank line: the line, not the pair, is named
   const auto pairs = read_ijb_pairs(dir.path() / "pairs.txt");
   EXPECT_NE(error_of([&] {
               score_ijb_pairs(templates, pairs, dir.path() / "pairs.txt");
-            }).find("pairs.txt: pair 2: template 99 has no image in the meta files"),
+            }).find("pairs.txt:3: template 99 has no image in the meta files"),
             std::string::npos);
   write(dir.path() / "g1.csv", "TEMPLATE_ID,SUBJECT_ID\n1,5\n77,6\n");
   EXPECT_NE(error_of([&] {
               ijb_search_set("G1", read_ijb_search_list(dir.path() / "g1.csv"), templates);
-            }).find("g1.csv: row 2: template 77 has no image"),
+            }).find("g1.csv:3: template 77 has no image"),
             std::string::npos);
 }
 
