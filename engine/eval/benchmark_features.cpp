@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <utility>
+
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "engine/data/image_list.h"
@@ -65,13 +67,13 @@ BenchmarkViews benchmark_views(const train::TrainedModel& model, const Benchmark
   if (options.use_cache && fs::is_regular_file(views.cache)) {
     const auto record = nlohmann::json::parse(read_whole_file(views.cache), nullptr, false);
     if (!record.is_discarded() && record.value("identity", nlohmann::json()) == identity) {
-      const auto plain = formats::read_npy(stem.string() + ".npy");
-      const auto mirrored = formats::read_npy(stem.string() + ".flip.npy");
+      auto plain = formats::read_npy(stem.string() + ".npy");
+      auto mirrored = formats::read_npy(stem.string() + ".flip.npy");
       const auto rows = static_cast<std::int64_t>(images.files.size());
       if (plain.shape.size() == 2 && plain.shape[0] == rows && mirrored.shape == plain.shape) {
         views.dim = plain.shape[1];
-        views.plain = plain.values;
-        views.mirrored = mirrored.values;
+        views.plain = std::move(plain.values);
+        views.mirrored = std::move(mirrored.values);
         views.skipped = record.value("skipped", std::int64_t{0});
         views.skipped_examples = record.value("skipped_examples", std::vector<std::string>{});
         views.from_cache = true;
