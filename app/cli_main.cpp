@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   marginlab::cli::add_eval_commands(app, *bench, commands);
   marginlab::cli::add_data_commands(app, *bench, commands);
   marginlab::cli::add_export_commands(app, *bench, commands);
+  marginlab::cli::add_study_commands(app, *bench, commands);
 #endif
   marginlab::cli::add_model_commands(app, *bench, commands);
   marginlab::cli::add_train_commands(app, *bench, commands);

@@ -30,6 +30,7 @@ void add_rec_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);
 void add_eval_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);   // eval
 void add_data_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);   // data inspect
 void add_export_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);  // export, embed
+void add_study_commands(CLI::App& app, CLI::App& bench_group, Commands& commands);   // study, study report
 #endif
 
 }  // namespace marginlab::cli

@@ -1,0 +1,179 @@
+#include "core/study/study_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "core/study/study_plan.h"
+
+namespace marginlab::study {
+namespace {
+
+std::string number(double v, int digits = 4) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "–"; }
+
+std::string mean_ci(const MeanInterval& m) {
+  if (m.n == 0) return "–";
+  if (m.n == 1) return number(m.mean) + " (1 run)";
+  return fmt::format("{} ± {}", number(m.mean), number(m.ci95));
+}
+
+// Markdown table cells must not hold a bar or a line break.
+std::string cell(std::string text) {
+  for (auto& c : text) {
+    if (c == '|' || c == '\n') c = ' ';
+  }
+  return text;
+}
+
+// The strata of the metric's set that the runs report, "all" first, in the order the runs list them.
+std::vector<std::string> strata_of(const StudyResults& results, const std::string& set) {
+  std::vector<std::string> names;
+  for (const auto& run : results.runs) {
+    const auto it = run.last_by_set.find(set);
+    if (it == run.last_by_set.end()) continue;
+    for (const auto& s : it->second.strata) {
+      if (std::find(names.begin(), names.end(), s.stratum) == names.end()) names.push_back(s.stratum);
+    }
+  }
+  return names;
+}
+
+// One setting's finished runs' values of `metric` on their last evaluation of its set.
+MeanInterval over_seeds(const StudyResults& results, int setting, const Metric& metric) {
+  std::vector<double> values;
+  for (const auto& run : results.runs) {
+    if (run.setting != setting || run.outcome != RunOutcome::finished) continue;
+    const auto it = run.last_by_set.find(metric.set);
+    if (it == run.last_by_set.end()) continue;
+    const double v = metric_value(metric, it->second);
+    if (std::isfinite(v)) values.push_back(v);
+  }
+  return mean_interval(values);
+}
+
+}  // namespace
+
+std::string study_report_markdown(const StudyDirectory& study, const StudyResults& results,
+                                  const std::vector<ReportFigure>& figures) {
+  const auto& config = study.config();
+  const auto& base = config.base;
+  std::string md = fmt::format("# Study: {}\n\n", config.name);
+  if (!config.description.empty()) md += config.description + "\n\n";
+
+  int finished = 0, stopped = 0, other = 0;
+  for (const auto& r : results.runs) {
+    if (r.outcome == RunOutcome::finished)
+      ++finished;
+    else if (r.outcome == RunOutcome::stopped)
+      ++stopped;
+    else
+      ++other;
+  }
+  md += "## Design\n\n";
+  md += fmt::format(
+      "- **Ranked by** {} ({} is better), at each run's last evaluation; settings by the mean over their "
+      "finished runs.\n",
+      config.metric.describe(), config.metric.higher_is_better() ? "higher" : "lower");
+  const auto value_at = [&](const char* a, const char* b) {
+    return base.contains(a) && base[a].contains(b) ? base[a][b].dump() : std::string("default");
+  };
+  md += fmt::format("- **Base experiment**: backbone {}, head {}, {} epochs (max_steps {}), batch {}, data {}.\n",
+                    value_at("model", "backbone"), base.contains("head") ? base["head"].dump() : "default",
+                    value_at("train", "epochs"), value_at("train", "max_steps"), value_at("train", "batch_size"),
+                    value_at("data", "source"));
+  for (const auto& axis : config.axes) {
+    std::string values;
+    if (axis.range) {
+      values = fmt::format("{} {}…{}{}", axis.range->log ? "log-uniform" : "uniform", axis.range->min, axis.range->max,
+                           axis.range->integer ? ", whole numbers" : "");
+    } else {
+      for (const auto& v : axis.values) values += (values.empty() ? "" : ", ") + axis.label_of(v);
+    }
+    md += fmt::format("- **Varied** `{}`: {}\n", axis.key, values);
+  }
+  std::string seeds;
+  for (const auto s : config.seeds) seeds += (seeds.empty() ? "" : ", ") + std::to_string(s);
+  md += fmt::format(
+      "- **Seeds** (train.seed) {}; {} sampling, {} settings × {} seeds = {} runs: {} finished, {} "
+      "stopped early, {} not finished.\n",
+      seeds, config.sampling == Sampling::grid ? "grid" : "random", results.settings.size(), config.seeds.size(),
+      results.runs.size(), finished, stopped, other);
+  if (config.early_stopping.rule != StoppingRule::none) {
+    std::string steps;
+    for (const auto s : config.early_stopping.at_steps) steps += (steps.empty() ? "" : ", ") + std::to_string(s);
+    md += fmt::format(
+        "- **Early stopping**: {} rule at steps {} (keep {:g}, judged once {} runs reached a step); "
+        "stopped runs are left out of the means.\n",
+        to_string(config.early_stopping.rule), steps, config.early_stopping.keep, config.early_stopping.min_runs);
+  }
+  md += "\n";
+
+  // The ranking, with the metric's measure on every stratum of its set and the set's ρ.
+  const auto strata = strata_of(results, config.metric.set);
+  const bool per_stratum = config.metric.measure != "norm_quality_spearman";
+  md += fmt::format("## Settings ranked by {}\n\n", config.metric.describe());
+  md += "Mean over the finished runs ± the half-width of its 95% confidence interval (Student's t over seeds)";
+  md += per_stratum && strata.size() > 1 ? "; the stratum columns give the same measure on the set's other strata.\n\n"
+                                         : ".\n\n";
+  md += "| rank | setting | runs | " + cell(config.metric.describe()) + " | sd |";
+  std::string rule = "|---:|---|---:|---:|---:|";
+  if (per_stratum) {
+    for (const auto& s : strata) {
+      if (s == config.metric.stratum) continue;
+      md += " " + s + " |";
+      rule += "---:|";
+    }
+  }
+  md += " norm–quality ρ |\n" + rule + "---:|\n";
+  int rank = 0;
+  for (const int s : results.ranking()) {
+    const auto& summary = results.settings[static_cast<std::size_t>(s)];
+    const auto main = over_seeds(results, s, config.metric);
+    md += fmt::format("| {} | {} | {}{} | {} | {} |", std::isfinite(summary.mean) ? std::to_string(++rank) : "–",
+                      cell(summary.label), summary.finished,
+                      summary.stopped ? fmt::format(" (+{} stopped)", summary.stopped) : "", mean_ci(main),
+                      number(main.sd));
+    if (per_stratum) {
+      for (const auto& name : strata) {
+        if (name == config.metric.stratum) continue;
+        Metric m = config.metric;
+        m.stratum = name;
+        md += " " + mean_ci(over_seeds(results, s, m)) + " |";
+      }
+    }
+    Metric rho = config.metric;
+    rho.measure = "norm_quality_spearman";
+    rho.stratum = "all";
+    md += " " + mean_ci(over_seeds(results, s, rho)) + " |\n";
+  }
+  md += "\n";
+
+  md += "## Runs\n\n| run | setting | seed | outcome | step | " + cell(config.metric.describe()) + " | note |\n";
+  md += "|---|---|---:|---|---:|---:|---|\n";
+  for (const auto& r : results.runs) {
+    const auto& summary = results.settings[static_cast<std::size_t>(r.setting)];
+    md += fmt::format("| {} | {} | {} | {} | {}{} | {} | {} |\n", r.id, cell(summary.label), r.seed,
+                      to_string(r.outcome), r.step, r.total_steps > 0 ? fmt::format("/{}", r.total_steps) : "",
+                      r.metric_step > 0 ? fmt::format("{} (step {})", number(r.metric), r.metric_step) : "–",
+                      cell(r.message));
+  }
+  md += "\n";
+
+  const auto decisions = study.decisions();
+  if (!decisions.empty()) {
+    md += "## Early-stopping verdicts\n\n| run | step | verdict |\n|---|---:|---|\n";
+    for (const auto& d : decisions) md += fmt::format("| {} | {} | {} |\n", d.run, d.step, cell(d.reason));
+    md += "\n";
+  }
+  if (!figures.empty()) {
+    md += "## Figures\n\n";
+    for (const auto& f : figures) md += fmt::format("![{}]({})\n\n*{}*\n\n", f.caption, f.file, f.caption);
+  }
+  md += fmt::format("Runs and their files: `{}/runs/`. Written by `marginlab-cli study report`.\n",
+                    study.path().string());
+  return md;
+}
+
+}  // namespace marginlab::study

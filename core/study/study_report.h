@@ -1,0 +1,23 @@
+#pragma once
+// `marginlab-cli study report`: a study as Markdown in the style of docs/results.md — what was varied and how it was
+// judged, the settings ranked by the metric's mean over seeds with 95% confidence intervals, the metric on every
+// stratum of its set and the norm–quality correlation, each run's outcome, the early-stopping verdicts, and the
+// figures the workbench exported beside it. Every number comes from the runs' own files. Torch-free.
+#include <string>
+#include <vector>
+
+#include "core/study/study_directory.h"
+#include "core/study/study_results.h"
+
+namespace marginlab::study {
+
+// `figures`: files under the study directory (relative paths) to show, with their captions.
+struct ReportFigure {
+  std::string file;
+  std::string caption;
+};
+
+std::string study_report_markdown(const StudyDirectory& study, const StudyResults& results,
+                                  const std::vector<ReportFigure>& figures = {});
+
+}  // namespace marginlab::study
