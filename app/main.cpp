@@ -8,9 +8,10 @@
 
 #include "app/main_window.h"
 #include "app/responsiveness_probe.h"
+#include "app/study_window.h"
 #include "app/theme.h"
-#include "core/version.h"
 #include "app/translations.h"
+#include "core/version.h"
 #include "engine/runtime/memory.h"
 #include "widgets/plot_board.h"
 
@@ -67,7 +68,14 @@ int main(int argc, char** argv) {
       QStringLiteral("benchmark"),
       QApplication::translate("main", "Train the experiment with the plots live, then print the event loop's latency "
                                       "(p50, p99, max) and the run directory, and quit (scripts/bench_gui.sh)."));
-  parser.addOptions({preset, experiment, openRun, openModel, compare, start, tab, screenshot, delay, benchmark, theme});
+  const QCommandLineOption study(QStringLiteral("study"),
+                                 QApplication::translate("main", "Open this study directory in its window."),
+                                 QStringLiteral("directory"));
+  const QCommandLineOption studyReport(
+      QStringLiteral("write-study-report"),
+      QApplication::translate("main", "With --study: export its figures, write its report.md, and quit."));
+  parser.addOptions({preset, experiment, openRun, openModel, compare, start, tab, screenshot, delay, benchmark, theme,
+                     study, studyReport});
   parser.process(app);
   if (parser.isSet(theme)) marginlab::app::applyTheme(parser.value(theme));
 
@@ -84,6 +92,21 @@ int main(int argc, char** argv) {
   if (parser.isSet(openModel) && !window.openModel(parser.value(openModel))) return 1;
   if (parser.isSet(tab)) window.board().setCurrentIndex(parser.value(tab).toInt());
   window.show();
+  marginlab::app::StudyWindow* studyWindow = nullptr;
+  if (parser.isSet(study) && !(studyWindow = window.openStudy(parser.value(study)))) return 1;
+  if (studyWindow && parser.isSet(studyReport)) {
+    QObject::connect(studyWindow, &marginlab::app::StudyWindow::loadedChanged, studyWindow, [studyWindow] {
+      QString error;
+      const QString path = studyWindow->writeReport(&error);
+      if (path.isEmpty()) {
+        std::fprintf(stderr, "marginlab: %s\n", qPrintable(error));
+        QApplication::exit(1);
+        return;
+      }
+      std::printf("%s\n", qPrintable(path));
+      QApplication::quit();
+    });
+  }
   if (parser.isSet(start) || parser.isSet(benchmark)) {
     QTimer::singleShot(0, &window, [&window] {
       if (!window.startRun()) QApplication::exit(1);
@@ -111,8 +134,10 @@ int main(int argc, char** argv) {
   }
   if (parser.isSet(screenshot)) {
     const QString path = parser.value(screenshot);
-    QTimer::singleShot(static_cast<int>(parser.value(delay).toDouble() * 1000), &window, [&window, path] {
-      if (!window.grab().save(path, "PNG")) {
+    QTimer::singleShot(static_cast<int>(parser.value(delay).toDouble() * 1000), &window, [&window, studyWindow, path] {
+      // With --study the study's window is the picture.
+      QWidget* shown = studyWindow ? static_cast<QWidget*>(studyWindow) : &window;
+      if (!shown->grab().save(path, "PNG")) {
         std::fprintf(stderr, "marginlab: cannot write the screenshot to %s\n", qPrintable(path));
         QApplication::exit(1);
         return;

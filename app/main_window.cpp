@@ -37,6 +37,7 @@
 #include "app/model_importer.h"
 #include "app/open_runs.h"
 #include "app/run_state_text.h"
+#include "app/study_window.h"
 #include "app/theme.h"
 #include "core/run/run_history.h"
 #include "widgets/experiment_panel.h"
@@ -60,14 +61,6 @@ QString formatDuration(double seconds) {
   if (total >= 3600) return QStringLiteral("%1 h %2 min").arg(total / 3600).arg((total % 3600) / 60);
   if (total >= 60) return QStringLiteral("%1 min %2 s").arg(total / 60).arg(total % 60);
   return QStringLiteral("%1 s").arg(total);
-}
-
-// A file name from a plot's title: letters, digits and dashes.
-QString fileStem(const QString& title) {
-  QString stem;
-  for (const QChar c : title.toLower()) stem += c.isLetterOrNumber() ? c : QLatin1Char('-');
-  while (stem.contains(QStringLiteral("--"))) stem.replace(QStringLiteral("--"), QStringLiteral("-"));
-  return stem.remove(QRegularExpression(QStringLiteral("^-|-$")));
 }
 
 }  // namespace
@@ -290,6 +283,25 @@ void MainWindow::createMenus() {
   run->addActions({startAction_, pauseAction_, stopAction_, checkpointAction_});
   run->addSeparator();
   run->addAction(resumeRunAction_);
+
+  auto* studyMenu = menuBar()->addMenu(tr("St&udy"));
+  studyMenu->addAction(tr("&New study…"), this, [this] {
+    const QString file =
+        QFileDialog::getOpenFileName(this, tr("Study file (base experiment, axes, seeds, metric)"),
+                                     QStringLiteral(MARGINLAB_STUDIES_DIR), tr("Study files (*.json)"));
+    if (file.isEmpty()) return;
+    QSettings settings;
+    const QString parent = QFileDialog::getExistingDirectory(
+        this, tr("Folder to hold the new study's folder"),
+        settings.value(QStringLiteral("study/parent"), QDir::current().filePath(QStringLiteral("studies"))).toString());
+    if (parent.isEmpty()) return;
+    settings.setValue(QStringLiteral("study/parent"), parent);
+    startStudy(file, parent);
+  });
+  studyMenu->addAction(tr("&Open study…"), this, [this] {
+    const QString directory = QFileDialog::getExistingDirectory(this, tr("Study folder (holds study.json)"));
+    if (!directory.isEmpty()) openStudy(directory);
+  });
 
   auto* view = menuBar()->addMenu(tr("&View"));
   for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
@@ -725,65 +737,18 @@ void MainWindow::chooseSaveExperiment() {
 
 void MainWindow::exportPlotDialog(widgets::PlotWidget* plot) {
   if (!plot) return;
-  widgets::FigureExportDialog dialog(plot->title(), this);
-  if (dialog.exec() != QDialog::Accepted) return;
-  const QString path = dialog.path();
-  widgets::FigureFormat format{};
   QString error;
-  if (!widgets::figureFormatFromPath(path, &format)) {
-    error = tr("%1: choose a .png, .pdf or .svg file name").arg(path);
-  } else {
-    error = widgets::exportFigure(*plot, path, format, dialog.size());
-    if (error.isEmpty() && dialog.withCsv()) {
-      error = widgets::exportCsv(plot->shownData(), QFileInfo(path).path() + QLatin1Char('/') +
-                                                        QFileInfo(path).completeBaseName() + QStringLiteral(".csv"));
-    }
-  }
+  const QString path = widgets::FigureExportDialog::exportPlot(*plot, this, &error);
   if (!error.isEmpty()) {
     report(tr("Export"), error);
-  } else {
+  } else if (!path.isEmpty()) {
     statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
   }
 }
 
 QStringList MainWindow::exportAll(const QString& folder, const QString& format, QString* error) {
-  QStringList written;
-  widgets::FigureFormat figureFormat{};
-  if (!widgets::figureFormatFromPath(QStringLiteral("x.") + format, &figureFormat)) {
-    *error = tr("Unknown figure format \"%1\" (png, pdf or svg)").arg(format);
-    return written;
-  }
-  if (!QDir().mkpath(folder)) {
-    *error = tr("Cannot create the folder %1").arg(folder);
-    return written;
-  }
-  const widgets::FigureSize size = widgets::FigureExportDialog::savedSize();
-  QStringList stems;
-  const auto uniqueStem = [&stems](QString stem) {
-    const QString base = stem;
-    for (int n = 2; stems.contains(stem); ++n) stem = base + QStringLiteral("-%1").arg(n);
-    stems << stem;
-    return stem;
-  };
-  for (widgets::PlotWidget* plot : board_->plots()) {
-    const QString stem = QDir(folder).filePath(uniqueStem(fileStem(plot->title())));
-    QString problem = widgets::exportFigure(*plot, stem + QLatin1Char('.') + format, figureFormat, size);
-    if (problem.isEmpty()) problem = widgets::exportCsv(plot->shownData(), stem + QStringLiteral(".csv"));
-    if (!problem.isEmpty()) {
-      *error = problem;
-      return written;
-    }
-    written << stem + QLatin1Char('.') + format << stem + QStringLiteral(".csv");
-  }
-  for (const auto& [title, table] : board_->tables()) {
-    const QString path = QDir(folder).filePath(uniqueStem(fileStem(title)) + QStringLiteral(".csv"));
-    if (const QString problem = widgets::exportCsv(table, path); !problem.isEmpty()) {
-      *error = problem;
-      return written;
-    }
-    written << path;
-  }
-  return written;
+  return widgets::exportPlotsInto(board_->plots(), board_->tables(), folder, format,
+                                  widgets::FigureExportDialog::savedSize(), error);
 }
 
 void MainWindow::exportAllDialog() {
@@ -801,6 +766,31 @@ void MainWindow::exportAllDialog() {
   } else {
     statusBar()->showMessage(tr("Exported %1 files into %2").arg(written.size()).arg(folder), 6000);
   }
+}
+
+StudyWindow* MainWindow::openStudy(const QString& directory) {
+  if (!QFileInfo(directory).isDir()) {
+    report(tr("Open study"), tr("%1: no such folder").arg(directory));
+    return nullptr;
+  }
+  auto* window = new StudyWindow(directory, this);
+  window->show();
+  return window;
+}
+
+StudyWindow* MainWindow::startStudy(const QString& studyFile, const QString& parent) {
+  const QString name = QFileInfo(studyFile).completeBaseName() +
+                       QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-HHmmss"));
+  const QString directory = QDir(parent).filePath(name);
+  // The study checks itself (every run's experiment) before it makes its folder: a refusal lands in console.txt
+  // beside it, which the window shows while it waits.
+  QString error;
+  if (!StudyWindow::launchStudy({QStringLiteral("--config"), studyFile, QStringLiteral("--out"), directory}, directory,
+                                &error)) {
+    report(tr("New study"), error);
+    return nullptr;
+  }
+  return openStudy(directory);
 }
 
 void MainWindow::rememberRecentRun(const QString& directory) {

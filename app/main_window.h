@@ -27,6 +27,8 @@ class RunsTable;
 
 namespace marginlab::app {
 
+class StudyWindow;
+
 class DataPreview;
 class ModelExporter;
 class ModelImporter;
@@ -70,6 +72,11 @@ class MainWindow : public QMainWindow {
   // experiment left in the panel to fine-tune from. False (and a message) while a run started here is active.
   bool openModel(const QString& weights);
   ModelImporter& modelImporter() const { return *modelImporter_; }
+  // A study directory in a window of its own (it waits for a study that is starting); and a new study from a study
+  // file, run by `marginlab-cli study` in a new folder under `parent`, opened as it starts. Null / false (and a
+  // message) when it cannot.
+  StudyWindow* openStudy(const QString& directory);
+  StudyWindow* startStudy(const QString& studyFile, const QString& parent);
   // The run directory the window shows (started or opened); empty before either.
   const QString& runDirectory() const { return runDirectory_; }
   // Scripted use and tests: problems go to the run log and lastMessage() instead of message boxes, and closing

@@ -19,6 +19,8 @@
 
 #include <algorithm>
 
+#include "widgets/plot_widget.h"
+
 namespace marginlab::widgets {
 namespace {
 
@@ -139,6 +141,23 @@ void FigureExportDialog::accept() {
   settings.setValue(kFolder, QFileInfo(path()).path());
   settings.setValue(kCsv, csv_->isChecked());
   QDialog::accept();
+}
+
+QString FigureExportDialog::exportPlot(PlotWidget& plot, QWidget* parent, QString* error) {
+  FigureExportDialog dialog(plot.title(), parent);
+  if (dialog.exec() != QDialog::Accepted) return {};
+  const QString path = dialog.path();
+  FigureFormat format{};
+  if (!figureFormatFromPath(path, &format)) {
+    *error = tr("%1: choose a .png, .pdf or .svg file name").arg(path);
+    return {};
+  }
+  *error = exportFigure(plot, path, format, dialog.size());
+  if (error->isEmpty() && dialog.withCsv()) {
+    *error = exportCsv(plot.shownData(), QFileInfo(path).path() + QLatin1Char('/') +
+                                             QFileInfo(path).completeBaseName() + QStringLiteral(".csv"));
+  }
+  return error->isEmpty() ? path : QString();
 }
 
 }  // namespace marginlab::widgets

@@ -25,6 +25,9 @@ class FigureExportDialog : public QDialog {
 
   // The size and resolution last chosen (defaults: 6.4 × 4 in, 200 dpi).
   static FigureSize savedSize();
+  // The whole flow for one plot: asks, then writes the figure and, when chosen, its CSV beside it. Returns the
+  // figure's path, or an empty string when cancelled or when writing failed (then `error` says why).
+  static QString exportPlot(PlotWidget& plot, QWidget* parent, QString* error);
 
   void accept() override;
 

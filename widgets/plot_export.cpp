@@ -2,7 +2,10 @@
 
 #include <qcustomplot.h>
 
+#include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QTemporaryFile>
@@ -129,6 +132,53 @@ QString exportFigure(PlotWidget& plot, const QString& path, FigureFormat format,
   if (error) return QObject::tr("Cannot move the figure into place at %1: %2").arg(path, QString::fromStdString(error.message()));
   temporary.setAutoRemove(false);
   return {};
+}
+
+QString fileStem(const QString& title) {
+  QString stem;
+  for (const QChar c : title.toLower()) stem += c.isLetterOrNumber() ? c : QLatin1Char('-');
+  while (stem.contains(QStringLiteral("--"))) stem.replace(QStringLiteral("--"), QStringLiteral("-"));
+  return stem.remove(QRegularExpression(QStringLiteral("^-|-$")));
+}
+
+QStringList exportPlotsInto(const QList<PlotWidget*>& plots, const std::vector<std::pair<QString, DataTable>>& tables,
+                            const QString& folder, const QString& format, const FigureSize& size, QString* error) {
+  QStringList written;
+  FigureFormat figureFormat{};
+  if (!figureFormatFromPath(QStringLiteral("x.") + format, &figureFormat)) {
+    *error = QCoreApplication::translate("PlotExport", "Unknown figure format \"%1\" (png, pdf or svg)").arg(format);
+    return written;
+  }
+  if (!QDir().mkpath(folder)) {
+    *error = QCoreApplication::translate("PlotExport", "Cannot create the folder %1").arg(folder);
+    return written;
+  }
+  QStringList stems;
+  const auto uniqueStem = [&stems](QString stem) {
+    const QString base = stem;
+    for (int n = 2; stems.contains(stem); ++n) stem = base + QStringLiteral("-%1").arg(n);
+    stems << stem;
+    return stem;
+  };
+  for (PlotWidget* plot : plots) {
+    const QString stem = QDir(folder).filePath(uniqueStem(fileStem(plot->title())));
+    QString problem = exportFigure(*plot, stem + QLatin1Char('.') + format, figureFormat, size);
+    if (problem.isEmpty()) problem = exportCsv(plot->shownData(), stem + QStringLiteral(".csv"));
+    if (!problem.isEmpty()) {
+      *error = problem;
+      return written;
+    }
+    written << stem + QLatin1Char('.') + format << stem + QStringLiteral(".csv");
+  }
+  for (const auto& [title, table] : tables) {
+    const QString path = QDir(folder).filePath(uniqueStem(fileStem(title)) + QStringLiteral(".csv"));
+    if (const QString problem = exportCsv(table, path); !problem.isEmpty()) {
+      *error = problem;
+      return written;
+    }
+    written << path;
+  }
+  return written;
 }
 
 }  // namespace marginlab::widgets

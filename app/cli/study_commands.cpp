@@ -50,7 +50,7 @@ fs::path default_study_folder(const std::string& name) {
 fs::path write_report(const study::StudyDirectory& study) {
   const auto results = study::read_study_results(study);
   const auto file = study.path() / "report.md";
-  write_file_atomically(file, study::study_report_markdown(study, results));
+  write_file_atomically(file, study::study_report_markdown(study, results, study::read_report_figures(study)));
   return file;
 }
 
@@ -127,7 +127,8 @@ void add_study_commands(CLI::App& app, CLI::App& bench_group, Commands& commands
   report->add_option("--out", *report_out, "the Markdown file (default: STUDY/report.md)");
   commands.push_back({report, [report_dir, report_out] {
                         const auto study = study::StudyDirectory::open(*report_dir);
-                        const auto markdown = study::study_report_markdown(study, study::read_study_results(study));
+                        const auto markdown = study::study_report_markdown(study, study::read_study_results(study),
+                                                                           study::read_report_figures(study));
                         const fs::path file = report_out->empty() ? study.path() / "report.md" : fs::path(*report_out);
                         write_file_atomically(file, markdown);
                         fmt::print("{}\n", file.string());

@@ -202,7 +202,12 @@ std::optional<double> Metric::far() const {
 
 std::string Metric::describe() const {
   std::string what = measure;
-  if (const auto f = far()) what = fmt::format("TAR@FAR={:g}", *f);
+  if (const auto f = far()) {
+    // As the papers write it: 1e-3, not 0.001.
+    const double exponent = std::round(std::log10(*f));
+    what = std::abs(std::pow(10.0, exponent) / *f - 1) < 1e-9 ? fmt::format("TAR@FAR=1e{}", static_cast<int>(exponent))
+                                                              : fmt::format("TAR@FAR={:g}", *f);
+  }
   if (measure == "accuracy") what = "accuracy";
   if (measure == "auc") what = "AUC";
   if (measure == "eer") what = "EER";

@@ -5,6 +5,7 @@
 //                     draws and all, so a resumed study runs exactly the runs it planned)
 //   experiments/<id>.json   each run's experiment file, as `train --config` reads it
 //   runs/<id>/        each run's directory (run_directory.h)
+//   status.json       the study process: pid, host, running / finished / stopped / failed (run_status.h's format)
 //   decisions.jsonl   the early-stopping verdicts, appended as they are made (how each run ended is its status.json)
 //   report.md, figures/      `marginlab-cli study report`
 // Torch-free.

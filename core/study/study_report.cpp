@@ -6,6 +6,8 @@
 #include <cmath>
 #include <set>
 
+#include "core/atomic_file.h"
+#include "core/errors.h"
 #include "core/study/study_plan.h"
 
 namespace marginlab::study {
@@ -174,6 +176,29 @@ std::string study_report_markdown(const StudyDirectory& study, const StudyResult
   md += fmt::format("Runs and their files: `{}/runs/`. Written by `marginlab-cli study report`.\n",
                     study.path().string());
   return md;
+}
+
+std::vector<ReportFigure> read_report_figures(const StudyDirectory& study) {
+  const auto index = study.path() / "figures" / "index.json";
+  std::vector<ReportFigure> figures;
+  if (!std::filesystem::exists(index)) return figures;
+  const auto document = nlohmann::json::parse(read_whole_file(index), nullptr, false);
+  if (!document.is_array()) throw InvalidFile(index.string() + ": not a list of {file, caption}");
+  for (const auto& entry : document) {
+    if (!entry.is_object() || !entry.value("file", nlohmann::json()).is_string() ||
+        !entry.value("caption", nlohmann::json()).is_string()) {
+      throw InvalidFile(index.string() + ": " + entry.dump() + ": not {file, caption}");
+    }
+    ReportFigure f{entry["file"], entry["caption"]};
+    if (std::filesystem::exists(study.path() / f.file)) figures.push_back(std::move(f));
+  }
+  return figures;
+}
+
+void write_report_figures(const StudyDirectory& study, const std::vector<ReportFigure>& figures) {
+  nlohmann::json document = nlohmann::json::array();
+  for (const auto& f : figures) document.push_back({{"file", f.file}, {"caption", f.caption}});
+  write_file_atomically(study.path() / "figures" / "index.json", document.dump(2) + "\n");
 }
 
 }  // namespace marginlab::study

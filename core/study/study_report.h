@@ -17,6 +17,12 @@ struct ReportFigure {
   std::string caption;
 };
 
+// figures/index.json, which the workbench writes with the figures it exports for the report:
+//   [{"file": "figures/curves.png", "caption": "..."}, ...]
+// Entries whose file is gone are left out; none when there is no index. InvalidFile when it is malformed.
+std::vector<ReportFigure> read_report_figures(const StudyDirectory& study);
+void write_report_figures(const StudyDirectory& study, const std::vector<ReportFigure>& figures);
+
 std::string study_report_markdown(const StudyDirectory& study, const StudyResults& results,
                                   const std::vector<ReportFigure>& figures = {});
 

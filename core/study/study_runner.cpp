@@ -91,6 +91,19 @@ RunnerOutcome run_study(const StudyDirectory& study, const RunnerOptions& option
   const auto say = [&](const std::string& line) {
     if (options.say) options.say(line);
   };
+  // The study's own status.json (run_status.h's format): who runs it, so that a second process refuses to run it
+  // at the same time and the workbench can ask it to stop.
+  if (const auto current = train::read_run_status(study.path());
+      current && current->state == train::RunState::running && current->host == train::this_process().host &&
+      !train::process_gone(current->pid)) {
+    throw InvalidFile(
+        fmt::format("{}: process {} runs this study now; stop it first", study.path().string(), current->pid));
+  }
+  // Its "steps" are the runs: done of planned.
+  auto study_status = train::status_of_this_process(train::RunState::running);
+  study_status.activity = "running the study";
+  study_status.total_steps = static_cast<std::int64_t>(study.plan().runs.size());
+  train::write_run_status(study.path(), study_status);
   const auto initial = read_study_results(study);
 
   // The rule's record: every run's metric at each of its steps, and which (run, step) were judged.
@@ -232,11 +245,22 @@ RunnerOutcome run_study(const StudyDirectory& study, const RunnerOptions& option
                            (study.run_directory(it->run->id) / "console.txt").string());
       }
       say(fmt::format("[{}] {}", it->run->id, line));
+      study_status.step = outcome.finished + outcome.stopped;
+      train::write_run_status(study.path(), study_status);
       it = active.erase(it);
     }
     if (!active.empty()) std::this_thread::sleep_for(options.poll);
   }
   outcome.pending = static_cast<int>(queue.size());
+  study_status.state = outcome.complete()   ? train::RunState::finished
+                       : outcome.failed > 0 ? train::RunState::failed
+                                            : train::RunState::stopped;
+  study_status.step = outcome.finished + outcome.stopped;
+  study_status.activity.clear();
+  study_status.message =
+      fmt::format("{} finished, {} stopped early, {} failed, {} interrupted, {} not started", outcome.finished,
+                  outcome.stopped, outcome.failed, outcome.interrupted, outcome.pending);
+  train::write_run_status(study.path(), study_status);
   return outcome;
 }
 
