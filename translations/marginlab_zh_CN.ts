@@ -1444,6 +1444,10 @@ marginlab-cli ijb --root DIR --target IJBC --checkpoint RUN</translation>
         <source>The folder %1 does not exist</source>
         <translation>文件夹 %1 不存在</translation>
     </message>
+    <message>
+        <source>%1: choose a .png, .pdf or .svg file name</source>
+        <translation>%1：请选择 .png、.pdf 或 .svg 文件名</translation>
+    </message>
 </context>
 <context>
     <name>KappaHistogramPlot</name>
@@ -1823,24 +1827,12 @@ n = %2 张图像 · κ = %3
         <translation>保存该实验</translation>
     </message>
     <message>
-        <source>%1: choose a .png, .pdf or .svg file name</source>
-        <translation>%1：请选择 .png、.pdf 或 .svg 文件名</translation>
-    </message>
-    <message>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
-    </message>
-    <message>
-        <source>Unknown figure format &quot;%1&quot; (png, pdf or svg)</source>
-        <translation>未知的图形格式“%1”（应为 png、pdf 或 svg）</translation>
-    </message>
-    <message>
-        <source>Cannot create the folder %1</source>
-        <translation>无法创建文件夹 %1</translation>
     </message>
     <message>
         <source>Export every plot (figure + CSV) into a folder</source>
@@ -2025,6 +2017,46 @@ n = %2 张图像 · κ = %3
     <message>
         <source>Looking at the data under %1 before any step; set the epochs to fine-tune from it</source>
         <translation>在任何训练步之前查看 %1 下的数据；设置轮数即可从它开始微调</translation>
+    </message>
+    <message>
+        <source>St&amp;udy</source>
+        <translation>研究(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;New study…</source>
+        <translation>新建研究(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Study file (base experiment, axes, seeds, metric)</source>
+        <translation>研究文件（基础实验、变量轴、种子、指标）</translation>
+    </message>
+    <message>
+        <source>Study files (*.json)</source>
+        <translation>研究文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Folder to hold the new study&apos;s folder</source>
+        <translation>存放新研究文件夹的目录</translation>
+    </message>
+    <message>
+        <source>&amp;Open study…</source>
+        <translation>打开研究(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Study folder (holds study.json)</source>
+        <translation>研究文件夹（包含 study.json）</translation>
+    </message>
+    <message>
+        <source>Open study</source>
+        <translation>打开研究</translation>
+    </message>
+    <message>
+        <source>%1: no such folder</source>
+        <translation>%1：文件夹不存在</translation>
+    </message>
+    <message>
+        <source>New study</source>
+        <translation>新建研究</translation>
     </message>
 </context>
 <context>
@@ -2410,6 +2442,21 @@ n = %2 张图像 · κ = %3
     </message>
 </context>
 <context>
+    <name>ParallelCoordinatesPlot</name>
+    <message>
+        <source>Parallel coordinates</source>
+        <translation>平行坐标</translation>
+    </message>
+    <message>
+        <source>Parallel coordinates: the varied keys and %1</source>
+        <translation>平行坐标：所变化的键与 %1</translation>
+    </message>
+    <message>
+        <source>No finished run yet</source>
+        <translation>尚无已完成的运行</translation>
+    </message>
+</context>
+<context>
     <name>PlotBoard</name>
     <message>
         <source>Training</source>
@@ -2462,6 +2509,17 @@ n = %2 张图像 · κ = %3
     <message>
         <source>Benchmark results</source>
         <translation>基准结果</translation>
+    </message>
+</context>
+<context>
+    <name>PlotExport</name>
+    <message>
+        <source>Unknown figure format &quot;%1&quot; (png, pdf or svg)</source>
+        <translation>未知的图形格式“%1”（png、pdf 或 svg）</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1</source>
+        <translation>无法创建文件夹 %1</translation>
     </message>
 </context>
 <context>
@@ -2719,6 +2777,249 @@ it needs both genuine and impostor pairs</source>
     <message>
         <source>no image</source>
         <translation>无图像</translation>
+    </message>
+</context>
+<context>
+    <name>StudyCurvesPlot</name>
+    <message>
+        <source>Curves by setting</source>
+        <translation>按设置分组的曲线</translation>
+    </message>
+    <message>
+        <source>Series:</source>
+        <translation>序列：</translation>
+    </message>
+    <message>
+        <source>Ranking metric at each evaluation</source>
+        <translation>每次评估时的排序指标</translation>
+    </message>
+    <message>
+        <source>Training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>%1 by setting</source>
+        <translation>按设置分组的 %1</translation>
+    </message>
+    <message>
+        <source>Training loss by setting</source>
+        <translation>按设置分组的训练损失</translation>
+    </message>
+    <message>
+        <source>training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>No evaluations yet: the runs report the metric at eval.every_steps and at the end</source>
+        <translation>尚无评估：各运行在 eval.every_steps 处及结束时报告该指标</translation>
+    </message>
+    <message>
+        <source>No training steps yet</source>
+        <translation>尚无训练步</translation>
+    </message>
+    <message>
+        <source>%1 (mean of %2, band: min–max)</source>
+        <translation>%1（%2 次运行的均值，带：最小–最大）</translation>
+    </message>
+</context>
+<context>
+    <name>StudyHeatmapPlot</name>
+    <message>
+        <source>Heatmap of two keys</source>
+        <translation>两个键的热力图</translation>
+    </message>
+    <message>
+        <source>Across:</source>
+        <translation>横向：</translation>
+    </message>
+    <message>
+        <source>Down:</source>
+        <translation>纵向：</translation>
+    </message>
+    <message>
+        <source>%1 by %2 and %3</source>
+        <translation>%1，按 %2 与 %3</translation>
+    </message>
+    <message>
+        <source>A heatmap needs a study that varies two keys</source>
+        <translation>热力图需要变化两个键的研究</translation>
+    </message>
+    <message>
+        <source>No finished run yet</source>
+        <translation>尚无已完成的运行</translation>
+    </message>
+</context>
+<context>
+    <name>StudyKeyPlot</name>
+    <message>
+        <source>Metric against a key</source>
+        <translation>指标随键的变化</translation>
+    </message>
+    <message>
+        <source>Key:</source>
+        <translation>键：</translation>
+    </message>
+    <message>
+        <source>%1 against %2</source>
+        <translation>%1 随 %2 的变化</translation>
+    </message>
+    <message>
+        <source>No finished run yet</source>
+        <translation>尚无已完成的运行</translation>
+    </message>
+    <message>
+        <source>runs</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>mean, 95% interval over runs</source>
+        <translation>均值，运行间 95% 置信区间</translation>
+    </message>
+</context>
+<context>
+    <name>StudyRunsTable</name>
+    <message>
+        <source>run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>%1 ρ</source>
+        <translation>%1 ρ</translation>
+    </message>
+</context>
+<context>
+    <name>StudyWindow</name>
+    <message>
+        <source>Stop study</source>
+        <translation>停止研究</translation>
+    </message>
+    <message>
+        <source>Resume study</source>
+        <translation>继续研究</translation>
+    </message>
+    <message>
+        <source>Write report</source>
+        <translation>写出报告</translation>
+    </message>
+    <message>
+        <source>Export all…</source>
+        <translation>全部导出…</translation>
+    </message>
+    <message>
+        <source>Study — %1</source>
+        <translation>研究 — %1</translation>
+    </message>
+    <message>
+        <source>Ask the study to stop: each running run stops at its next step with a checkpoint</source>
+        <translation>请求研究停止：每个正在进行的运行在下一步停止并写入检查点</translation>
+    </message>
+    <message>
+        <source>Run what is left: finished runs and runs stopped by the rule stay as they are</source>
+        <translation>运行剩余部分：已完成的运行和被规则停止的运行保持不变</translation>
+    </message>
+    <message>
+        <source>Export the figures into the study folder and write its report.md</source>
+        <translation>将图表导出到研究文件夹并写出其 report.md</translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation>曲线</translation>
+    </message>
+    <message>
+        <source>Metric vs key</source>
+        <translation>指标与键</translation>
+    </message>
+    <message>
+        <source>Parallel coordinates</source>
+        <translation>平行坐标</translation>
+    </message>
+    <message>
+        <source>Heatmap</source>
+        <translation>热力图</translation>
+    </message>
+    <message>
+        <source>Export “%1”…</source>
+        <translation>导出“%1”…</translation>
+    </message>
+    <message>
+        <source>Report written: %1</source>
+        <translation>报告已写出：%1</translation>
+    </message>
+    <message>
+        <source>Cannot read the study: %1</source>
+        <translation>无法读取研究：%1</translation>
+    </message>
+    <message>
+        <source>Waiting for the study to start in %1…</source>
+        <translation>正在等待研究在 %1 中启动…</translation>
+    </message>
+    <message>
+        <source>ranked by %1</source>
+        <translation>按 %1 排序</translation>
+    </message>
+    <message>
+        <source>%1 finished, %2 stopped early, %3 running, %4 to run or failed</source>
+        <translation>%1 个已完成，%2 个提前停止，%3 个运行中，%4 个待运行或失败</translation>
+    </message>
+    <message>
+        <source>Running: %1</source>
+        <translation>运行中：%1</translation>
+    </message>
+    <message>
+        <source>Not running (%1): %2</source>
+        <translation>未运行（%1）：%2</translation>
+    </message>
+    <message>
+        <source>never started</source>
+        <translation>从未启动</translation>
+    </message>
+    <message>
+        <source>Stopping: each running run writes a checkpoint…</source>
+        <translation>正在停止：每个正在进行的运行写入检查点…</translation>
+    </message>
+    <message>
+        <source>Cannot find marginlab-cli beside this program or on the PATH: it runs the study.</source>
+        <translation>在本程序旁或 PATH 中找不到 marginlab-cli：研究由它运行。</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Export every study plot (figure + CSV) and the runs table into a folder</source>
+        <translation>将研究的所有图表（图形 + CSV）和运行表导出到一个文件夹</translation>
+    </message>
+    <message>
+        <source>Study runs</source>
+        <translation>研究的运行</translation>
+    </message>
+    <message>
+        <source>Export all</source>
+        <translation>全部导出</translation>
+    </message>
+    <message>
+        <source>The study is not loaded yet</source>
+        <translation>研究尚未加载</translation>
     </message>
 </context>
 <context>
@@ -3004,6 +3305,14 @@ it needs both genuine and impostor pairs</source>
     <message>
         <source>Import a model of arcface_torch, AdaFace or CVLface and look at the experiment&apos;s data under it before any step.</source>
         <translation>导入 arcface_torch、AdaFace 或 CVLface 的模型，并在任何训练步之前查看实验数据在其下的分布。</translation>
+    </message>
+    <message>
+        <source>Open this study directory in its window.</source>
+        <translation>在其窗口中打开此研究目录。</translation>
+    </message>
+    <message>
+        <source>With --study: export its figures, write its report.md, and quit.</source>
+        <translation>与 --study 一起使用：导出其图表，写出其 report.md，然后退出。</translation>
     </message>
 </context>
 <context>

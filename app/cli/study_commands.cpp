@@ -47,6 +47,14 @@ fs::path default_study_folder(const std::string& name) {
   return fs::path("studies") / (name + "-" + stamp);
 }
 
+// A study file, or the name of a built-in study (resources/studies: adaface-claims, ...).
+fs::path resolve_study_file(const std::string& name) {
+  if (fs::is_regular_file(name)) return name;
+  const fs::path builtin = fs::path(MARGINLAB_STUDIES_DIR) / (name + ".json");
+  if (fs::is_regular_file(builtin)) return builtin;
+  throw InvalidFile(name + ": no such study file, nor a built-in study in " + std::string(MARGINLAB_STUDIES_DIR));
+}
+
 fs::path write_report(const study::StudyDirectory& study) {
   const auto results = study::read_study_results(study);
   const auto file = study.path() / "report.md";
@@ -68,7 +76,7 @@ int run_study_command(const StudyOptions& options) {
   if (!options.resume.empty()) {
     study.emplace(study::StudyDirectory::open(options.resume));
   } else {
-    const auto config = study::read_study_file(options.config, MARGINLAB_PRESETS_DIR);
+    const auto config = study::read_study_file(resolve_study_file(options.config), MARGINLAB_PRESETS_DIR);
     // Every run's experiment is checked here, before anything is written or started.
     const auto plan = study::plan_study(config);
     print_plan(config, plan);
@@ -108,8 +116,8 @@ void add_study_commands(CLI::App& app, CLI::App& bench_group, Commands& commands
   auto* study_command = app.add_subcommand(
       "study", "train a base experiment at many settings and seeds, stop losing runs early, rank the settings");
   auto options = std::make_shared<StudyOptions>();
-  auto* config = study_command->add_option("--config", options->config, "study file (JSON, docs/studies.md)")
-                     ->check(CLI::ExistingFile);
+  auto* config = study_command->add_option("--config", options->config,
+                                           "study file (JSON, docs/studies.md), or a built-in study: adaface-claims");
   auto* resume =
       study_command
           ->add_option("--resume", options->resume, "continue an interrupted study: finished runs stay finished")
