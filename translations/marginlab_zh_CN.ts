@@ -1054,10 +1054,6 @@ marginlab-cli ijb --root DIR --target IJBC --checkpoint RUN</translation>
         <translation>验证集</translation>
     </message>
     <message>
-        <source>&quot;synthface&quot; (held-out SynthFace identities) or verification files: insightface .bin packs and pair lists. Relative paths are looked up beside the dataset first.</source>
-        <translation>&quot;synthface&quot;（SynthFace 留出身份）或验证文件：insightface .bin 包与配对列表。相对路径先在数据集旁查找。</translation>
-    </message>
-    <message>
         <source>Flip test</source>
         <translation>翻转测试</translation>
     </message>
@@ -1176,6 +1172,10 @@ marginlab-cli ijb --root DIR --target IJBC --checkpoint RUN</translation>
     <message>
         <source>Before the first step: the starting model&apos;s norms, margins and θ on the first batches, and an evaluation</source>
         <translation>第一步之前：起始模型在前几个批次上的范数、间隔与 θ，以及一次评估</translation>
+    </message>
+    <message>
+        <source>&quot;synthface&quot; (held-out SynthFace identities), &quot;synthface-closed&quot; (closed-set accuracy by class size on unseen images of the training identities) or verification files: insightface .bin packs and pair lists. Relative paths are looked up beside the dataset first.</source>
+        <translation>&quot;synthface&quot;（留出的 SynthFace 身份）、&quot;synthface-closed&quot;（在训练身份的未见图像上按类别规模统计的闭集准确率）或验证文件：insightface .bin 包和配对列表。相对路径先在数据集旁查找。</translation>
     </message>
 </context>
 <context>

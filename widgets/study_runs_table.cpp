@@ -7,6 +7,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/eval/closed_set.h"
 #include "widgets/result_table.h"
 
 namespace marginlab::widgets {
@@ -25,7 +26,8 @@ std::vector<study::Metric> evaluated_columns(const study::StudyConfig& config, c
         study::Metric m = config.metric;
         m.set = set;
         m.stratum = s.stratum;
-        if (m.measure == "norm_quality_spearman") m.measure = "accuracy";
+        // The closed set has only accuracies (by class size), and ρ is a set's, not a stratum's.
+        if (m.measure == "norm_quality_spearman" || set == eval::kClosedSetName) m.measure = "accuracy";
         columns.push_back(m);
       }
     }
@@ -53,7 +55,9 @@ void StudyRunsTable::setStudy(const study::StudyConfig& config, const study::Stu
   for (const auto& axis : config.axes) headers << text(axis.key);
   headers << tr("seed") << tr("outcome") << tr("step") << text(config.metric.describe());
   for (const auto& m : strata) headers << text(m.set + " " + m.stratum + " " + (m.far() ? "TAR" : m.measure));
-  for (const auto& set : sets) headers << tr("%1 ρ").arg(text(set));
+  for (const auto& set : sets) {
+    if (set != eval::kClosedSetName) headers << tr("%1 ρ").arg(text(set));
+  }
 
   const bool sorting = table_->isSortingEnabled();
   table_->setSortingEnabled(false);
@@ -89,6 +93,7 @@ void StudyRunsTable::setStudy(const study::StudyConfig& config, const study::Stu
       put(numberCell(v, QString::number(v, 'f', 4), QStringLiteral("–")));
     }
     for (const auto& set : sets) {
+      if (set == eval::kClosedSetName) continue;
       const auto it = run.last_by_set.find(set);
       const double rho = it == run.last_by_set.end() ? study::kNoValue : it->second.norm_quality_spearman;
       put(numberCell(rho, QString::number(rho, 'f', 3), QStringLiteral("–")));

@@ -1,7 +1,8 @@
 #pragma once
 // A study's runs, one row each: the values of the keys the study varies, the seed, how the run ended (finished,
 // stopped early and why, running, failed), its step, the ranking metric, the same measure on every set and quality
-// stratum it was evaluated on, and the norm–quality ρ. Sortable; plain values in, no files read here.
+// stratum it was evaluated on (the closed set's accuracy per class-size third), and each verification set's
+// norm–quality ρ. Sortable; plain values in, no files read here.
 #include <QWidget>
 
 #include "core/study/study_results.h"

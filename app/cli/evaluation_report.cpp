@@ -4,9 +4,23 @@
 
 #include <cmath>
 
+#include "core/eval/closed_set.h"
+
 namespace marginlab::cli {
 
 void print_set_evaluation(const eval::SetEvaluation& e, std::int64_t step) {
+  if (e.set == eval::kClosedSetName) {
+    // Images and top-1 accuracy: no pairs, folds or ROC.
+    fmt::print("closed-set accuracy by class size ({}){}\n", e.set,
+               step >= 0 ? fmt::format(", at step {}", step) : std::string());
+    fmt::print("{:<8} {:>7} {:>8} {:>13}\n", "third", "images", "correct", "accuracy (%)");
+    for (const auto& s : e.strata) {
+      fmt::print("{:<8} {:>7} {:>8} {:>13.2f}\n", s.stratum, s.metrics.pairs, s.metrics.genuine,
+                 100 * s.metrics.accuracy);
+    }
+    fmt::print("  {}\n", e.strata_basis);
+    return;
+  }
   const auto pairs = e.strata.empty() ? 0 : e.strata.front().metrics.pairs;
   fmt::print("verification on {}: {} pairs, flip test {}{}\n", e.set, pairs, eval::to_string(e.flip_test),
              step >= 0 ? fmt::format(", at step {}", step) : std::string());

@@ -209,6 +209,12 @@ void check_experiment(const Experiment& e, const std::string& origin) {
   }
   check_schedules(e, origin);
   for (const auto& set : e.eval.sets) {
+    if (set == "synthface-closed" && e.data.source != "synthface") {
+      throw InvalidParameter(origin +
+                             ": eval.sets contains \"synthface-closed\": the held-out images of the training "
+                             "identities come from the SynthFace generator, but data.source = \"" +
+                             e.data.source + "\"");
+    }
     if (set == "synthface" && e.data.source != "synthface") {
       throw InvalidParameter(origin + ": eval.sets contains \"synthface\": its pairs come from the SynthFace "
                              "generator of data.source = \"synthface\", but data.source = \"" + e.data.source +

@@ -452,10 +452,12 @@ std::vector<ExperimentField> build_table() {
   t.add("eval.at_end", F::boolean, &E::eval, &EvalSettings::at_end,
         ML_TRANSLATABLE("ExperimentField", "Evaluate at the end of the run"),
         ML_TRANSLATABLE("ExperimentField", "Verification on every set when the run ends"));
-  t.add("eval.sets", F::texts, &E::eval, &EvalSettings::sets, ML_TRANSLATABLE("ExperimentField", "Validation sets"),
-        ML_TRANSLATABLE("ExperimentField",
-                        "\"synthface\" (held-out SynthFace identities) or verification files: insightface .bin "
-                        "packs and pair lists. Relative paths are looked up beside the dataset first."));
+  t.add(
+      "eval.sets", F::texts, &E::eval, &EvalSettings::sets, ML_TRANSLATABLE("ExperimentField", "Validation sets"),
+      ML_TRANSLATABLE("ExperimentField",
+                      "\"synthface\" (held-out SynthFace identities), \"synthface-closed\" (closed-set accuracy "
+                      "by class size on unseen images of the training identities) or verification files: "
+                      "insightface .bin packs and pair lists. Relative paths are looked up beside the dataset first."));
   t.add_choice("eval.flip_test", &E::eval, &EvalSettings::flip_test, kFlipTests,
                ML_TRANSLATABLE("ExperimentField", "Flip test"),
                ML_TRANSLATABLE("ExperimentField", "How an embedding is combined with its mirror image's"));

@@ -876,6 +876,58 @@ ImageSample SynthFace::render(std::int64_t identity, std::int64_t sample, double
   return image;
 }
 
+namespace {
+
+// The images after each training identity's own: the same renderer, so pose, expression and degradation are new
+// draws of the same identity.
+class HeldOutImages : public SampleSource {
+ public:
+  HeldOutImages(std::shared_ptr<const SynthFaceRenderer> renderer, SynthFaceConfig config,
+                std::vector<std::int64_t> class_counts, std::int64_t per_identity)
+      : renderer_(std::move(renderer)),
+        config_(std::move(config)),
+        counts_(std::move(class_counts)),
+        per_identity_(per_identity) {}
+
+  std::int64_t size() const override { return config_.identities * per_identity_; }
+  std::int64_t num_classes() const override { return config_.identities; }
+  std::int64_t label(std::int64_t index) const override {
+    if (index < 0 || index >= size()) {
+      throw InvalidFile("SynthFace held-out images: index " + std::to_string(index) + " is outside [0, " +
+                        std::to_string(size()) + ")");
+    }
+    return index / per_identity_;
+  }
+  // The training counts: what the closed-set buckets are cut by.
+  std::vector<std::int64_t> class_counts() const override { return counts_; }
+  ImageSample load(std::int64_t index) const override {
+    const std::int64_t identity = label(index);
+    const std::int64_t j = index % per_identity_;
+    const double q = (static_cast<double>(j) + 0.5) / static_cast<double>(per_identity_);
+    ImageSample sample = blank_sample(config_.image_size, identity, q);
+    renderer_->render(identity, counts_[static_cast<std::size_t>(identity)] + j, q, sample.pixels.data());
+    return sample;
+  }
+  ColorOrder color_order() const override { return ColorOrder::rgb; }
+  std::string describe() const override {
+    return "SynthFace held-out images: " + std::to_string(config_.identities) + " training identities × " +
+           std::to_string(per_identity_) + " unseen images (seed " + std::to_string(config_.seed) + ")";
+  }
+
+ private:
+  std::shared_ptr<const SynthFaceRenderer> renderer_;
+  SynthFaceConfig config_;
+  std::vector<std::int64_t> counts_;
+  std::int64_t per_identity_;
+};
+
+}  // namespace
+
+std::shared_ptr<SampleSource> SynthFace::held_out_images(std::int64_t per_identity) const {
+  if (per_identity < 1) throw InvalidParameter("SynthFace: held-out images per identity must be at least 1");
+  return std::make_shared<HeldOutImages>(renderer_, config_, class_counts_, per_identity);
+}
+
 std::string SynthFace::describe() const {
   return "SynthFace: " + std::to_string(config_.identities) + " identities, " + std::to_string(size()) +
          " images (" + std::to_string(config_.max_images_per_identity) + " down to " +

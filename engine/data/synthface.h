@@ -63,6 +63,10 @@ class SynthFace : public SampleSource {
   // Which sample of its identity image `index` is (the k of render()).
   std::int64_t sample_within_identity(std::int64_t index) const;
 
+  // Unseen images of the training identities (samples after each identity's training ones, labels 0..identities−1),
+  // `per_identity` each with qualities spread evenly over [0, 1] ((j + ½) / per_identity): the closed-set test of how
+  // well each class, large or small, was learned.
+  std::shared_ptr<SampleSource> held_out_images(std::int64_t per_identity) const;
   // Held-out identities: labels identities .. identities+verification_identities−1, every class the same size.
   std::shared_ptr<SampleSource> verification_images() const { return verification_images_; }
   // Stratum by stratum (high-high, high-low, low-low), shuffled within each; indices into verification_images().

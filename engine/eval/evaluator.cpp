@@ -1,5 +1,7 @@
 #include "engine/eval/evaluator.h"
 
+#include "core/eval/closed_set.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -183,6 +185,33 @@ SetEvaluation score_pairs(const data::VerificationSet& set, const ImageEmbedding
 SetEvaluation evaluate_set(const data::VerificationSet& set, const EmbedFunction& embed,
                            const EvaluationOptions& options) {
   return score_pairs(set, embed_images(set.images, embed, options), options);
+}
+
+SetEvaluation evaluate_closed_set(std::shared_ptr<const data::SampleSource> images, const torch::Tensor& centres,
+                                  const EmbedFunction& embed, const EvaluationOptions& options) {
+  const auto embedded = embed_images(images, embed, options);
+  const auto classes = images->num_classes();
+  if (centres.dim() != 2 || centres.size(1) != classes || centres.size(0) != embedded.embeddings.size(1)) {
+    throw std::invalid_argument("closed set: the class centres are " + std::to_string(centres.size(0)) + " × " +
+                                std::to_string(centres.size(1)) + ", the images need " +
+                                std::to_string(embedded.embeddings.size(1)) + " × " + std::to_string(classes));
+  }
+  const auto scores = torch::matmul(embedded.embeddings, centres.detach().to(torch::kCPU, torch::kFloat32));
+  const auto best = scores.argmax(1).contiguous();
+  std::vector<std::int64_t> predicted(best.data_ptr<std::int64_t>(), best.data_ptr<std::int64_t>() + best.numel());
+  std::vector<std::int64_t> labels;
+  labels.reserve(predicted.size());
+  for (std::int64_t i = 0; i < images->size(); ++i) {
+    // An unreadable image (none in SynthFace) counts as wrong rather than vanishing from its bucket.
+    labels.push_back(images->label(i));
+    if (!embedded.readable[static_cast<std::size_t>(i)]) predicted[static_cast<std::size_t>(i)] = -1;
+  }
+  const auto counts = images->class_counts();
+  auto result = closed_set_by_class_size(predicted, labels, counts);
+  result.flip_test = options.flip_test;
+  result.images_skipped = embedded.skipped;
+  result.skipped_examples = embedded.skipped_examples;
+  return result;
 }
 
 }  // namespace marginlab::eval

@@ -61,6 +61,12 @@ ImageViews embed_views(std::shared_ptr<const data::SampleSource> images, const E
 SetEvaluation score_pairs(const data::VerificationSet& set, const ImageEmbeddings& embeddings,
                           const EvaluationOptions& options);
 
+// Closed-set accuracy by class size (core/eval/closed_set.h): every image of `images` (labels = training classes,
+// class_counts = training images per class) embedded as verification embeds them and assigned to the class whose
+// unit centre in `centres` (D, C: the head's normalized kernel) has the largest cosine.
+SetEvaluation evaluate_closed_set(std::shared_ptr<const data::SampleSource> images, const torch::Tensor& centres,
+                                  const EmbedFunction& embed, const EvaluationOptions& options);
+
 // embed_images + score_pairs.
 SetEvaluation evaluate_set(const data::VerificationSet& set, const EmbedFunction& embed,
                            const EvaluationOptions& options);

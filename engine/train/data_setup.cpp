@@ -33,6 +33,7 @@ TrainingData open_training_data(const DataSettings& data, const std::string& ori
   TrainingData result;
   result.verification_images = synthface->verification_images();
   result.pairs = synthface->verification_pairs();
+  result.held_out_images = synthface->held_out_images(kHeldOutImagesPerIdentity);
   result.train = std::move(synthface);
   return result;
 }

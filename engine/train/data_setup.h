@@ -18,7 +18,13 @@ struct TrainingData {
   // Verification images and the pairs over them (SynthFace's held-out identities); null when the source has none.
   std::shared_ptr<const data::SampleSource> verification_images;
   std::vector<data::VerificationPair> pairs;
+  // Unseen images of the training identities for the closed-set accuracy by class size (eval.sets
+  // "synthface-closed"); null when the source cannot render them.
+  std::shared_ptr<const data::SampleSource> held_out_images;
 };
+
+// Held-out images per training identity in the closed-set evaluation.
+inline constexpr std::int64_t kHeldOutImagesPerIdentity = 5;
 
 TrainingData open_training_data(const DataSettings& data, const std::string& origin);
 

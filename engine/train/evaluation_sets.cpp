@@ -1,6 +1,9 @@
 #include "engine/train/evaluation_sets.h"
 
+#include <algorithm>
+
 #include "core/errors.h"
+#include "core/eval/closed_set.h"
 
 namespace marginlab::train {
 
@@ -30,6 +33,7 @@ std::vector<data::VerificationSet> open_evaluation_sets(const Experiment& experi
   const auto order = experiment.data.color_order == "bgr" ? data::ColorOrder::bgr : data::ColorOrder::rgb;
   std::vector<data::VerificationSet> sets;
   for (const auto& entry : experiment.eval.sets) {
+    if (entry == eval::kClosedSetName) continue;  // needs the head's class centres: the trainer's (closed_set_images)
     if (entry == "synthface") {
       if (!training.verification_images) {
         throw InvalidParameter("eval.sets: \"synthface\" needs data.source = \"synthface\"");
@@ -46,6 +50,17 @@ std::vector<data::VerificationSet> open_evaluation_sets(const Experiment& experi
     }
   }
   return sets;
+}
+
+std::shared_ptr<const data::SampleSource> closed_set_images(const Experiment& experiment,
+                                                            const TrainingData& training) {
+  const auto& sets = experiment.eval.sets;
+  if (std::find(sets.begin(), sets.end(), eval::kClosedSetName) == sets.end()) return nullptr;
+  if (!training.held_out_images) {
+    throw InvalidParameter(std::string("eval.sets: \"") + eval::kClosedSetName +
+                           "\" needs data.source = \"synthface\"");
+  }
+  return training.held_out_images;
 }
 
 eval::EvaluationOptions evaluation_options(const Experiment& experiment) {

@@ -1,5 +1,7 @@
 #include "engine/train/trainer.h"
 
+#include "core/eval/closed_set.h"
+
 #include <fmt/format.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/null_sink.h>
@@ -43,6 +45,7 @@ struct Trainer::Impl {
   std::string origin;  // for messages: the experiment file in the run directory
   TrainingData data;
   std::vector<data::VerificationSet> evaluation_sets;  // eval.sets, opened once
+  std::shared_ptr<const data::SampleSource> closed_set;  // "synthface-closed": held-out images of the training ids
   std::unique_ptr<data::Loader> loader;
   std::unique_ptr<TrainingSession> session;
   LiveParameters live;
@@ -94,7 +97,10 @@ struct Trainer::Impl {
                           : experiment.train.threads);
     data = open_training_data(experiment.data, origin);
     const auto device = resolve_device(experiment.train.device);
-    if (rank0) evaluation_sets = open_evaluation_sets(experiment, data);
+    if (rank0) {
+      evaluation_sets = open_evaluation_sets(experiment, data);
+      closed_set = closed_set_images(experiment, data);
+    }
     if (experiment.train.batch_size % comm->world_size() != 0) {
       throw InvalidParameter(
           fmt::format("{}: train.batch_size = {} is the global batch and must be a multiple of the "
@@ -498,9 +504,36 @@ struct Trainer::Impl {
       emit(RunEvent::Kind::evaluation, text);
       results.push_back(std::move(result));
     }
+    if (closed_set) evaluate_closed_set(embed, results);
     comm->barrier();
     // The next step's samples/s must not include the evaluation's time.
     last_step_end = Clock::now();
+  }
+
+  // Closed-set accuracy by class size: the held-out images classified by the head's class centres, which a
+  // distributed run shards over its ranks (rank 0 holds only its own classes there).
+  void evaluate_closed_set(const eval::EmbedFunction& embed, std::vector<Evaluation>& results) {
+    if (comm->world_size() > 1) {
+      emit(RunEvent::Kind::evaluation, fmt::format("{}: not evaluated in a distributed run (the class centres are "
+                                                   "sharded over the ranks)",
+                                                   eval::kClosedSetName));
+      return;
+    }
+    Evaluation result;
+    try {
+      static_cast<eval::SetEvaluation&>(result) = eval::evaluate_closed_set(
+          closed_set, session->head()->normalized_kernel(), embed, evaluation_options(experiment));
+    } catch (const std::exception& error) {
+      emit(RunEvent::Kind::evaluation, fmt::format("{} failed: {}", eval::kClosedSetName, error.what()));
+      return;
+    }
+    result.step = step;
+    recorder->record(result);
+    channel.push_evaluation(result);
+    std::string text = fmt::format("closed-set accuracy by class size ({}):", eval::kClosedSetName);
+    for (const auto& s : result.strata) text += fmt::format(" {} {:.2f}%", s.stratum, 100 * s.metrics.accuracy);
+    emit(RunEvent::Kind::evaluation, text);
+    results.push_back(std::move(result));
   }
 
   // At a step boundary, every rank: rank 0's controls, applied by all. Returns false when the run should end. While

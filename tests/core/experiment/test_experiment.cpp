@@ -119,6 +119,11 @@ TEST(Experiment, EvaluationSetsAreFilesOrTheSynthFacePairs) {
   EXPECT_EQ(e.eval.flip_test, eval::FlipTest::sum);
   auto message = error_of({{"data", {{"source", "recordio"}}}});  // the default set is SynthFace's
   EXPECT_NE(message.find("eval.sets contains \"synthface\""), std::string::npos) << message;
+  // The closed set renders unseen images of the training identities: SynthFace only.
+  message =
+      error_of({{"data", {{"source", "recordio"}, {"path", "/data/x"}}}, {"eval", {{"sets", {"synthface-closed"}}}}});
+  EXPECT_NE(message.find("eval.sets contains \"synthface-closed\""), std::string::npos) << message;
+  EXPECT_EQ(experiment_from_json({{"eval", {{"sets", {"synthface", "synthface-closed"}}}}}, "t").eval.sets.size(), 2u);
   message = error_of({{"eval", {{"sets", {"lfw.bin", 3}}}}});
   EXPECT_NE(message.find("eval.sets = [\"lfw.bin\",3]"), std::string::npos) << message;
   message = error_of({{"eval", {{"flip_test", "mean"}}}});

@@ -167,3 +167,59 @@ TEST(Evaluator, TooFewReadablePairsIsAClearError) {
 
 }  // namespace
 }  // namespace marginlab::eval
+
+namespace marginlab::eval {
+namespace {
+
+data::SynthFaceConfig held_out_config() {
+  data::SynthFaceConfig config;
+  config.identities = 9;
+  config.max_images_per_identity = 12;
+  config.imbalance_ratio = 4;
+  config.verification_identities = 4;
+  config.pairs_per_stratum = 20;
+  config.image_size = 32;  // the loader resizes to the projection's 16
+  return config;
+}
+
+TEST(ClosedSetEvaluation, HeldOutImagesAreNewImagesOfTheTrainingIdentities) {
+  const data::SynthFace synthface(held_out_config());
+  const auto held_out = synthface.held_out_images(3);
+  ASSERT_EQ(held_out->size(), 27);
+  EXPECT_EQ(held_out->class_counts(), synthface.class_counts());
+  EXPECT_EQ(held_out->label(5), 1);
+  // The sample after identity 1's training ones, at the middle quality of three.
+  const auto image = held_out->load(4);
+  EXPECT_DOUBLE_EQ(image.quality, 0.5);
+  const auto expected = synthface.render(1, synthface.class_counts()[1] + 1, 0.5);
+  EXPECT_EQ(image.pixels, expected.pixels);
+  EXPECT_THROW(held_out->load(27), InvalidFile);
+}
+
+TEST(ClosedSetEvaluation, ClassifiesByTheNearestCentre) {
+  const data::SynthFace synthface(held_out_config());
+  const auto held_out = synthface.held_out_images(3);
+  const auto embed = projection();
+  const auto o = options(4, 1);
+  // Centres: each class's mean held-out embedding. The result must be what argmax over them gives.
+  const auto embedded = embed_images(held_out, embed, o);
+  auto centres = torch::zeros({8, 9});
+  for (std::int64_t i = 0; i < held_out->size(); ++i) centres.select(1, held_out->label(i)) += embedded.embeddings[i];
+  centres = torch::nn::functional::normalize(centres, torch::nn::functional::NormalizeFuncOptions().dim(0));
+  const auto predicted = embedded.embeddings.matmul(centres).argmax(1);
+  std::int64_t correct = 0;
+  for (std::int64_t i = 0; i < held_out->size(); ++i)
+    correct += predicted[i].item<std::int64_t>() == held_out->label(i);
+  const auto result = evaluate_closed_set(held_out, centres, embed, o);
+  EXPECT_EQ(result.set, "synthface-closed");
+  ASSERT_EQ(result.strata.size(), 4u);
+  EXPECT_EQ(result.strata[0].metrics.pairs, 27);
+  EXPECT_EQ(result.strata[0].metrics.genuine, correct);
+  EXPECT_EQ(result.strata[1].metrics.pairs + result.strata[2].metrics.pairs + result.strata[3].metrics.pairs, 27);
+  EXPECT_GT(correct, 9);  // better than chance (1 in 9)
+  // Centres of the wrong shape are refused by size.
+  EXPECT_THROW(evaluate_closed_set(held_out, centres.narrow(1, 0, 8), embed, o), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace marginlab::eval
