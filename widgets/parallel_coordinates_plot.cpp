@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "widgets/plot_style.h"
+#include "widgets/snapshot_plot_support.h"
 
 namespace marginlab::widgets {
 namespace {
@@ -84,8 +85,7 @@ void ParallelCoordinatesPlot::redraw() {
     const double t = (v - lo) / (hi - lo);
     return higher ? t : 1 - t;
   };
-  QCPColorGradient gradient;
-  makeViridis(gradient);
+  QCPColorGradient gradient = sequentialGradient(256, palette());  // color() caches its table: not const
   // Best drawn last, on top.
   std::sort(runs.begin(), runs.end(),
             [&](const auto* a, const auto* b) { return better(higher, b->metric, a->metric); });

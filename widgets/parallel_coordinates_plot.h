@@ -1,6 +1,6 @@
 #pragma once
 // Parallel coordinates over a study: a vertical axis per varied key and one for the ranking metric, each finished run
-// a line across them coloured by its metric (Viridis: bright is better), so that which combinations of values lead to
+// a line across them coloured by its metric (viridis: bright is better), so that which combinations of values lead to
 // good runs shows at a glance. Numbers sit on their axis by value, names and labelled values evenly. Plain values in.
 #include "core/study/study_results.h"
 #include "widgets/plot_widget.h"

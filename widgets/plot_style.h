@@ -7,7 +7,6 @@
 class QCustomPlot;
 class QCPAxis;
 class QCPBars;
-class QCPColorGradient;
 class QCPGraph;
 
 namespace marginlab::widgets {
@@ -26,10 +25,6 @@ QColor lowQuality();
 QColor highQuality();
 QColor marker();  // vertical lines for applied parameter changes
 }  // namespace role
-
-// Viridis (perceptually uniform, readable in grey and by colour-blind readers): dark purple for low, yellow for high.
-// Missing values (NaN) transparent.
-void makeViridis(QCPColorGradient& gradient);
 
 // `color` with the given alpha (0–255), e.g. for a raw line drawn faint under its smoothed version.
 QColor faded(QColor color, int alpha);

@@ -11,9 +11,12 @@
 #include <cmath>
 
 #include "widgets/plot_style.h"
+#include "widgets/snapshot_plot_support.h"
 
 namespace marginlab::widgets {
 namespace {
+
+constexpr int kLevels = 64;
 
 // The distinct values of one axis among the settings, in the order the study lists them.
 std::vector<nlohmann::json> axis_values(const study::StudyResults& results, int axis) {
@@ -47,6 +50,8 @@ StudyHeatmapPlot::StudyHeatmapPlot(QWidget* parent) : PlotWidget(tr("Heatmap of 
   layout()->insertLayout(0, controls);
   connect(columnBox_, &QComboBox::activated, this, [this](int index) { setAxes(index, rows_); });
   connect(rowBox_, &QComboBox::activated, this, [this](int index) { setAxes(columns_, index); });
+  scale_ = addColorScale(plot(), sequentialGradient(kLevels, palette()));
+  styleColorScale(scale_, palette());
   applyPlotStyle(plot(), palette());
 }
 
@@ -128,11 +133,7 @@ void StudyHeatmapPlot::redraw() {
   QCustomPlot* custom = plot();
   custom->clearPlottables();
   custom->clearItems();
-  // The colour scale is a layout element of its own: removed and made again with the data.
-  for (int i = custom->plotLayout()->elementCount() - 1; i >= 0; --i) {
-    if (qobject_cast<QCPColorScale*>(custom->plotLayout()->elementAt(i))) custom->plotLayout()->removeAt(i);
-  }
-  custom->plotLayout()->simplify();
+  scale_->setVisible(false);
   const auto g = grid();
   const QString metric = QString::fromStdString(config_.metric.describe());
   if (config_.axes.size() < 2) {
@@ -164,28 +165,30 @@ void StudyHeatmapPlot::redraw() {
       }
       lo = std::min(lo, v);
       hi = std::max(hi, v);
+    }
+  }
+  scale_->setVisible(true);
+  scale_->setLabel(metric);
+  map->setColorScale(scale_);
+  map->setGradient(scale_->gradient());
+  map->setDataRange(QCPRange(lo, hi > lo ? hi : lo + 1e-9));
+  map->setInterpolate(false);
+  // Each cell's mean and run count written in it, dark on the light end of the scale and light on the dark end.
+  const QCPRange range = map->dataRange();
+  QFont bold = font();
+  bold.setBold(true);
+  for (int y = 0; y < ny; ++y) {
+    for (int x = 0; x < nx; ++x) {
+      const auto i = static_cast<std::size_t>(y * nx + x);
+      if (!std::isfinite(g.mean[i])) continue;
       auto* label = new QCPItemText(custom);
       label->position->setCoords(x, y);
-      label->setText(QStringLiteral("%1\n(%2)").arg(v, 0, 'f', 4).arg(g.count[static_cast<std::size_t>(y * nx + x)]));
-      label->setColor(Qt::white);
-      QFont bold = font();
-      bold.setBold(true);
+      label->setText(QStringLiteral("%1\n(%2)").arg(g.mean[i], 0, 'f', 4).arg(g.count[i]));
+      const QColor cell = QColor::fromRgb(scale_->gradient().color(g.mean[i], range));
+      label->setColor(cell.lightnessF() > 0.55 ? Qt::black : Qt::white);
       label->setFont(bold);
     }
   }
-  auto* scale = new QCPColorScale(custom);
-  custom->plotLayout()->addElement(0, 1, scale);
-  scale->setLabel(metric);
-  scale->axis()->setTickLabelColor(palette().color(QPalette::WindowText));
-  scale->axis()->setLabelColor(palette().color(QPalette::WindowText));
-  scale->axis()->setBasePen(QPen(palette().color(QPalette::WindowText)));
-  map->setColorScale(scale);
-  // Viridis: dark for low values, so the white cell labels read on every colour but the brightest.
-  QCPColorGradient gradient;
-  makeViridis(gradient);
-  map->setGradient(gradient);
-  map->setDataRange(QCPRange(lo, hi > lo ? hi : lo + 1e-9));
-  map->setInterpolate(false);
   QSharedPointer<QCPAxisTickerText> xt(new QCPAxisTickerText), yt(new QCPAxisTickerText);
   for (int x = 0; x < nx; ++x) xt->addTick(x, g.columns[x]);
   for (int y = 0; y < ny; ++y) yt->addTick(y, g.rows[y]);

@@ -6,6 +6,7 @@
 #include "widgets/plot_widget.h"
 
 class QComboBox;
+class QCPColorScale;
 
 namespace marginlab::widgets {
 
@@ -35,6 +36,7 @@ class StudyHeatmapPlot : public PlotWidget {
   study::StudyConfig config_;
   study::StudyResults results_;
   int columns_ = 0, rows_ = 1;
+  QCPColorScale* scale_;
   QComboBox* columnBox_;
   QComboBox* rowBox_;
 };

@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 
 #include "core/atomic_file.h"
 #include "core/backbones/backbone_catalog.h"
 #include "core/errors.h"
 #include "core/experiment/experiment_fields.h"
 #include "core/heads/head_registry.h"
+#include "core/json_path.h"
 
 namespace marginlab::train {
 namespace {
@@ -35,26 +35,11 @@ void check_known_keys(const json& object, const std::string& path, const std::st
   }
 }
 
-// The value at a dotted key path, or null where the path is absent.
-const json* find_path(const json& document, const std::string& key) {
-  const json* node = &document;
-  std::stringstream parts(key);
-  std::string part;
-  while (std::getline(parts, part, '.')) {
-    if (!node->is_object()) return nullptr;
-    const auto it = node->find(part);
-    if (it == node->end()) return nullptr;
-    node = &*it;
-  }
-  return node;
-}
-
 void set_path(json& document, const std::string& key, json value) {
-  json* node = &document;
-  std::stringstream parts(key);
-  std::string part;
-  while (std::getline(parts, part, '.')) node = &(*node)[part];
-  *node = std::move(value);
+  std::string problem;
+  json* slot = dotted_slot(document, key, &problem);
+  if (!slot) throw std::logic_error("experiment field " + key + ": " + problem);  // the field table's own keys
+  *slot = std::move(value);
 }
 
 // Where a file says what older versions wrote, the head in today's terms: an older kind name ("arcface-legacy") is
@@ -67,7 +52,7 @@ void read_head_legacy(const json& document, Experiment& e, const std::string& or
   } catch (const InvalidParameter& error) {
     refuse(origin, "head.kind", json(e.head.kind), error.what());
   }
-  const json* statistics = find_path(document, kLegacyKappaStatisticsKey);
+  const json* statistics = find_dotted(document, kLegacyKappaStatisticsKey);
   if (!statistics) return;
   const auto* kappaface = heads::find_head("kappaface");
   const auto& spec = *std::find_if(kappaface->params.begin(), kappaface->params.end(),
@@ -141,13 +126,13 @@ Experiment experiment_from_json(const json& document, const std::string& origin)
   check_known_keys(current, "", origin);
   Experiment e;
   for (const auto& field : experiment_fields()) {
-    const json* value = find_path(document, field.key);
+    const json* value = find_dotted(document, field.key);
     if (!value) continue;
     const std::string why = field.refusal(*value);
     if (!why.empty()) refuse(origin, field.key, *value, why);
     field.set(e, *value);
   }
-  if (const json* params = find_path(document, kHeadParamsKey)) {
+  if (const json* params = find_dotted(document, kHeadParamsKey)) {
     for (auto it = params->begin(); it != params->end(); ++it) {
       if (it.value().is_number()) {
         e.head.params[it.key()] = it.value().get<double>();
@@ -282,22 +267,10 @@ void apply_override(json& document, const std::string& assignment) {
   json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) value = text;  // a bare word such as adaface is meant as a string
 
-  json* node = &document;
-  std::stringstream parts(key);
-  std::string part, walked;
-  std::vector<std::string> path;
-  while (std::getline(parts, part, '.')) path.push_back(part);
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    if (path[i].empty()) throw InvalidParameter("--set " + assignment + ": empty key component");
-    walked += (walked.empty() ? "" : ".") + path[i];
-    if (!node->is_object()) throw InvalidParameter("--set " + assignment + ": " + walked + " is not an object");
-    if (i + 1 == path.size()) {
-      (*node)[path[i]] = value;
-    } else {
-      node = &(*node)[path[i]];
-      if (node->is_null()) *node = json::object();
-    }
-  }
+  std::string problem;
+  json* slot = dotted_slot(document, key, &problem);
+  if (!slot) throw InvalidParameter("--set " + assignment + ": " + problem);
+  *slot = std::move(value);
 }
 
 std::string to_string(Precision precision) {

@@ -5,10 +5,10 @@
 #include <cmath>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "core/errors.h"
 #include "core/eval/roc.h"
+#include "core/json_path.h"
 
 namespace marginlab::study {
 namespace {
@@ -228,19 +228,10 @@ std::string to_string(StoppingRule rule) {
 }
 
 void set_key(json& document, const std::string& key, json value, const std::string& origin) {
-  json* node = &document;
-  std::stringstream parts(key);
-  std::string part, walked;
-  std::vector<std::string> path;
-  while (std::getline(parts, part, '.')) path.push_back(part);
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    if (path[i].empty()) refuse(origin, key, value, "empty key component");
-    if (!node->is_object()) refuse(origin, key, value, walked + " is not a section");
-    walked += (walked.empty() ? "" : ".") + path[i];
-    node = &(*node)[path[i]];
-    if (i + 1 < path.size() && node->is_null()) *node = json::object();
-  }
-  *node = std::move(value);
+  std::string problem;
+  json* slot = dotted_slot(document, key, &problem);
+  if (!slot) refuse(origin, key, value, problem);
+  *slot = std::move(value);
 }
 
 StudyConfig study_from_json(const json& document, const std::string& origin,
