@@ -13,12 +13,15 @@
 #include <QPointer>
 #include <QProcess>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QThreadPool>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 #include "core/atomic_file.h"
 #include "core/study/study_report.h"
@@ -109,7 +112,9 @@ StudyWindow::StudyWindow(const QString& directory, QWidget* parent)
   timer_.start(kPollMilliseconds);
   updateState();
   poll();
-  resize(1280, 860);
+  // Large enough for the table and a plot, never larger than the screen (a 1366×768 laptop).
+  const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1280, 860);
+  resize(std::min(1280, available.width() * 95 / 100), std::min(860, available.height() * 92 / 100));
 }
 
 QList<widgets::PlotWidget*> StudyWindow::plots() const { return {curves_, keyPlot_, parallel_, heatmap_}; }

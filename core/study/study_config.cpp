@@ -237,10 +237,10 @@ void set_key(json& document, const std::string& key, json value, const std::stri
 StudyConfig study_from_json(const json& document, const std::string& origin,
                             const std::function<ResolvedBase(const json& base)>& resolve_base) {
   if (!document.is_object()) throw InvalidParameter(origin + ": a study file is a JSON object");
-  check_keys(
-      document, "",
-      {"name", "description", "base", "set", "axes", "seeds", "sampling", "metric", "early_stopping", "parallel"},
-      origin);
+  check_keys(document, "",
+             {"name", "description", "base", "set", "axes", "seeds", "sampling", "metric", "early_stopping", "parallel",
+              "claims"},
+             origin);
   StudyConfig config;
   if (document.contains("name")) {
     const json& name = document["name"];
@@ -334,6 +334,33 @@ StudyConfig study_from_json(const json& document, const std::string& origin,
           static_cast<int>(whole_number(p["threads_per_run"], "parallel.threads_per_run", 0, origin));
     }
   }
+  if (document.contains("claims")) {
+    const json& claims = document["claims"];
+    if (!claims.is_array()) refuse(origin, "claims", claims, "must be a list of {claim, setting, against, metric}");
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+      const std::string where = fmt::format("claims[{}]", i);
+      const json& c = claims[i];
+      if (!c.is_object()) refuse(origin, where, c, "must be {claim, setting, against, metric}");
+      check_keys(c, where, {"claim", "setting", "against", "metric"}, origin);
+      Claim claim;
+      for (const char* key : {"claim", "setting"}) {
+        if (!c.contains(key) || !c[key].is_string() || c[key].get<std::string>().empty()) {
+          refuse(origin, where + "." + key, c.value(key, json()), "must be text (setting: a setting's label)");
+        }
+      }
+      claim.text = c["claim"];
+      claim.setting = c["setting"];
+      const json& against = c.value("against", json());
+      if (!against.is_array() || against.empty())
+        refuse(origin, where + ".against", against, "must list settings' labels");
+      for (const auto& a : against) {
+        if (!a.is_string()) refuse(origin, where + ".against", a, "must be a setting's label");
+        claim.against.push_back(a);
+      }
+      if (c.contains("metric")) claim.metric = read_metric(c["metric"], origin);
+      config.claims.push_back(std::move(claim));
+    }
+  }
   return config;
 }
 
@@ -395,6 +422,16 @@ json to_json(const StudyConfig& c) {
     stopping["min_runs"] = c.early_stopping.min_runs;
   }
   result["early_stopping"] = stopping;
+  json claims = json::array();
+  for (const auto& claim : c.claims) {
+    json entry{{"claim", claim.text}, {"setting", claim.setting}, {"against", claim.against}};
+    if (claim.metric) {
+      entry["metric"] = {
+          {"set", claim.metric->set}, {"stratum", claim.metric->stratum}, {"measure", claim.metric->measure}};
+    }
+    claims.push_back(std::move(entry));
+  }
+  if (!claims.empty()) result["claims"] = claims;
   return result;
 }
 

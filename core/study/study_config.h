@@ -11,7 +11,8 @@
 //    "sampling": {"kind": "grid"} or {"kind": "random", "settings": 12, "seed": 7},
 //    "metric": {"set": "synthface", "stratum": "low-low", "measure": "tar@far=1e-2"},
 //    "early_stopping": {"rule": "median" | "successive_halving", "at_steps": [40, 80], "keep": 0.5, "min_runs": 3},
-//    "parallel": {"runs": 2, "threads_per_run": 1}}
+//    "parallel": {"runs": 2, "threads_per_run": 1},
+//    "claims": [{"claim": "...", "setting": "AdaFace h=0.333", "against": ["ArcFace"], "metric": {...}}]}
 // Torch-free.
 #include <nlohmann/json.hpp>
 
@@ -69,6 +70,16 @@ struct Parallel {
   int threads_per_run = 0;  // train.threads of each run; 0: the cores shared among the runs
 };
 
+// A paper's claim the study tests: one setting (by its label, as describe_setting writes it) against others on a
+// metric (the study's when not given). The report gives each difference of means over seeds with its 95% interval
+// and says whether the claim reproduces, is not shown, or is reversed here.
+struct Claim {
+  std::string text;                  // "AdaFace verifies low-quality pairs better than ArcFace"
+  std::string setting;               // "AdaFace h=0.333"
+  std::vector<std::string> against;  // {"ArcFace", "CosFace"}
+  std::optional<Metric> metric;
+};
+
 struct StudyConfig {
   std::string name = "study";
   std::string description;
@@ -82,6 +93,7 @@ struct StudyConfig {
   Metric metric;
   EarlyStopping early_stopping;
   Parallel parallel;
+  std::vector<Claim> claims;
 };
 
 // The study as given (unresolved base kept as written) → config. `resolve_base` turns the "base" value into the

@@ -129,10 +129,31 @@ StudyPlan plan_study(const StudyConfig& config) {
         throw InvalidParameter(fmt::format("{}: metric.set = \"{}\": the run does not evaluate it (eval.sets = {})",
                                            origin, config.metric.set, json(sets).dump()));
       }
+      for (const auto& claim : config.claims) {
+        if (claim.metric && std::find(sets.begin(), sets.end(), claim.metric->set) == sets.end()) {
+          throw InvalidParameter(fmt::format("{}: a claim's metric.set = \"{}\": the run does not evaluate it", origin,
+                                             claim.metric->set));
+        }
+      }
       if (!experiment.eval.at_end && experiment.eval.every_steps == 0) {
         throw InvalidParameter(origin + ": eval.at_end = false and no eval.every_steps: the runs would have no metric");
       }
       plan.runs.push_back(std::move(run));
+    }
+  }
+  // Each claim names settings of this study.
+  std::vector<std::string> labels;
+  for (const auto& values : settings) labels.push_back(describe_setting(config, values));
+  for (std::size_t i = 0; i < config.claims.size(); ++i) {
+    const auto& claim = config.claims[i];
+    std::vector<std::string> named{claim.setting};
+    named.insert(named.end(), claim.against.begin(), claim.against.end());
+    for (const auto& label : named) {
+      if (std::find(labels.begin(), labels.end(), label) != labels.end()) continue;
+      std::string known;
+      for (const auto& l : labels) known += (known.empty() ? "" : "; ") + l;
+      throw InvalidParameter(fmt::format("study {}: claims[{}] names \"{}\", not a setting of the study ({})",
+                                         config.name, i, label, known));
     }
   }
   return plan;

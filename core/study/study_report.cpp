@@ -42,17 +42,58 @@ std::vector<std::string> strata_of(const StudyResults& results, const std::strin
   return names;
 }
 
-// One setting's finished runs' values of `metric` on their last evaluation of its set.
+// One setting's finished runs' values of `metric` on their last evaluation of its set, with their interval.
 MeanInterval over_seeds(const StudyResults& results, int setting, const Metric& metric) {
-  std::vector<double> values;
-  for (const auto& run : results.runs) {
-    if (run.setting != setting || run.outcome != RunOutcome::finished) continue;
-    const auto it = run.last_by_set.find(metric.set);
-    if (it == run.last_by_set.end()) continue;
-    const double v = metric_value(metric, it->second);
-    if (std::isfinite(v)) values.push_back(v);
+  return mean_interval(setting_values(results, setting, metric));
+}
+
+std::string signed_number(double v) { return std::isfinite(v) ? fmt::format("{:+.4f}", v) : "–"; }
+
+// Each claim, setting against each other setting it names: the difference of means with its interval, and what it
+// says about the claim (a positive difference is the claimed setting doing better, whatever the metric's direction).
+std::string claims_section(const StudyDirectory& study, const StudyResults& results) {
+  const auto& config = study.config();
+  if (config.claims.empty()) return {};
+  const auto setting_of = [&](const std::string& label) {
+    for (const auto& s : results.settings) {
+      if (s.label == label) return s.setting;
+    }
+    return -1;
+  };
+  std::string md = "## The claims, tested\n\n";
+  md +=
+      "Each row: the claimed setting's mean over its finished runs minus the other's, signed so that positive means "
+      "the claimed setting did better, with Welch's 95% interval over seeds. *Reproduces*: the whole interval is "
+      "above 0. *Not shown*: the interval holds 0 (the seeds' spread is larger than the difference). *Reversed*: the "
+      "whole interval is below 0.\n\n";
+  for (const auto& claim : config.claims) {
+    const Metric metric = claim.metric ? *claim.metric : config.metric;
+    const double sign = metric.higher_is_better() ? 1.0 : -1.0;
+    md += fmt::format("**{}** ({}):\n\n| {} against | difference | 95% interval | verdict |\n|---|---:|---:|---|\n",
+                      cell(claim.text), metric.describe(), cell(claim.setting));
+    const int mine = setting_of(claim.setting);
+    for (const auto& other : claim.against) {
+      const int theirs = setting_of(other);
+      if (mine < 0 || theirs < 0) continue;
+      auto d = welch_difference(setting_values(results, mine, metric), setting_values(results, theirs, metric));
+      d.difference *= sign;
+      const double low = sign > 0 ? d.low * sign : d.high * sign, high = sign > 0 ? d.high * sign : d.low * sign;
+      std::string verdict;
+      if (!std::isfinite(low) || !std::isfinite(high)) {
+        verdict = "too few finished runs to tell";
+      } else if (low > 0) {
+        verdict = "**reproduces**";
+      } else if (high < 0) {
+        verdict = fmt::format("**reversed** here, by {:.4f}", -d.difference);
+      } else {
+        verdict = "not shown";
+      }
+      md += fmt::format("| {} | {} | {} … {} | {} |\n", cell(other), signed_number(d.difference), signed_number(low),
+                        signed_number(high), verdict);
+    }
+    md += "\n";
   }
-  return mean_interval(values);
+  return md;
 }
 
 }  // namespace
@@ -151,6 +192,8 @@ std::string study_report_markdown(const StudyDirectory& study, const StudyResult
     md += " " + mean_ci(over_seeds(results, s, rho)) + " |\n";
   }
   md += "\n";
+
+  md += claims_section(study, results);
 
   md += "## Runs\n\n| run | setting | seed | outcome | step | " + cell(config.metric.describe()) + " | note |\n";
   md += "|---|---|---:|---|---:|---:|---|\n";

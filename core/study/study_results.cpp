@@ -136,6 +136,37 @@ MeanInterval mean_interval(const std::vector<double>& values) {
   return m;
 }
 
+std::vector<double> setting_values(const StudyResults& results, int setting, const Metric& metric) {
+  std::vector<double> values;
+  for (const auto& run : results.runs) {
+    if (run.setting != setting || run.outcome != RunOutcome::finished) continue;
+    const auto it = run.last_by_set.find(metric.set);
+    if (it == run.last_by_set.end()) continue;
+    const double v = metric_value(metric, it->second);
+    if (std::isfinite(v)) values.push_back(v);
+  }
+  return values;
+}
+
+Difference welch_difference(const std::vector<double>& a, const std::vector<double>& b) {
+  Difference d;
+  const auto x = mean_interval(a), y = mean_interval(b);
+  if (x.n == 0 || y.n == 0) return d;
+  d.difference = x.mean - y.mean;
+  if (x.n < 2 || y.n < 2) return d;
+  const double va = x.sd * x.sd / x.n, vb = y.sd * y.sd / y.n;
+  const double se = std::sqrt(va + vb);
+  if (!(se > 0)) {
+    d.low = d.high = d.difference;
+    return d;
+  }
+  const double df = (va + vb) * (va + vb) / (va * va / (x.n - 1) + vb * vb / (y.n - 1));
+  const double t = t975(std::max(1, static_cast<int>(std::floor(df))));
+  d.low = d.difference - t * se;
+  d.high = d.difference + t * se;
+  return d;
+}
+
 std::vector<int> StudyResults::ranking() const {
   std::vector<int> order;
   for (const auto& s : settings) order.push_back(s.setting);

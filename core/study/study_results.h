@@ -74,4 +74,14 @@ struct MeanInterval {
 };
 MeanInterval mean_interval(const std::vector<double>& values);
 
+// The finished runs' values of `metric` (on their last evaluation of its set) for one setting.
+std::vector<double> setting_values(const StudyResults& results, int setting, const Metric& metric);
+
+// mean(a) − mean(b) with Welch's 95% interval (Student's t at the Welch–Satterthwaite degrees of freedom, rounded
+// down); NaN bounds with fewer than two values on either side.
+struct Difference {
+  double difference = kNoValue, low = kNoValue, high = kNoValue;
+};
+Difference welch_difference(const std::vector<double>& a, const std::vector<double>& b);
+
 }  // namespace marginlab::study

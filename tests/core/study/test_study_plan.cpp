@@ -88,6 +88,13 @@ TEST(StudyPlan, RefusesAValueTheExperimentRefuses) {
   wrong_type["axes"][1]["values"] = {0.05, "fast"};
   EXPECT_NE(plan_refusal(wrong_type).find("optimizer.lr = \"fast\""), std::string::npos) << plan_refusal(wrong_type);
 
+  auto claim = small_study();
+  claim["claims"] = json::parse(R"([{"claim": "x", "setting": "head.params.m=0.3, optimizer.lr=0.05",
+                                     "against": ["head.params.m=0.9, optimizer.lr=0.05"]}])");
+  EXPECT_NE(plan_refusal(claim).find("claims[0] names \"head.params.m=0.9, optimizer.lr=0.05\", not a setting"),
+            std::string::npos)
+      << plan_refusal(claim);
+
   auto unevaluated = small_study();
   unevaluated["metric"]["set"] = "lfw";
   EXPECT_NE(plan_refusal(unevaluated).find("metric.set = \"lfw\": the run does not evaluate it"), std::string::npos);

@@ -131,3 +131,42 @@ TEST(StudyResults, MeanIntervalOfFewValues) {
 
 }  // namespace
 }  // namespace marginlab::study
+
+namespace marginlab::study {
+namespace {
+
+TEST(StudyResults, WelchDifferenceOfTwoSettings) {
+  const auto d = welch_difference({1.0, 2.0, 3.0}, {0.0, 0.5, 1.0});
+  EXPECT_DOUBLE_EQ(d.difference, 1.5);
+  // Welch–Satterthwaite: (1/3 + 1/12)² / ((1/3)²/2 + (1/12)²/2) = 2.94 → 2 degrees of freedom, t = 4.303.
+  const double se = std::sqrt(1.0 / 3 + 0.25 / 3);
+  EXPECT_NEAR(d.low, 1.5 - 4.303 * se, 1e-12);
+  EXPECT_NEAR(d.high, 1.5 + 4.303 * se, 1e-12);
+  EXPECT_TRUE(std::isnan(welch_difference({1.0}, {0.0, 1.0}).low));
+}
+
+TEST(StudyResults, TheReportTestsEachClaim) {
+  TempDir dir;
+  auto document = testing::small_study();
+  document["axes"] = json::parse(R"([{"key": "head.params.m", "values": [0.3, 0.4, 0.5]}])");
+  document["seeds"] = {1, 2, 3};
+  document["claims"] = json::parse(R"([{"claim": "m = 0.4 does best", "setting": "head.params.m=0.4",
+    "against": ["head.params.m=0.3", "head.params.m=0.5"]}])");
+  const auto config = testing::read_study(dir.path(), document);
+  const auto study = StudyDirectory::create(dir.path() / "study", config, plan_study(config));
+  // m = 0.3: 0.60, 0.61, 0.62; m = 0.4: 0.70, 0.71, 0.72 (clearly better); m = 0.5: 0.60, 0.75, 0.90 (noisy).
+  const std::vector<double> finals{0.60, 0.61, 0.62, 0.70, 0.71, 0.72, 0.60, 0.75, 0.90};
+  for (int i = 0; i < 9; ++i) {
+    write_run(study, fmt::format("r0{}", i + 1), train::RunState::finished,
+              {{12, finals[static_cast<std::size_t>(i)]}});
+  }
+  const auto md = study_report_markdown(study, read_study_results(study));
+  EXPECT_NE(md.find("## The claims, tested"), std::string::npos) << md;
+  EXPECT_NE(md.find("| head.params.m=0.3 | +0.1000 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("**reproduces**"), std::string::npos) << md;
+  EXPECT_NE(md.find("| head.params.m=0.5 | -0.0400 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("not shown"), std::string::npos) << md;
+}
+
+}  // namespace
+}  // namespace marginlab::study
