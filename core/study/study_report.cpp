@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <set>
 
 #include "core/atomic_file.h"
@@ -143,6 +144,20 @@ std::string study_report_markdown(const StudyDirectory& study, const StudyResult
       "stopped early, {} not finished.\n",
       seeds, config.sampling == Sampling::grid ? "grid" : "random", results.settings.size(), config.seeds.size(),
       results.runs.size(), finished, stopped, other);
+  double seconds = 0, last = 0;
+  for (const auto& r : results.runs) {
+    seconds += r.seconds;
+    last = std::max(last, r.ended);
+  }
+  if (last > 0) {
+    const auto when = static_cast<std::time_t>(last);
+    char date[32];
+    std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&when));
+    md += fmt::format(
+        "- **Time**: {:.0f} min of run processes in all (each run's start to its last status), the last "
+        "on {} (UTC).\n",
+        seconds / 60, date);
+  }
   if (config.early_stopping.rule != StoppingRule::none) {
     std::string steps;
     for (const auto s : config.early_stopping.at_steps) steps += (steps.empty() ? "" : ", ") + std::to_string(s);
@@ -216,8 +231,9 @@ std::string study_report_markdown(const StudyDirectory& study, const StudyResult
     md += "## Figures\n\n";
     for (const auto& f : figures) md += fmt::format("![{}]({})\n\n*{}*\n\n", f.caption, f.file, f.caption);
   }
-  md += fmt::format("Runs and their files: `{}/runs/`. Written by `marginlab-cli study report`.\n",
-                    study.path().string());
+  md +=
+      "Every number above is read from the runs' files in the study folder's `runs/`; written by `marginlab-cli "
+      "study report`.\n";
   return md;
 }
 

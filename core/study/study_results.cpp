@@ -57,6 +57,8 @@ RunResult read_run(const StudyDirectory& study, const PlannedRun& planned, const
     } else {
       r.total_steps = status->total_steps;
       r.step = std::max(r.step, status->step);
+      r.seconds = std::max(0.0, status->updated - status->started);
+      r.ended = status->updated;
       switch (status->state) {
         case train::RunState::finished:
           r.outcome = RunOutcome::finished;

@@ -40,6 +40,8 @@ struct RunResult {
   std::int64_t metric_step = 0;
   std::map<std::string, eval::SetEvaluation> last_by_set;  // each evaluation set's newest result
   std::vector<double> loss_steps, loss;                    // the training loss per step (for the study's curves)
+  double seconds = 0;  // its process's time, start to last status (a resumed run: its last process's)
+  double ended = 0;    // Unix seconds of its last status
 };
 
 // One setting over its seeds.

@@ -73,6 +73,7 @@ TEST(StudyResults, MeansOverSeedsRankingAndReport) {
 
   const auto md = study_report_markdown(study, results);
   EXPECT_NE(md.find("# Study: small"), std::string::npos);
+  EXPECT_NE(md.find("- **Time**: 0 min of run processes in all"), std::string::npos) << md;
   EXPECT_NE(md.find("| 1 | head.params.m=0.4 | 1 (+1 stopped) | 0.9000 (1 run) |"), std::string::npos) << md;
   EXPECT_NE(
       md.find(fmt::format("| 2 | head.params.m=0.3 | 3 | 0.7000 ± {:.4f} | 0.1000 |", 4.303 * 0.1 / std::sqrt(3.0))),
