@@ -16,13 +16,13 @@
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QThreadPool>
 #include <QVBoxLayout>
 
 #include <algorithm>
 
+#include "app/training_bridge.h"
 #include "core/atomic_file.h"
 #include "core/study/study_report.h"
 #include "widgets/figure_export_dialog.h"
@@ -38,12 +38,6 @@ namespace marginlab::app {
 namespace {
 
 constexpr int kPollMilliseconds = 2000;
-
-QString cliProgram() {
-  QString program = QCoreApplication::applicationDirPath() + QStringLiteral("/marginlab-cli");
-  if (!QFileInfo(program).isExecutable()) program = QStandardPaths::findExecutable(QStringLiteral("marginlab-cli"));
-  return program;
-}
 
 }  // namespace
 
@@ -216,7 +210,7 @@ void StudyWindow::stopStudy() {
 }
 
 bool StudyWindow::launchStudy(const QStringList& arguments, const QString& directory, QString* error) {
-  const QString program = cliProgram();
+  const QString program = marginlabCliProgram();
   if (program.isEmpty()) {
     *error = tr("Cannot find marginlab-cli beside this program or on the PATH: it runs the study.");
     return false;

@@ -82,12 +82,13 @@ bool TrainingBridge::resume(const QString& runDirectory, QString* error) {
                 runDirectory, error);
 }
 
+QString marginlabCliProgram() {
+  const QString beside = QCoreApplication::applicationDirPath() + QStringLiteral("/marginlab-cli");
+  return QFileInfo(beside).isExecutable() ? beside : QStandardPaths::findExecutable(QStringLiteral("marginlab-cli"));
+}
+
 bool TrainingBridge::launch(const QStringList& arguments, const QString& directory, QString* error) {
-  QString program = trainerProgram_;
-  if (program.isEmpty()) {
-    program = QCoreApplication::applicationDirPath() + QStringLiteral("/marginlab-cli");
-    if (!QFileInfo(program).isExecutable()) program = QStandardPaths::findExecutable(QStringLiteral("marginlab-cli"));
-  }
+  const QString program = trainerProgram_.isEmpty() ? marginlabCliProgram() : trainerProgram_;
   if (program.isEmpty() || !QFileInfo(program).isExecutable()) {
     if (error) *error = tr("Cannot find marginlab-cli beside this program or on the PATH: it runs the training.");
     return false;

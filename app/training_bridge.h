@@ -25,6 +25,9 @@
 
 namespace marginlab::app {
 
+// marginlab-cli beside this program, else on the PATH; empty when neither has it. Runs and studies both start it.
+QString marginlabCliProgram();
+
 class TrainingBridge : public QObject {
   Q_OBJECT
  public:
