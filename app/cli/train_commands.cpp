@@ -249,6 +249,24 @@ void print_bench_train(const bench::TrainBenchConfig& config, const bench::Train
              r.achieved_flops / 1e9, 100 * r.peak_fraction);
   fmt::print("  step with telemetry:             {:8.1f} ms ({:+.1f}%)\n", r.step_with_telemetry_ms,
              100 * r.telemetry_overhead);
+  if (r.operators.empty()) return;
+  fmt::print("profile: {} steps of {:.1f} ms under the operator profiler; each operator's own time per step\n",
+             config.profile_steps, r.profiled_step_ms);
+  fmt::print("  {:>8}  {:>6}  {:>6}  {}\n", "ms/step", "share", "calls", "operator");
+  double listed = 0;
+  for (std::size_t i = 0; i < r.operators.size() && i < 25; ++i) {
+    const auto& op = r.operators[i];
+    listed += op.self_ms_per_step;
+    fmt::print("  {:8.2f}  {:5.1f}%  {:6.0f}  {}\n", op.self_ms_per_step,
+               100 * op.self_ms_per_step / r.profiled_step_ms, op.calls_per_step, op.name);
+  }
+  double all = 0;
+  for (const auto& op : r.operators) all += op.self_ms_per_step;
+  fmt::print("  {:8.2f}  {:5.1f}%          the {} other operators\n", all - listed,
+             100 * (all - listed) / r.profiled_step_ms,
+             r.operators.size() - std::min<std::size_t>(25, r.operators.size()));
+  fmt::print("  {:8.2f}  {:5.1f}%          outside any operator (the autograd engine, the trainer)\n",
+             r.profiled_step_ms - all, 100 * (r.profiled_step_ms - all) / r.profiled_step_ms);
 }
 
 // What rank 0 of a distributed benchmark reports to the launching process, on one line of its output.
@@ -377,6 +395,12 @@ void add_train_commands(CLI::App& app, CLI::App& bench_group, Commands& commands
   bench_train->add_option("--warmup", config_bench->warmup, "untimed steps")->check(CLI::NonNegativeNumber);
   bench_train->add_option("--report-every", config_bench->report_every, "snapshot interval for the telemetry cost")
       ->check(CLI::PositiveNumber);
+  bench_train
+      ->add_option("--profile", config_bench->profile_steps,
+                   "after the timed steps, this many under LibTorch's operator profiler: each operator's time")
+      ->check(CLI::NonNegativeNumber);
+  bench_train->add_option("--profile-trace", config_bench->profile_trace,
+                          "write the profiled steps as a Chrome trace (chrome://tracing, ui.perfetto.dev)");
   auto nchw = std::make_shared<bool>(false);
   bench_train->add_flag("--nchw", *nchw, "plain NCHW memory format instead of channels-last");
   auto precision = std::make_shared<std::string>("fp32");

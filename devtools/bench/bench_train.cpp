@@ -1,11 +1,14 @@
 #include "devtools/bench/bench_train.h"
 
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <map>
 #include <vector>
 
 #include "core/errors.h"
@@ -106,6 +109,51 @@ class TimingCommunicator final : public distributed::Communicator {
   double seconds_ = 0;
 };
 
+namespace profiler = torch::autograd::profiler;
+
+// Each operator's own time in the profiled `events` (one list per thread, ranges pushed and popped in nesting order):
+// its range less the ranges of the operators it called, so that a convolution's time is not counted again in the
+// `aten::convolution` that dispatched it.
+std::vector<OperatorTime> self_times(const profiler::thread_event_lists& events, int steps) {
+  std::map<std::string, OperatorTime> by_name;
+  for (const auto& thread : events) {
+    struct Open {
+      const profiler::LegacyEvent* push;
+      double children_us;
+    };
+    std::vector<Open> open;
+    for (const auto& event : thread) {
+      if (event.kind() == profiler::EventKind::PushRange) {
+        open.push_back({&event, 0.0});
+      } else if (event.kind() == profiler::EventKind::PopRange && !open.empty()) {
+        const auto range = open.back();
+        open.pop_back();
+        const double us = range.push->cpuElapsedUs(event);
+        auto& op = by_name[range.push->name()];
+        op.name = range.push->name();
+        op.self_ms_per_step += (us - range.children_us) / 1000.0 / steps;
+        op.calls_per_step += 1.0 / steps;
+        if (!open.empty()) open.back().children_us += us;
+      }
+    }
+  }
+  std::vector<OperatorTime> operators;
+  for (auto& [name, op] : by_name) operators.push_back(std::move(op));
+  std::sort(operators.begin(), operators.end(),
+            [](const auto& a, const auto& b) { return a.self_ms_per_step > b.self_ms_per_step; });
+  return operators;
+}
+
+void write_trace(const profiler::thread_event_lists& events, const std::string& file) {
+  std::vector<profiler::LegacyEvent*> all;
+  for (const auto& thread : events) {
+    for (const auto& event : thread) all.push_back(const_cast<profiler::LegacyEvent*>(&event));
+  }
+  std::ofstream out(file);
+  profiler::writeProfilerEventsToStream(out, all);
+  if (!out) throw InvalidFile(fmt::format("bench train: cannot write the profile trace {}", file));
+}
+
 }  // namespace
 
 TrainBenchResult bench_train(const TrainBenchConfig& config) {
@@ -191,6 +239,22 @@ TrainBenchResult bench_train(const TrainBenchConfig& config) {
   result.step_with_telemetry_ms = time_steps(true);
   result.telemetry_overhead = result.step_with_telemetry_ms / result.step_ms - 1.0;
   result.samples_per_second = 1000.0 * static_cast<double>(config.batch) / result.step_ms;  // the global batch
+
+  if (config.profile_steps > 0) {
+    profiler::thread_event_lists events;
+    const auto start = Clock::now();
+    {
+      profiler::TLSLegacyProfilerGuard guard(
+          torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::CPU),
+          [&events](const profiler::thread_event_lists& lists) { events = lists; });
+      for (int i = 0; i < config.profile_steps; ++i) session.step(batch, 0.01, false);
+      synchronize(device);
+    }
+    result.profiled_step_ms =
+        std::chrono::duration<double, std::milli>(Clock::now() - start).count() / config.profile_steps;
+    result.operators = self_times(events, config.profile_steps);
+    if (!config.profile_trace.empty()) write_trace(events, config.profile_trace);
+  }
 
   backbones::BackboneSpec spec;
   spec.kind = config.backbone;

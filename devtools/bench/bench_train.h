@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/experiment/experiment.h"
 
@@ -32,9 +33,19 @@ struct TrainBenchConfig {
   std::int64_t report_every = 10;  // as a run's report.every_steps, for the telemetry cost
   int warmup = 3;
   int iterations = 10;
+  // After the timed steps, this many more under LibTorch's operator profiler (0: none): the time of each operator.
+  int profile_steps = 0;
+  std::string profile_trace;  // where to write those steps as a Chrome trace (chrome://tracing, Perfetto); optional
   // One rank of a distributed benchmark (null: one process): `batch` is then the global batch, each rank steps on its
   // share, and the classes are sharded as in training.
   std::shared_ptr<distributed::Communicator> comm;
+};
+
+// One operator's share of the profiled steps: its own time (less the operators it called), per step.
+struct OperatorTime {
+  std::string name;
+  double self_ms_per_step = 0;
+  double calls_per_step = 0;
 };
 
 struct TrainBenchResult {
@@ -60,6 +71,10 @@ struct TrainBenchResult {
   double compute_ms = 0;
   std::int64_t classes_per_rank = 0;
   double classifier_bytes_per_rank = 0;
+  // With profile_steps: every operator the step ran, the most expensive first, and the profiled steps' mean time
+  // (slower than step_ms by the profiler's own cost).
+  std::vector<OperatorTime> operators;
+  double profiled_step_ms = 0;
 };
 
 TrainBenchResult bench_train(const TrainBenchConfig& config);
