@@ -16,9 +16,7 @@ torch::nn::Conv2d unit_conv(std::int64_t in_channels, std::int64_t out_channels,
 
 SyncBatchNorm2d unit_norm(std::int64_t channels) { return SyncBatchNorm2d(torch::nn::BatchNorm2dOptions(channels)); }
 
-torch::nn::PReLU unit_prelu(std::int64_t channels) {
-  return torch::nn::PReLU(torch::nn::PReLUOptions().num_parameters(channels));
-}
+PReLU unit_prelu(std::int64_t channels) { return PReLU(torch::nn::PReLUOptions().num_parameters(channels)); }
 
 }  // namespace
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/backbones/backbone.h"
+#include "engine/backbones/prelu.h"
 #include "engine/backbones/sync_batch_norm.h"
 
 namespace marginlab::backbones {
@@ -68,7 +69,7 @@ class AdaFaceIRImpl : public BackboneImpl {
  private:
   torch::nn::Conv2d stem_conv_{nullptr};
   SyncBatchNorm2d stem_bn_{nullptr};
-  torch::nn::PReLU stem_prelu_{nullptr};
+  PReLU stem_prelu_{nullptr};
   std::vector<IRUnit> units_;
   SyncBatchNorm2d output_bn_{nullptr};
   torch::nn::Dropout dropout_{nullptr};

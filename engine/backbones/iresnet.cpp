@@ -23,7 +23,7 @@ IBasicBlockImpl::IBasicBlockImpl(std::int64_t in_channels, std::int64_t channels
   bn1_ = register_module("bn1", batch_norm(in_channels));
   conv1_ = register_module("conv1", conv3x3(in_channels, channels, 1));
   bn2_ = register_module("bn2", batch_norm(channels));
-  prelu_ = register_module("prelu", torch::nn::PReLU(torch::nn::PReLUOptions().num_parameters(channels)));
+  prelu_ = register_module("prelu", PReLU(torch::nn::PReLUOptions().num_parameters(channels)));
   conv2_ = register_module("conv2", conv3x3(channels, channels, stride));
   bn3_ = register_module("bn3", batch_norm(channels));
   if (stride != 1 || in_channels != channels) {
@@ -34,8 +34,10 @@ IBasicBlockImpl::IBasicBlockImpl(std::int64_t in_channels, std::int64_t channels
 }
 
 torch::Tensor IBasicBlockImpl::forward(const torch::Tensor& x) {
+  // The shortcut is added in place: bn3's output is not needed by its backward (BatchNorm keeps its input), and a
+  // new tensor of the block's output size per block cost an allocation and a pass more.
   auto out = bn3_(conv2_(prelu_(bn2_(conv1_(bn1_(x))))));
-  return out + (downsample_ ? downsample_->forward(x) : x);
+  return out.add_(downsample_ ? downsample_->forward(x) : x);
 }
 
 Activation IBasicBlockImpl::walk(LayerWalker& walker, const std::string& prefix, const Activation& input) const {
@@ -72,7 +74,7 @@ IResNetImpl::IResNetImpl(const BackboneSpec& spec, const IResNetLayout& layout) 
   check_spec(spec, layout.min_input_size);
   conv1_ = register_module("conv1", conv3x3(3, layout.stem_width, 1));
   bn1_ = register_module("bn1", batch_norm(layout.stem_width));
-  prelu_ = register_module("prelu", torch::nn::PReLU(torch::nn::PReLUOptions().num_parameters(layout.stem_width)));
+  prelu_ = register_module("prelu", PReLU(torch::nn::PReLUOptions().num_parameters(layout.stem_width)));
   std::int64_t channels = layout.stem_width;
   for (std::size_t stage = 0; stage < layout.blocks.size(); ++stage) {
     torch::nn::Sequential blocks;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/backbones/backbone.h"
+#include "engine/backbones/prelu.h"
 #include "engine/backbones/sync_batch_norm.h"
 
 namespace marginlab::backbones {
@@ -25,7 +26,7 @@ class IBasicBlockImpl : public torch::nn::Module {
   SyncBatchNorm2d bn1_{nullptr};
   torch::nn::Conv2d conv1_{nullptr};
   SyncBatchNorm2d bn2_{nullptr};
-  torch::nn::PReLU prelu_{nullptr};
+  PReLU prelu_{nullptr};
   torch::nn::Conv2d conv2_{nullptr};
   SyncBatchNorm2d bn3_{nullptr};
   // downsample = Sequential(downsample_conv_, downsample_bn_), or none.
@@ -58,7 +59,7 @@ class IResNetImpl : public BackboneImpl {
  private:
   torch::nn::Conv2d conv1_{nullptr};
   SyncBatchNorm2d bn1_{nullptr};
-  torch::nn::PReLU prelu_{nullptr};
+  PReLU prelu_{nullptr};
   std::vector<torch::nn::Sequential> stages_;  // layer1…layer4
   SyncBatchNorm2d bn2_{nullptr};
   torch::nn::Dropout dropout_{nullptr};

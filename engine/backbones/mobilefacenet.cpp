@@ -21,7 +21,7 @@ ConvBlockImpl::ConvBlockImpl(std::int64_t in_channels, std::int64_t out_channels
   bn_ = SyncBatchNorm2d(torch::nn::BatchNorm2dOptions(out_channels));
   torch::nn::Sequential layers(conv_, bn_);
   if (with_prelu) {
-    prelu_ = torch::nn::PReLU(torch::nn::PReLUOptions().num_parameters(out_channels));
+    prelu_ = PReLU(torch::nn::PReLUOptions().num_parameters(out_channels));
     layers->push_back(prelu_);
   }
   layers_ = register_module("layers", layers);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/backbones/backbone.h"
+#include "engine/backbones/prelu.h"
 #include "engine/backbones/sync_batch_norm.h"
 
 namespace marginlab::backbones {
@@ -43,7 +44,7 @@ class ConvBlockImpl : public MobileUnitImpl {
   torch::nn::Sequential layers_{nullptr};
   torch::nn::Conv2d conv_{nullptr};
   SyncBatchNorm2d bn_{nullptr};
-  torch::nn::PReLU prelu_{nullptr};
+  PReLU prelu_{nullptr};
 };
 TORCH_MODULE(ConvBlock);
 

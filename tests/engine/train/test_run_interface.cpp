@@ -1,6 +1,7 @@
 // The trainer's run directory as the interface to a run: requests written into it steer the run (applied, refused,
 // recorded), the tuning becomes the experiment's schedule and replays bit for bit, status.json and snapshot.cbor
 // follow the run, and a hand-written schedule changes parameters at its steps.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
