@@ -118,15 +118,16 @@ void StudyWindow::poll() {
   polling_ = true;
   QPointer<StudyWindow> self(this);
   const std::string directory = directory_.toStdString();
-  QThreadPool::globalInstance()->start([self, directory] {
+  QThreadPool::globalInstance()->start([self, directory, reader = reader_] {
     std::optional<study::StudyDirectory> study;
     std::optional<study::StudyResults> results;
     std::optional<train::RunStatus> status;
     QString problem;
     try {
-      if (study::is_study_directory(directory)) {
-        study.emplace(study::StudyDirectory::open(directory));
-        results.emplace(study::read_study_results(*study));
+      if (!*reader && study::is_study_directory(directory)) reader->emplace(study::StudyDirectory::open(directory));
+      if (*reader) {
+        results.emplace((*reader)->read());
+        study.emplace((*reader)->study());
         status = train::read_run_status(directory);
       }
     } catch (const std::exception& error) {

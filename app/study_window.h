@@ -65,6 +65,9 @@ class StudyWindow : public QWidget {
   std::optional<study::StudyResults> results_;
   std::optional<train::RunStatus> status_;
   bool polling_ = false;
+  // Reads the runs on the thread pool, one poll at a time, keeping what it read between polls; shared with the poll
+  // in flight so that closing the window mid-read is safe. The GUI thread never reads through it.
+  std::shared_ptr<std::optional<study::StudyReader>> reader_ = std::make_shared<std::optional<study::StudyReader>>();
   QTimer timer_;
   QLabel* title_;
   QLabel* state_;

@@ -26,63 +26,98 @@ double t975(int degrees) {
   return z + (z * z * z + z) / (4.0 * degrees);
 }
 
-RunResult read_run(const StudyDirectory& study, const PlannedRun& planned, const std::set<std::string>& stopped_by_rule,
-                   const std::map<std::string, std::string>& stop_reasons) {
+}  // namespace
+
+// What one run's files held at the last read, with the follower that reads what they gain.
+struct StudyReader::Followed {
+  std::optional<train::RunFollower> follower;
+  std::vector<double> loss_steps, loss;
+  std::vector<train::Evaluation> evaluations;
+  std::optional<train::RunStatus> status;
+  std::string problem;  // the last read's error: the run counts as failed with it
+
+  void forget() {
+    loss_steps.clear();
+    loss.clear();
+    evaluations.clear();
+    status.reset();
+  }
+
+  // Adds what the run's files gained since the last read (everything, the first time or when they were rewritten).
+  void read(const fs::path& directory) {
+    try {
+      if (!follower) follower.emplace(directory);
+      auto update = follower->poll();
+      if (update.restarted) forget();
+      for (const auto& s : update.steps) {
+        loss_steps.push_back(static_cast<double>(s.step));
+        loss.push_back(s.loss);
+      }
+      for (auto& e : update.evaluations) evaluations.push_back(std::move(e));
+      if (update.status) status = std::move(update.status);
+      problem.clear();
+    } catch (const std::exception& error) {
+      // Read again from the start next time: the files may have been replaced (a resumed study moves a run aside).
+      follower.reset();
+      forget();
+      problem = error.what();
+    }
+  }
+};
+
+namespace {
+
+RunResult run_result(const StudyDirectory& study, const PlannedRun& planned, const StudyReader::Followed& run,
+                     const std::set<std::string>& stopped_by_rule, const std::map<std::string, std::string>& reasons) {
   RunResult r;
   r.id = planned.id;
   r.setting = planned.setting;
   r.seed = planned.seed;
-  const auto directory = study.run_directory(planned.id);
-  if (!fs::is_regular_file(directory / "experiment.json")) return r;  // pending
-  try {
-    train::RunFollower follower(directory);
-    const auto update = follower.poll();
-    for (const auto& s : update.steps) {
-      r.loss_steps.push_back(static_cast<double>(s.step));
-      r.loss.push_back(s.loss);
-    }
-    if (!update.steps.empty()) r.step = update.steps.back().step;
-    for (const auto& e : update.evaluations) {
-      r.last_by_set[e.set] = e;
-      if (e.set != study.config().metric.set) continue;
-      const double value = metric_value(study.config().metric, e);
-      r.metric_by_step[e.step] = value;
-      r.metric = value;
-      r.metric_step = e.step;
-    }
-    const auto& status = update.status;
-    const bool by_rule = stopped_by_rule.count(r.id) > 0;
-    if (!status) {
-      r.outcome = RunOutcome::interrupted;  // started, gone before its first status
-    } else {
-      r.total_steps = status->total_steps;
-      r.step = std::max(r.step, status->step);
-      r.seconds = std::max(0.0, status->updated - status->started);
-      r.ended = status->updated;
-      switch (status->state) {
-        case train::RunState::finished:
-          r.outcome = RunOutcome::finished;
-          break;
-        case train::RunState::failed:
-          r.outcome = RunOutcome::failed;
-          r.message = status->message;
-          break;
-        case train::RunState::stopped:
-          r.outcome = by_rule ? RunOutcome::stopped : RunOutcome::interrupted;
-          break;
-        case train::RunState::running:
-        case train::RunState::paused: {
-          const bool here = status->host == train::this_process().host;
-          r.outcome = here && train::process_gone(status->pid) ? RunOutcome::interrupted : RunOutcome::running;
-          break;
-        }
+  if (!run.problem.empty()) {
+    r.outcome = RunOutcome::failed;
+    r.message = run.problem;
+    return r;
+  }
+  r.loss_steps = run.loss_steps;
+  r.loss = run.loss;
+  if (!r.loss_steps.empty()) r.step = static_cast<std::int64_t>(r.loss_steps.back());
+  for (const auto& e : run.evaluations) {
+    r.last_by_set[e.set] = e;
+    if (e.set != study.config().metric.set) continue;
+    const double value = metric_value(study.config().metric, e);
+    r.metric_by_step[e.step] = value;
+    r.metric = value;
+    r.metric_step = e.step;
+  }
+  const auto& status = run.status;
+  const bool by_rule = stopped_by_rule.count(r.id) > 0;
+  if (!status) {
+    r.outcome = RunOutcome::interrupted;  // started, gone before its first status
+  } else {
+    r.total_steps = status->total_steps;
+    r.step = std::max(r.step, status->step);
+    r.seconds = std::max(0.0, status->updated - status->started);
+    r.ended = status->updated;
+    switch (status->state) {
+      case train::RunState::finished:
+        r.outcome = RunOutcome::finished;
+        break;
+      case train::RunState::failed:
+        r.outcome = RunOutcome::failed;
+        r.message = status->message;
+        break;
+      case train::RunState::stopped:
+        r.outcome = by_rule ? RunOutcome::stopped : RunOutcome::interrupted;
+        break;
+      case train::RunState::running:
+      case train::RunState::paused: {
+        const bool here = status->host == train::this_process().host;
+        r.outcome = here && train::process_gone(status->pid) ? RunOutcome::interrupted : RunOutcome::running;
+        break;
       }
     }
-    if (by_rule && r.outcome != RunOutcome::failed) r.message = stop_reasons.at(r.id);
-  } catch (const std::exception& error) {
-    r.outcome = RunOutcome::failed;
-    r.message = error.what();
   }
+  if (by_rule && r.outcome != RunOutcome::failed) r.message = reasons.at(r.id);
   return r;
 }
 
@@ -181,18 +216,35 @@ std::vector<int> StudyResults::ranking() const {
   return order;
 }
 
-StudyResults read_study_results(const StudyDirectory& study) {
+StudyReader::StudyReader(StudyDirectory study) : study_(std::move(study)), runs_(study_.plan().runs.size()) {}
+StudyReader::~StudyReader() = default;
+StudyReader::StudyReader(StudyReader&&) noexcept = default;
+StudyReader& StudyReader::operator=(StudyReader&&) noexcept = default;
+
+StudyResults StudyReader::read() {
   StudyResults results;
-  results.higher_is_better = study.config().metric.higher_is_better();
+  results.higher_is_better = study_.config().metric.higher_is_better();
   std::set<std::string> stopped_by_rule;
   std::map<std::string, std::string> reasons;
-  for (const auto& d : study.decisions()) {
+  for (const auto& d : study_.decisions()) {
     if (!d.stop) continue;
     stopped_by_rule.insert(d.run);
     reasons[d.run] = d.reason;
   }
-  const auto& plan = study.plan();
-  for (const auto& planned : plan.runs) results.runs.push_back(read_run(study, planned, stopped_by_rule, reasons));
+  const auto& plan = study_.plan();
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    const auto& planned = plan.runs[i];
+    const auto directory = study_.run_directory(planned.id);
+    auto& run = runs_[i];
+    if (!fs::is_regular_file(directory / "experiment.json")) {  // not started, or moved aside to start again
+      run = Followed{};
+      results.runs.push_back(RunResult{.id = planned.id, .setting = planned.setting, .seed = planned.seed});
+      continue;
+    }
+    run.read(directory);
+    results.runs.push_back(run_result(study_, planned, run, stopped_by_rule, reasons));
+  }
+  const auto& study = study_;
   for (int s = 0; s < plan.settings; ++s) {
     SettingSummary summary;
     summary.setting = s;
@@ -216,5 +268,7 @@ StudyResults read_study_results(const StudyDirectory& study) {
   }
   return results;
 }
+
+StudyResults read_study_results(const StudyDirectory& study) { return StudyReader(study).read(); }
 
 }  // namespace marginlab::study

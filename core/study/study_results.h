@@ -66,6 +66,26 @@ struct StudyResults {
 // Reads every run of the study; a run whose files cannot be read is `failed` with the file's error as its message.
 StudyResults read_study_results(const StudyDirectory& study);
 
+// The same, read again and again (the study window while a study runs): one RunFollower per run is kept between
+// reads, so that each read parses only what the runs' files gained since the last, not every run's whole history.
+// Not for two threads at once.
+class StudyReader {
+ public:
+  explicit StudyReader(StudyDirectory study);
+  ~StudyReader();
+  StudyReader(StudyReader&&) noexcept;
+  StudyReader& operator=(StudyReader&&) noexcept;
+
+  StudyResults read();
+  const StudyDirectory& study() const { return study_; }
+
+  struct Followed;
+
+ private:
+  StudyDirectory study_;
+  std::vector<Followed> runs_;  // in plan order
+};
+
 // The run's ranking metric in one verification result: NaN when the stratum or the FAR is not there.
 double metric_value(const Metric& metric, const eval::SetEvaluation& evaluation);
 

@@ -146,6 +146,57 @@ TEST(StudyResults, WelchDifferenceOfTwoSettings) {
   EXPECT_TRUE(std::isnan(welch_difference({1.0}, {0.0, 1.0}).low));
 }
 
+// What a reader kept between reads says what a fresh read says: after runs' records were written again with more
+// steps and evaluations and one finished, and after a run's folder was moved aside and started again (a resumed study's
+// abandoned run).
+TEST(StudyResults, AReaderKeptBetweenReadsSeesWhatAFreshReadSees) {
+  TempDir dir;
+  const auto config = testing::read_study(dir.path(), testing::small_study());
+  const auto study = StudyDirectory::create(dir.path() / "study", config, plan_study(config));
+  StudyReader reader(study);
+  const auto same_as_fresh = [&](const std::string& when) -> StudyResults {
+    SCOPED_TRACE(when);
+    const auto kept = reader.read();
+    const auto fresh = read_study_results(study);
+    EXPECT_EQ(kept.runs.size(), fresh.runs.size());
+    if (kept.runs.size() != fresh.runs.size()) return kept;
+    for (std::size_t i = 0; i < kept.runs.size(); ++i) {
+      const auto &a = kept.runs[i], &b = fresh.runs[i];
+      EXPECT_EQ(a.outcome, b.outcome) << a.id;
+      EXPECT_EQ(a.step, b.step) << a.id;
+      EXPECT_EQ(a.metric_by_step, b.metric_by_step) << a.id;
+      EXPECT_EQ(a.loss, b.loss) << a.id;
+      EXPECT_EQ(a.last_by_set.size(), b.last_by_set.size()) << a.id;
+    }
+    for (std::size_t s = 0; s < kept.settings.size(); ++s) {
+      EXPECT_EQ(kept.settings[s].finished, fresh.settings[s].finished);
+      EXPECT_TRUE(kept.settings[s].mean == fresh.settings[s].mean ||
+                  (std::isnan(kept.settings[s].mean) && std::isnan(fresh.settings[s].mean)));
+    }
+    return kept;
+  };
+  same_as_fresh("nothing started");
+  write_run(study, "r01", train::RunState::running, {{3, 0.4}});
+  write_run(study, "r02", train::RunState::running, {{3, 0.5}});
+  EXPECT_EQ(same_as_fresh("two running").runs[0].metric_by_step.size(), 1u);
+  // The runs' files written again with more records (a resumed run rewrites its records from its checkpoint).
+  std::filesystem::remove_all(study.run_directory("r01"));
+  std::filesystem::remove_all(study.run_directory("r02"));
+  write_run(study, "r01", train::RunState::finished, {{3, 0.4}, {6, 0.5}, {12, 0.6}});
+  write_run(study, "r02", train::RunState::running, {{3, 0.5}, {6, 0.55}});
+  const auto later = same_as_fresh("one finished, one further");
+  EXPECT_EQ(later.runs[0].outcome, RunOutcome::finished);
+  EXPECT_DOUBLE_EQ(later.runs[0].metric, 0.6);
+  EXPECT_EQ(later.runs[1].metric_by_step.size(), 2u);
+  std::filesystem::create_directories(study.path() / "runs" / ".abandoned");
+  std::filesystem::rename(study.run_directory("r02"), study.path() / "runs" / ".abandoned" / "r02");
+  same_as_fresh("r02 moved aside");
+  write_run(study, "r02", train::RunState::finished, {{12, 0.9}});
+  const auto again = same_as_fresh("r02 run again");
+  EXPECT_EQ(again.runs[1].metric_by_step.size(), 1u);
+  EXPECT_DOUBLE_EQ(again.runs[1].metric, 0.9);
+}
+
 TEST(StudyResults, TheReportTestsEachClaim) {
   TempDir dir;
   auto document = testing::small_study();
