@@ -33,7 +33,7 @@ OpenRuns::Run* OpenRuns::find(const QString& directory) {
 }
 
 void OpenRuns::add(const QString& directory, bool overlaid) {
-  if (Run* run = find(directory)) {
+  if (find(directory)) {
     if (overlaid) setOverlaid(directory, true);
     return;
   }

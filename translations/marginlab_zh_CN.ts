@@ -2822,8 +2822,12 @@ it needs both genuine and impostor pairs</source>
         <translation>尚无训练步</translation>
     </message>
     <message>
-        <source>%1 (mean of %2, band: min–max)</source>
-        <translation>%1（%2 次运行的均值，带：最小–最大）</translation>
+        <source>line: mean over seeds · band: lowest to highest seed · faint: each run</source>
+        <translation>线：各种子的均值 · 带：最低到最高的种子 · 淡线：每次运行</translation>
+    </message>
+    <message>
+        <source>%1 (%2 runs)</source>
+        <translation>%1（%2 次运行）</translation>
     </message>
 </context>
 <context>

@@ -104,7 +104,7 @@ void BenchmarkRocPlot::redraw() {
     if (far.isEmpty()) continue;
     auto* graph = new QCPCurve(custom->xAxis, custom->yAxis);
     graph->setData(t, far, tar, /*alreadySorted=*/true);
-    graph->setPen(QPen(seriesColor(index++), 2.0));
+    graph->setPen(seriesPen(index++, 2.0));
     graph->setName(std::isfinite(curve.tar_at_1e4)
                        ? tr("%1 (TAR@1e-4 %2%)").arg(QString::fromStdString(curve.run)).arg(curve.tar_at_1e4, 0, 'f', 2)
                        : QString::fromStdString(curve.run));

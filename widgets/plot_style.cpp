@@ -2,6 +2,7 @@
 
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <iterator>
 
 namespace marginlab::widgets {
@@ -45,6 +46,42 @@ void applyPlotStyle(QCustomPlot* plot, const QPalette& palette) {
 QColor seriesColor(int index) {
   const int n = static_cast<int>(std::size(kOkabeIto));
   return kOkabeIto[((index % n) + n) % n];
+}
+
+QPen seriesPen(int index, double width) {
+  static constexpr Qt::PenStyle kRounds[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
+  const int n = static_cast<int>(std::size(kOkabeIto));
+  const int round = (std::max(index, 0) / n) % static_cast<int>(std::size(kRounds));
+  return QPen(seriesColor(index), width, kRounds[round]);
+}
+
+void placeLegendBelow(QCustomPlot* plot) {
+  plot->axisRect()->insetLayout()->take(plot->legend);
+  auto* legendRow = new QCPLayoutGrid;
+  plot->plotLayout()->addElement(plot->plotLayout()->rowCount(), 0, legendRow);
+  legendRow->setMargins(QMargins(0, 0, 0, 4));
+  legendRow->addElement(0, 0, plot->legend);
+  plot->plotLayout()->setRowStretchFactor(plot->plotLayout()->rowCount() - 1, 0.001);
+  plot->legend->setFillOrder(QCPLegend::foRowsFirst, /*rearrange=*/true);
+}
+
+void fitLegendColumns(QCustomPlot* plot) {
+  QCPLegend* legend = plot->legend;
+  const QFontMetrics metrics(legend->font());
+  int widest = 0;
+  for (int i = 0; i < legend->itemCount(); ++i) {
+    if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i)))
+      widest = std::max(widest, metrics.horizontalAdvance(item->plottable()->name()));
+  }
+  // An entry is its icon, the gap to its text, the text, and the item's padding on both sides.
+  const int entry = legend->iconSize().width() + legend->iconTextPadding() + widest + 16;
+  const int count = std::max(legend->itemCount(), 1);
+  const int columns = std::clamp((plot->width() - 24) / std::max(entry, 1), 1, count);
+  // Filled down the columns (rows first), so settings listed together in the study stay together in the legend.
+  const int rows = (count + columns - 1) / columns;
+  if (legend->wrap() == rows) return;
+  legend->setWrap(rows);
+  legend->setFillOrder(QCPLegend::foRowsFirst, /*rearrange=*/true);
 }
 
 namespace role {

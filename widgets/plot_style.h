@@ -3,6 +3,7 @@
 // one series palette (Okabe–Ito: distinguishable for common colour-vision deficiencies).
 #include <QColor>
 #include <QPalette>
+#include <QPen>
 
 class QCustomPlot;
 class QCPAxis;
@@ -16,6 +17,14 @@ void applyPlotStyle(QCustomPlot* plot, const QPalette& palette);
 
 // The i-th series colour (cycles after 8).
 QColor seriesColor(int index);
+// The i-th series' pen: its colour, solid for the first 8, then dashed, dotted and dash-dotted as the colours come
+// round again, so that up to 32 series (a study's settings, say) stay told apart.
+QPen seriesPen(int index, double width);
+
+// Moves the legend out of the axis rect into a row below the plot, where it never covers data (for plots whose
+// series count is not known in advance). fitLegendColumns then chooses as many columns as the widest entry allows.
+void placeLegendBelow(QCustomPlot* plot);
+void fitLegendColumns(QCustomPlot* plot);
 
 // Named roles used by several plots, so that "hard" or "low quality" has one colour everywhere.
 namespace role {

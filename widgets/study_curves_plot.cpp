@@ -28,10 +28,16 @@ StudyCurvesPlot::StudyCurvesPlot(QWidget* parent) : PlotWidget(tr("Curves by set
   controls->addWidget(label);
   controls->addWidget(seriesBox_);
   controls->addStretch(1);
+  // Said once here rather than in every legend entry, which keeps the legend short enough for many settings.
+  auto* reading = new QLabel(tr("line: mean over seeds · band: lowest to highest seed · faint: each run"), this);
+  reading->setForegroundRole(QPalette::PlaceholderText);
+  controls->addWidget(reading);
   layout()->insertLayout(0, controls);
   connect(seriesBox_, &QComboBox::activated, this,
           [this](int index) { setSeries(index == 0 ? Series::metric : Series::loss); });
   plot()->xAxis->setLabel(tr("step"));
+  // A study may have a dozen settings: below the plot their legend covers no curve.
+  placeLegendBelow(plot());
   plot()->legend->setVisible(true);
   applyPlotStyle(plot(), palette());
 }
@@ -127,10 +133,10 @@ void StudyCurvesPlot::redraw() {
     high->setBrush(faded(color, 45));
     high->setChannelFillGraph(low);
     high->removeFromLegend();
-    auto* mean = addLineGraph(custom, color, 2.2);
+    auto* mean = custom->addGraph();
+    mean->setPen(seriesPen(index - 1, 2.2));
     mean->setData(x, QVector<double>(curve.mean.begin(), curve.mean.end()), true);
-    mean->setName(curve.runCount > 1 ? tr("%1 (mean of %2, band: min–max)").arg(curve.label).arg(curve.runCount)
-                                     : curve.label);
+    mean->setName(curve.runCount > 1 ? tr("%1 (%2 runs)").arg(curve.label).arg(curve.runCount) : curve.label);
     if (metric) mean->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
     xLo = std::min(xLo, curve.steps.front());
     xHi = std::max(xHi, curve.steps.back());
@@ -142,8 +148,16 @@ void StudyCurvesPlot::redraw() {
       }
     }
   }
+  fitLegendColumns(custom);
   const double pad = yHi > yLo ? 0.05 * (yHi - yLo) : 0.05;
   fitAxes({xLo == xHi ? xLo - 1 : xLo, xLo == xHi ? xHi + 1 : xHi}, {yLo - pad, yHi + pad});
+}
+
+void StudyCurvesPlot::resizeEvent(QResizeEvent* event) {
+  PlotWidget::resizeEvent(event);
+  const int rows = plot()->legend->wrap();
+  fitLegendColumns(plot());
+  if (plot()->legend->wrap() != rows) plot()->replot(QCustomPlot::rpQueuedReplot);
 }
 
 DataTable StudyCurvesPlot::shownData() const {

@@ -24,6 +24,7 @@ class StudyCurvesPlot : public PlotWidget {
 
  protected:
   void redraw() override;
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
   struct Curve {

@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "core/heads/head_registry.h"
+#include "engine/backbones/backbone.h"
 #include "engine/backbones/model_info.h"
 #include "engine/runtime/device_memory.h"
 

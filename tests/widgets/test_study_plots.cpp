@@ -113,6 +113,48 @@ class TestStudyPlots : public QObject {
     QCOMPARE(table.table()->item(0, 0)->text(), QStringLiteral("r07"));
   }
 
+  void curvesTellManySettingsApartAndKeepTheirLegendOffThePlot() {
+    // Ten settings (the KappaFace study has ten): past the palette's eight colours the lines turn dashed, and the
+    // legend sits below the axes in as many columns as fit.
+    auto many = results();
+    for (int s = 4; s < 10; ++s) {
+      auto summary = many.settings.front();
+      summary.setting = s;
+      summary.label = "setting " + std::to_string(s);
+      many.settings.push_back(summary);
+      auto run = many.runs.front();
+      run.id = "r" + std::to_string(100 + s);
+      run.setting = s;
+      many.runs.push_back(run);
+    }
+    widgets::StudyCurvesPlot plot;
+    QCustomPlot* custom = plot.plot();
+    custom->resize(1400, 600);  // the plot itself: a hidden widget's layout does not pass a resize down
+    plot.setStudy(config(), many);
+    plot.redrawNow();
+    std::vector<QPen> means;
+    for (int g = 0; g < custom->graphCount(); ++g) {
+      if (custom->legend->hasItemWithPlottable(custom->graph(g))) means.push_back(custom->graph(g)->pen());
+    }
+    QCOMPARE(means.size(), std::size_t{10});
+    for (std::size_t i = 0; i < 8; ++i) {
+      QCOMPARE(means[i].style(), Qt::SolidLine);
+      for (std::size_t j = 0; j < i; ++j) QVERIFY(means[i].color() != means[j].color());
+    }
+    QCOMPARE(means[8].color(), means[0].color());
+    QCOMPARE(means[8].style(), Qt::DashLine);
+    QCOMPARE(means[9].style(), Qt::DashLine);
+    QCOMPARE(custom->legend->layout(), custom->plotLayout()->elementAt(custom->plotLayout()->elementCount() - 1));
+    QVERIFY(custom->axisRect()->insetLayout()->elementCount() == 0);
+    QCOMPARE(qobject_cast<QCPPlottableLegendItem*>(custom->legend->item(0))->plottable()->name(),
+             QStringLiteral("setting 0 (2 runs)"));
+    const int wideRows = custom->legend->wrap();
+    QVERIFY2(wideRows > 1 && wideRows < 10, qPrintable(QString::number(wideRows)));
+    custom->resize(320, 600);
+    plot.redrawNow();
+    QCOMPARE(custom->legend->wrap(), 10);  // one column where the plot is narrow
+  }
+
   void curvesAverageTheSeedsWithTheirSpread() {
     widgets::StudyCurvesPlot plot;
     plot.setStudy(config(), results());
