@@ -2826,8 +2826,8 @@ it needs both genuine and impostor pairs</source>
         <translation>线：各种子的均值 · 带：最低到最高的种子 · 淡线：每次运行</translation>
     </message>
     <message>
-        <source>%1 (%2 runs)</source>
-        <translation>%1（%2 次运行）</translation>
+        <source>%1 (n = %2)</source>
+        <translation>%1（n = %2）</translation>
     </message>
 </context>
 <context>

@@ -99,6 +99,7 @@ QString exportFigure(PlotWidget& plot, const QString& path, FigureFormat format,
   temporary.close();
   const QString temporaryPath = temporary.fileName();
 
+  plot.layoutForWidth(width);
   bool written = false;
   switch (format) {
     case FigureFormat::png:
@@ -126,6 +127,7 @@ QString exportFigure(PlotWidget& plot, const QString& path, FigureFormat format,
       break;
     }
   }
+  plot.layoutForWidth(custom->width());
   if (!written) return QObject::tr("Cannot write the figure %1").arg(path);
   std::error_code error;
   std::filesystem::rename(temporaryPath.toStdString(), path.toStdString(), error);

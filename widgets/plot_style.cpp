@@ -3,6 +3,7 @@
 #include <qcustomplot.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iterator>
 
 namespace marginlab::widgets {
@@ -55,6 +56,17 @@ QPen seriesPen(int index, double width) {
   return QPen(seriesColor(index), width, kRounds[round]);
 }
 
+QString categoryTickLabel(const QString& label, int categories) {
+  if (categories < 4 || label.size() <= 12) return label;
+  const qsizetype middle = label.size() / 2;
+  qsizetype best = -1;
+  for (qsizetype i = 0; i < label.size(); ++i) {
+    if (label[i] == QLatin1Char(' ') && (best < 0 || std::abs(i - middle) < std::abs(best - middle))) best = i;
+  }
+  if (best < 0) return label;
+  return label.left(best) + QLatin1Char('\n') + label.mid(best + 1);
+}
+
 void placeLegendBelow(QCustomPlot* plot) {
   plot->axisRect()->insetLayout()->take(plot->legend);
   auto* legendRow = new QCPLayoutGrid;
@@ -65,18 +77,21 @@ void placeLegendBelow(QCustomPlot* plot) {
   plot->legend->setFillOrder(QCPLegend::foRowsFirst, /*rearrange=*/true);
 }
 
-void fitLegendColumns(QCustomPlot* plot) {
+void fitLegendColumns(QCustomPlot* plot, int width) {
   QCPLegend* legend = plot->legend;
   const QFontMetrics metrics(legend->font());
-  int widest = 0;
+  // The legend's grid keeps empty cells after entries are removed: only the entries count.
+  int widest = 0, entries = 0;
   for (int i = 0; i < legend->itemCount(); ++i) {
-    if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i)))
+    if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i))) {
       widest = std::max(widest, metrics.horizontalAdvance(item->plottable()->name()));
+      ++entries;
+    }
   }
   // An entry is its icon, the gap to its text, the text, and the item's padding on both sides.
   const int entry = legend->iconSize().width() + legend->iconTextPadding() + widest + 16;
-  const int count = std::max(legend->itemCount(), 1);
-  const int columns = std::clamp((plot->width() - 24) / std::max(entry, 1), 1, count);
+  const int count = std::max(entries, 1);
+  const int columns = std::clamp((width - 24) / std::max(entry, 1), 1, count);
   // Filled down the columns (rows first), so settings listed together in the study stay together in the legend.
   const int rows = (count + columns - 1) / columns;
   if (legend->wrap() == rows) return;

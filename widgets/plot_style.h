@@ -4,6 +4,7 @@
 #include <QColor>
 #include <QPalette>
 #include <QPen>
+#include <QString>
 
 class QCustomPlot;
 class QCPAxis;
@@ -21,10 +22,16 @@ QColor seriesColor(int index);
 // round again, so that up to 32 series (a study's settings, say) stay told apart.
 QPen seriesPen(int index, double width);
 
+// A category's tick label on a horizontal axis of `categories` categories: from four categories on, a label longer
+// than a dozen characters is broken in two at the space nearest its middle, so that neighbours ("KappaFace γ=0.7
+// T=0.4", "KappaFace γ=0.3") do not run into each other on a laptop-wide plot or a report figure.
+QString categoryTickLabel(const QString& label, int categories);
+
 // Moves the legend out of the axis rect into a row below the plot, where it never covers data (for plots whose
-// series count is not known in advance). fitLegendColumns then chooses as many columns as the widest entry allows.
+// series count is not known in advance). fitLegendColumns then chooses as many columns as the widest entry allows in
+// a plot `width` pixels wide.
 void placeLegendBelow(QCustomPlot* plot);
-void fitLegendColumns(QCustomPlot* plot);
+void fitLegendColumns(QCustomPlot* plot, int width);
 
 // Named roles used by several plots, so that "hard" or "low quality" has one colour everywhere.
 namespace role {

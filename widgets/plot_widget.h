@@ -43,6 +43,9 @@ class PlotWidget : public QWidget {
   // True until the user drags or wheel-zooms the plot; then redraw() leaves the axis ranges alone, so a chosen view
   // stays while new data arrives, until a double click hands the ranges back to the data (and redraws).
   bool followsData() const { return followsData_; }
+  // Lays out what depends on the width (a legend's columns) for a picture `width` pixels wide: the figure export calls
+  // it with the figure's width before drawing and with the plot's own after.
+  virtual void layoutForWidth(int width) { Q_UNUSED(width); }
 
  protected:
   // Subclasses put their stored numbers into the QCustomPlot here and leave the replot to the caller.

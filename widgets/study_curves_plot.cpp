@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -63,6 +64,13 @@ void StudyCurvesPlot::setSeries(Series series) {
   refresh();
 }
 
+QString StudyCurvesPlot::legendName(const QString& settingLabel) {
+  // "data.synthface.imbalance_ratio=40" → "imbalance_ratio=40": the key's last part names it well enough beside the
+  // plot, and the legend fits twice the columns. The full labels stay in the table, the CSV and the report.
+  static const QRegularExpression keyPath(QStringLiteral("(?:[A-Za-z_]\\w*\\.)+(?=[A-Za-z_]\\w*=)"));
+  return QString(settingLabel).remove(keyPath);
+}
+
 std::vector<StudyCurvesPlot::Curve> StudyCurvesPlot::curves() const {
   std::vector<Curve> result;
   for (const auto& setting : results_.settings) {
@@ -116,6 +124,10 @@ void StudyCurvesPlot::redraw() {
   setEmptyText(QString());
   custom->legend->setVisible(true);
   double xLo = INFINITY, xHi = -INFINITY, yLo = INFINITY, yHi = -INFINITY;
+  // Run counts are named only where settings differ in them (runs still going, or stopped early): said on every entry
+  // they would only widen the legend.
+  const bool countsDiffer =
+      std::any_of(all.begin(), all.end(), [&](const Curve& c) { return c.runCount != all.front().runCount; });
   int index = 0;
   for (const auto& curve : all) {
     const QColor color = seriesColor(index++);
@@ -136,7 +148,8 @@ void StudyCurvesPlot::redraw() {
     auto* mean = custom->addGraph();
     mean->setPen(seriesPen(index - 1, 2.2));
     mean->setData(x, QVector<double>(curve.mean.begin(), curve.mean.end()), true);
-    mean->setName(curve.runCount > 1 ? tr("%1 (%2 runs)").arg(curve.label).arg(curve.runCount) : curve.label);
+    const QString name = legendName(curve.label);
+    mean->setName(countsDiffer ? tr("%1 (n = %2)").arg(name).arg(curve.runCount) : name);
     if (metric) mean->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
     xLo = std::min(xLo, curve.steps.front());
     xHi = std::max(xHi, curve.steps.back());
@@ -148,15 +161,17 @@ void StudyCurvesPlot::redraw() {
       }
     }
   }
-  fitLegendColumns(custom);
+  layoutForWidth(custom->width());
   const double pad = yHi > yLo ? 0.05 * (yHi - yLo) : 0.05;
   fitAxes({xLo == xHi ? xLo - 1 : xLo, xLo == xHi ? xHi + 1 : xHi}, {yLo - pad, yHi + pad});
 }
 
+void StudyCurvesPlot::layoutForWidth(int width) { fitLegendColumns(plot(), width); }
+
 void StudyCurvesPlot::resizeEvent(QResizeEvent* event) {
   PlotWidget::resizeEvent(event);
   const int rows = plot()->legend->wrap();
-  fitLegendColumns(plot());
+  layoutForWidth(plot()->width());
   if (plot()->legend->wrap() != rows) plot()->replot(QCustomPlot::rpQueuedReplot);
 }
 

@@ -21,6 +21,7 @@ class StudyCurvesPlot : public PlotWidget {
 
   // setting, step, mean, low, high, runs: the drawn band and mean of each setting.
   DataTable shownData() const override;
+  void layoutForWidth(int width) override;
 
  protected:
   void redraw() override;
@@ -34,6 +35,8 @@ class StudyCurvesPlot : public PlotWidget {
     int runCount = 0;
   };
   std::vector<Curve> curves() const;
+  // A setting's label as its legend entry: keys without their dotted path.
+  static QString legendName(const QString& settingLabel);
   void updateTitle();
 
   study::StudyConfig config_;

@@ -190,7 +190,7 @@ void StudyHeatmapPlot::redraw() {
     }
   }
   QSharedPointer<QCPAxisTickerText> xt(new QCPAxisTickerText), yt(new QCPAxisTickerText);
-  for (int x = 0; x < nx; ++x) xt->addTick(x, g.columns[x]);
+  for (int x = 0; x < nx; ++x) xt->addTick(x, categoryTickLabel(g.columns[x], nx));
   for (int y = 0; y < ny; ++y) yt->addTick(y, g.rows[y]);
   custom->xAxis->setTicker(xt);
   custom->yAxis->setTicker(yt);

@@ -116,7 +116,7 @@ void StudyKeyPlot::redraw() {
     custom->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
   } else {
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    for (const auto& g : all) ticker->addTick(g.x, g.label);
+    for (const auto& g : all) ticker->addTick(g.x, categoryTickLabel(g.label, static_cast<int>(all.size())));
     custom->xAxis->setTicker(ticker);
   }
   const QColor color = seriesColor(0);

@@ -12,6 +12,7 @@
 
 #include "widgets/parallel_coordinates_plot.h"
 #include "widgets/plot_export.h"
+#include "widgets/plot_style.h"
 #include "widgets/study_curves_plot.h"
 #include "widgets/study_heatmap_plot.h"
 #include "widgets/study_key_plot.h"
@@ -120,7 +121,7 @@ class TestStudyPlots : public QObject {
     for (int s = 4; s < 10; ++s) {
       auto summary = many.settings.front();
       summary.setting = s;
-      summary.label = "setting " + std::to_string(s);
+      summary.label = s == 9 ? "ArcFace, data.synthface.imbalance_ratio=40" : "setting " + std::to_string(s);
       many.settings.push_back(summary);
       auto run = many.runs.front();
       run.id = "r" + std::to_string(100 + s);
@@ -146,13 +147,31 @@ class TestStudyPlots : public QObject {
     QCOMPARE(means[9].style(), Qt::DashLine);
     QCOMPARE(custom->legend->layout(), custom->plotLayout()->elementAt(custom->plotLayout()->elementCount() - 1));
     QVERIFY(custom->axisRect()->insetLayout()->elementCount() == 0);
-    QCOMPARE(qobject_cast<QCPPlottableLegendItem*>(custom->legend->item(0))->plottable()->name(),
-             QStringLiteral("setting 0 (2 runs)"));
+    // Run counts where settings differ in them; keys without their dotted path (the data keeps the full label).
+    const auto entry = [&](int i) {
+      return qobject_cast<QCPPlottableLegendItem*>(custom->legend->item(i))->plottable()->name();
+    };
+    QCOMPARE(entry(0), QStringLiteral("setting 0 (n = 2)"));
+    QCOMPARE(entry(9), QStringLiteral("ArcFace, imbalance_ratio=40 (n = 1)"));
+    QVERIFY(row(plot.shownData(), QStringLiteral("ArcFace, data.synthface.imbalance_ratio=40"), 10.0));
     const int wideRows = custom->legend->wrap();
     QVERIFY2(wideRows > 1 && wideRows < 10, qPrintable(QString::number(wideRows)));
     custom->resize(320, 600);
     plot.redrawNow();
     QCOMPARE(custom->legend->wrap(), 10);  // one column where the plot is narrow
+    plot.layoutForWidth(1400);             // as the figure export does for a figure of that width
+    QCOMPARE(custom->legend->wrap(), wideRows);
+  }
+
+  void longCategoryLabelsBreakInTwo() {
+    // Five heads on a report figure's axis: the long ones in two lines, the short ones and few categories as they are.
+    QCOMPARE(widgets::categoryTickLabel(QStringLiteral("KappaFace γ=0.7 T=0.4"), 5),
+             QStringLiteral("KappaFace\nγ=0.7 T=0.4"));
+    QCOMPARE(widgets::categoryTickLabel(QStringLiteral("KappaFace γ=0.7 T=0.4"), 3),
+             QStringLiteral("KappaFace γ=0.7 T=0.4"));
+    QCOMPARE(widgets::categoryTickLabel(QStringLiteral("ArcFace"), 5), QStringLiteral("ArcFace"));
+    QCOMPARE(widgets::categoryTickLabel(QStringLiteral("data.synthface.imbalance_ratio"), 5),
+             QStringLiteral("data.synthface.imbalance_ratio"));
   }
 
   void curvesAverageTheSeedsWithTheirSpread() {
