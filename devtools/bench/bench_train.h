@@ -51,9 +51,11 @@ struct OperatorTime {
 struct TrainBenchResult {
   std::string device;
   int threads = 0;
-  double gemm_peak_flops = 0;        // best of repeated square matrix products (FLOP/s), in the training precision
+  double gemm_peak_flops = 0;  // best of repeated square matrix products (FLOP/s), in the training precision,
+                               // measured before and after the timed steps
   std::int64_t gemm_size = 0;
-  double conv_peak_flops = 0;        // best of repeated 3×3 convolutions in the training memory format and precision
+  double conv_peak_flops = 0;        // best of repeated 3×3 convolutions in the training memory format and precision,
+                                     // before and after the steps
   double peak_flops = 0;             // the faster of the two
   double step_ms = 0;                // median full step without telemetry
   double samples_per_second = 0;
