@@ -118,12 +118,7 @@ AngleDistributionPlot::AngleDistributionPlot(QWidget* parent)
     graphs_[g]->setSelectable(QCP::stNone);
   }
   // The legend goes below the plot in two columns, where it never covers a distribution.
-  p->axisRect()->insetLayout()->take(p->legend);
-  auto* legendRow = new QCPLayoutGrid;
-  p->plotLayout()->addElement(1, 0, legendRow);
-  legendRow->setMargins(QMargins(0, 0, 0, 4));
-  legendRow->addElement(0, 0, p->legend);
-  p->plotLayout()->setRowStretchFactor(1, 0.001);
+  placeLegendBelow(p);
   p->legend->setWrap(2);
   p->legend->setFillOrder(QCPLegend::foColumnsFirst, /*rearrange=*/true);  // rows: easy, hard; columns: low, high
   p->legend->setVisible(true);
