@@ -24,6 +24,7 @@ struct ImportCommandOptions {
   std::string out;
 };
 
+#ifdef MARGINLAB_WITH_OPENCV
 // "synthface", a .rec file or a folder holding train.rec (RecordIO), or a folder of identity folders.
 train::DataSettings data_settings(const std::string& data) {
   train::DataSettings settings;
@@ -34,6 +35,7 @@ train::DataSettings data_settings(const std::string& data) {
   settings.path = data;
   return settings;
 }
+#endif
 
 int run_import(const ImportCommandOptions& options) {
   importing::ImportOptions import_options;

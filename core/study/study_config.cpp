@@ -31,9 +31,11 @@ void check_keys(const json& object, const std::string& where, const std::set<std
   }
 }
 
-const json& object_at(const json& parent, const std::string& key, const std::string& where, const std::string& origin) {
+// The key is a C string (the callers' literals): with std::string parameters GCC 14 took the returned reference for one
+// into the temporaries (-Wdangling-reference).
+const json& object_at(const json& parent, const char* key, const std::string& origin) {
   const json& value = parent.at(key);
-  if (!value.is_object()) refuse(origin, where, value, "must be a JSON object");
+  if (!value.is_object()) refuse(origin, key, value, "must be a JSON object");
   return value;
 }
 
@@ -261,7 +263,7 @@ StudyConfig study_from_json(const json& document, const std::string& origin,
   config.base = base.document;
   config.base_origin = base.origin;
   if (document.contains("set")) {
-    const json& shared = object_at(document, "set", "set", origin);
+    const json& shared = object_at(document, "set", origin);
     for (auto it = shared.begin(); it != shared.end(); ++it) {
       set_key(config.base, it.key(), it.value(), origin + ": set." + it.key());
     }
@@ -296,7 +298,7 @@ StudyConfig study_from_json(const json& document, const std::string& origin,
   }
 
   if (document.contains("sampling")) {
-    const json& s = object_at(document, "sampling", "sampling", origin);
+    const json& s = object_at(document, "sampling", origin);
     check_keys(s, "sampling", {"kind", "settings", "seed"}, origin);
     const std::string kind = s.value("kind", std::string("grid"));
     if (kind == "random") {
@@ -325,7 +327,7 @@ StudyConfig study_from_json(const json& document, const std::string& origin,
   if (document.contains("early_stopping"))
     config.early_stopping = read_early_stopping(document["early_stopping"], origin);
   if (document.contains("parallel")) {
-    const json& p = object_at(document, "parallel", "parallel", origin);
+    const json& p = object_at(document, "parallel", origin);
     check_keys(p, "parallel", {"runs", "threads_per_run"}, origin);
     if (p.contains("runs"))
       config.parallel.runs = static_cast<int>(whole_number(p["runs"], "parallel.runs", 1, origin));
