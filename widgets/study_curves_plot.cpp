@@ -130,7 +130,8 @@ void StudyCurvesPlot::redraw() {
       std::any_of(all.begin(), all.end(), [&](const Curve& c) { return c.runCount != all.front().runCount; });
   int index = 0;
   for (const auto& curve : all) {
-    const QColor color = seriesColor(index++);
+    const int series = index++;
+    const QColor color = seriesColor(series);
     for (const auto& [steps, values] : curve.runs) {
       auto* run = addLineGraph(custom, faded(color, 60), 1.0);
       run->setData(QVector<double>(steps.begin(), steps.end()), QVector<double>(values.begin(), values.end()), true);
@@ -146,7 +147,7 @@ void StudyCurvesPlot::redraw() {
     high->setChannelFillGraph(low);
     high->removeFromLegend();
     auto* mean = custom->addGraph();
-    mean->setPen(seriesPen(index - 1, 2.2));
+    mean->setPen(seriesPen(series, 2.2));
     mean->setData(x, QVector<double>(curve.mean.begin(), curve.mean.end()), true);
     const QString name = legendName(curve.label);
     mean->setName(countsDiffer ? tr("%1 (n = %2)").arg(name).arg(curve.runCount) : name);

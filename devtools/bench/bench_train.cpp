@@ -172,9 +172,17 @@ TrainBenchResult bench_train(const TrainBenchConfig& config) {
   TrainBenchResult result;
   result.device = device.str();
   result.threads = at::get_num_threads();
-  std::tie(result.gemm_peak_flops, result.gemm_size) = gemm_peak(device, config.precision);
-  result.conv_peak_flops = conv_peak(device, config.precision, config.channels_last);
-  result.peak_flops = std::max(result.gemm_peak_flops, result.conv_peak_flops);
+  // Measured before and after the timed steps, the faster kept: a neighbour's burst during one short measurement made
+  // the peak read up to 15% low on the shared development box, and the step's share of it as much too high.
+  auto measure_peaks = [&] {
+    const auto [gemm, size] = gemm_peak(device, config.precision);
+    result.gemm_peak_flops = std::max(result.gemm_peak_flops, gemm);
+    result.gemm_size = size;
+    result.conv_peak_flops =
+        std::max(result.conv_peak_flops, conv_peak(device, config.precision, config.channels_last));
+    result.peak_flops = std::max(result.gemm_peak_flops, result.conv_peak_flops);
+  };
+  measure_peaks();
 
   const auto comm = std::make_shared<TimingCommunicator>(
       config.comm ? config.comm : distributed::single_process(), device);
@@ -238,11 +246,7 @@ TrainBenchResult bench_train(const TrainBenchConfig& config) {
       copies * static_cast<double>(session.head()->kernel().numel()) * session.head()->kernel().element_size();
   result.step_with_telemetry_ms = time_steps(true);
   result.telemetry_overhead = result.step_with_telemetry_ms / result.step_ms - 1.0;
-  // The peaks again after the steps, the faster kept: a neighbour's burst during one short measurement made the peak
-  // read up to 15% low on the shared development box, and the step's share of it as much too high.
-  result.gemm_peak_flops = std::max(result.gemm_peak_flops, gemm_peak(device, config.precision).first);
-  result.conv_peak_flops = std::max(result.conv_peak_flops, conv_peak(device, config.precision, config.channels_last));
-  result.peak_flops = std::max(result.gemm_peak_flops, result.conv_peak_flops);
+  measure_peaks();
   result.samples_per_second = 1000.0 * static_cast<double>(config.batch) / result.step_ms;  // the global batch
 
   if (config.profile_steps > 0) {
