@@ -1,6 +1,9 @@
 #include "engine/backbones/adaface_ir.h"
 
+#include <iterator>
+
 #include "core/errors.h"
+#include "engine/backbones/batch_norm_prelu.h"
 
 namespace marginlab::backbones {
 namespace {
@@ -108,9 +111,19 @@ IRUnitImpl::IRUnitImpl(std::int64_t in_channels, std::int64_t channels, std::int
 
 torch::Tensor IRUnitImpl::forward(const torch::Tensor& x) {
   auto out = x;
-  for (auto& module : *residual_) {
-    const auto* conv = module.ptr()->as<torch::nn::Conv2dImpl>();
-    out = conv ? convolve(*conv, out) : module.forward(out);
+  const auto end = residual_->end();
+  for (auto it = residual_->begin(); it != end; ++it) {
+    const auto next = std::next(it);
+    auto* norm = it->ptr()->as<SyncBatchNorm2dImpl>();
+    auto* slope = next != end ? next->ptr()->as<PReLUImpl>() : nullptr;
+    if (norm && slope) {
+      out = batch_norm_prelu(*norm, *slope, out);  // every unit's BatchNorm → PReLU pair, as one step
+      it = next;
+    } else if (const auto* conv = it->ptr()->as<torch::nn::Conv2dImpl>()) {
+      out = convolve(*conv, out);
+    } else {
+      out = it->forward(out);
+    }
   }
   const auto shortcut = shortcut_conv_ ? shortcut_bn_(convolve(*shortcut_conv_, x))
                                        : x.slice(2, 0, c10::nullopt, stride_).slice(3, 0, c10::nullopt, stride_);
@@ -171,7 +184,7 @@ AdaFaceIRImpl::AdaFaceIRImpl(const BackboneSpec& spec, const AdaFaceIRLayout& la
 
 BackboneOutput AdaFaceIRImpl::forward(const torch::Tensor& images) {
   check_images(spec(), images);
-  auto x = stem_prelu_(stem_bn_(stem_conv_(images)));
+  auto x = batch_norm_prelu(*stem_bn_, *stem_prelu_, stem_conv_(images));
   for (auto& unit : units_) x = unit(x);
   x = dropout_(torch::flatten(output_bn_(x), 1));
   return unit_and_norm(features_(fc_(x)));

@@ -1,6 +1,7 @@
 #include "engine/backbones/iresnet.h"
 
 #include "core/errors.h"
+#include "engine/backbones/batch_norm_prelu.h"
 
 namespace marginlab::backbones {
 namespace {
@@ -36,7 +37,7 @@ IBasicBlockImpl::IBasicBlockImpl(std::int64_t in_channels, std::int64_t channels
 torch::Tensor IBasicBlockImpl::forward(const torch::Tensor& x) {
   // The shortcut is added in place: bn3's output is not needed by its backward (BatchNorm keeps its input), and a
   // new tensor of the block's output size per block cost an allocation and a pass more.
-  auto out = bn3_(conv2_(prelu_(bn2_(conv1_(bn1_(x))))));
+  auto out = bn3_(conv2_(batch_norm_prelu(*bn2_, *prelu_, conv1_(bn1_(x)))));
   return out.add_(downsample_ ? downsample_->forward(x) : x);
 }
 
@@ -101,7 +102,7 @@ IResNetImpl::IResNetImpl(const BackboneSpec& spec, const IResNetLayout& layout) 
 
 BackboneOutput IResNetImpl::forward(const torch::Tensor& images) {
   check_images(spec(), images);
-  auto x = prelu_(bn1_(conv1_(images)));
+  auto x = batch_norm_prelu(*bn1_, *prelu_, conv1_(images));
   for (auto& stage : stages_) x = stage->forward(x);
   x = dropout_(torch::flatten(bn2_(x), 1));
   return unit_and_norm(features_(fc_(x)));

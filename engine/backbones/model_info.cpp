@@ -87,7 +87,8 @@ std::string CostTrace::record(const std::string& name, LayerType type, const tor
 ModelInfo model_info(const BackboneSpec& spec) {
   const auto backbone = make_backbone(spec);
   CostTrace trace;
-  backbone->walk(trace, Activation{.shape = FeatureShape{3, spec.input_size, spec.input_size}});
+  backbone->walk(trace,
+                 Activation{.shape = FeatureShape{3, spec.input_size, spec.input_size}, .flat = false, .tensor = {}});
   return {parameter_count(*backbone, false), parameter_count(*backbone, true), trace.multiply_adds(), trace.layers()};
 }
 

@@ -7,6 +7,8 @@
 #include <optional>
 #include <vector>
 
+#include "engine/backbones/ordered_sums.h"
+
 namespace marginlab::backbones {
 namespace {
 
@@ -128,18 +130,6 @@ void backward_channels_last(const float* x, const float* g, const float* slope, 
       }
     }
   });
-}
-
-// Σ over the rows of a (rows, channels) table of sums, in order: the same result whatever the thread count.
-torch::Tensor sum_rows(const torch::Tensor& table) {
-  const auto rows = table.size(0), channels = table.size(1);
-  auto total = torch::zeros({channels}, torch::kFloat64);
-  const double* in = table.data_ptr<double>();
-  double* out = total.data_ptr<double>();
-  for (std::int64_t r = 0; r < rows; ++r) {
-    for (std::int64_t c = 0; c < channels; ++c) out[c] += in[r * channels + c];
-  }
-  return total;
 }
 
 struct PReLUFunction : torch::autograd::Function<PReLUFunction> {

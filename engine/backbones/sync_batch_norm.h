@@ -33,6 +33,8 @@ class SyncBatchNorm : public Base {
   torch::Tensor forward(const torch::Tensor& input);
   void sync_over_ranks(SumOverRanks sum) { sum_ = std::move(sum); }
   void normalise_in_groups(int groups) { groups_ = groups; }
+  bool synchronised() const { return static_cast<bool>(sum_); }
+  int groups() const { return groups_; }
 
  private:
   SumOverRanks sum_;

@@ -579,6 +579,10 @@ void occlude(FacePainter& p, const Identity& id, const Degradation& d, double st
 
 // ------------------------------------------------------------------------------------------------------------------
 
+// Unity builds include this file into a batch, where GCC takes it for a header and warns that the class has a member
+// of a type from this file's anonymous namespace; the class is defined here only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsubobject-linkage"
 class SynthFaceRenderer {
  public:
   explicit SynthFaceRenderer(const SynthFaceConfig& config) : config_(config) {
@@ -680,6 +684,7 @@ class SynthFaceRenderer {
   SynthFaceConfig config_;
   std::vector<Identity> identities_;
 };
+#pragma GCC diagnostic pop
 
 namespace {
 

@@ -12,7 +12,8 @@ using marginlab::verify::FileReport;
 using marginlab::verify::Verdict;
 using marginlab::verify::verify_reference_file;
 
-namespace {
+// A named namespace: in a unity batch GCC warns of test classes derived from a fixture in an anonymous one.
+namespace verify_heads_test {
 
 const fs::path kReferenceDir{MARGINLAB_REFERENCE_DIR};
 
@@ -43,8 +44,6 @@ class ReferenceFiles : public ::testing::Test {
     if (!fs::exists(kReferenceDir / "adaface_ref.json")) GTEST_SKIP() << "no reference vectors at " << kReferenceDir;
   }
 };
-
-}  // namespace
 
 TEST_F(ReferenceFiles, EveryShippedFilePasses) {
   for (const auto& entry : fs::directory_iterator(kReferenceDir)) {
@@ -130,3 +129,5 @@ TEST(VerifyHeads, MissingFileIsAnError) {
   EXPECT_FALSE(report.ok());
   EXPECT_NE(report.error.find("cannot open"), std::string::npos) << report.error;
 }
+
+}  // namespace verify_heads_test
