@@ -111,7 +111,7 @@ StratifiedMetrics verification_by_stratum(std::span<const float> scores, std::sp
     }
   }
   StratifiedMetrics result;
-  result.strata.push_back({"all", verification_metrics(scores, same, folds, far_targets)});
+  result.strata.push_back({"all", verification_metrics(scores, same, folds, far_targets), {}});
   for (std::size_t k = 0; k < stratum_names.size(); ++k) {
     std::vector<float> member_scores;
     std::vector<std::uint8_t> member_same;
@@ -125,7 +125,8 @@ StratifiedMetrics verification_by_stratum(std::span<const float> scores, std::sp
     if (member_scores.size() < static_cast<std::size_t>(folds)) {
       result.skipped.push_back({std::move(name), static_cast<std::int64_t>(member_scores.size())});
     } else {
-      result.strata.push_back({std::move(name), verification_metrics(member_scores, member_same, folds, far_targets)});
+      result.strata.push_back(
+          {std::move(name), verification_metrics(member_scores, member_same, folds, far_targets), {}});
     }
   }
   return result;
