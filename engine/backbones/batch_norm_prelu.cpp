@@ -34,7 +34,6 @@ using torch::autograd::variable_list;
 // sums they use are short arrays that stay in the L1 cache. (Walking one group of eight channels down all the rows,
 // to keep those in registers, was half as fast: it reads each cache line in pieces, far apart in time.)
 using Floats = float __attribute__((vector_size(32)));
-using Doubles = double __attribute__((vector_size(64)));
 constexpr std::int64_t kWidth = 8;
 
 // Rows per unit of parallel work: some 32k elements, as the PReLU's kernels.
@@ -138,22 +137,24 @@ void block_input_gradient(const float* x, const float* g, float* dx, std::int64_
   }
 }
 
+std::int64_t rows_per_block(std::int64_t channels) {
+  return std::max<std::int64_t>(kRowsPerPartial, kBlockElements / channels);
+}
+
+std::int64_t block_count(std::int64_t rows, std::int64_t channels) {
+  return (rows + rows_per_block(channels) - 1) / rows_per_block(channels);
+}
+
 // Calls `kernel(first_row, rows, block)` for every block of rows, in parallel.
 template <class Kernel>
 void for_each_block(std::int64_t rows, std::int64_t channels, Kernel kernel) {
-  const auto per_block = std::max<std::int64_t>(kRowsPerPartial, kBlockElements / channels);
-  const auto blocks = (rows + per_block - 1) / per_block;
-  at::parallel_for(0, blocks, 1, [&](std::int64_t begin, std::int64_t end) {
+  const auto per_block = rows_per_block(channels);
+  at::parallel_for(0, block_count(rows, channels), 1, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t b = begin; b < end; ++b) {
       const auto first = b * per_block;
       kernel(first, std::min(per_block, rows - first), b);
     }
   });
-}
-
-std::int64_t block_count(std::int64_t rows, std::int64_t channels) {
-  const auto per_block = std::max<std::int64_t>(kRowsPerPartial, kBlockElements / channels);
-  return (rows + per_block - 1) / per_block;
 }
 
 // The BatchNorm's affine map folded with its statistics, y = x·scale + shift, as float32 vectors of the channels.
