@@ -240,9 +240,6 @@ bool fusable(const SyncBatchNorm2dImpl& norm, const PReLUImpl& prelu, const torc
 }
 
 }  // namespace fused
-}  // namespace
-
-namespace {
 
 // One fused step on the statistics of all of `x`.
 torch::Tensor fused_step(SyncBatchNorm2dImpl& norm, PReLUImpl& prelu, const torch::Tensor& x) {
