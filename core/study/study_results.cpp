@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <set>
+#include <utility>
 
 #include "core/run/run_follower.h"
 #include "core/run/run_status.h"
@@ -238,7 +239,11 @@ StudyResults StudyReader::read() {
     auto& run = runs_[i];
     if (!fs::is_regular_file(directory / "experiment.json")) {  // not started, or moved aside to start again
       run = Followed{};
-      results.runs.push_back(RunResult{.id = planned.id, .setting = planned.setting, .seed = planned.seed});
+      RunResult pending;
+      pending.id = planned.id;
+      pending.setting = planned.setting;
+      pending.seed = planned.seed;
+      results.runs.push_back(std::move(pending));
       continue;
     }
     run.read(directory);

@@ -52,7 +52,10 @@ MarginHead make_head(const HeadSpec& spec) {
 }
 
 HeadSpec spec_for(const HeadVariant& variant, std::int64_t embedding_dim, std::int64_t num_classes) {
-  HeadSpec spec{variant.kind, embedding_dim, num_classes};
+  HeadSpec spec;
+  spec.kind = variant.kind;
+  spec.embedding_dim = embedding_dim;
+  spec.num_classes = num_classes;
   spec.values = variant.choices;
   return spec;
 }
