@@ -260,17 +260,7 @@ torch::Tensor fused_step(SyncBatchNorm2dImpl& norm, PReLUImpl& prelu, const torc
   const auto mean = shift.to(torch::kFloat64) + centred_mean;
   const auto variance = (sum_rows(moments[1]) / n - centred_mean * centred_mean).clamp_min(0.0);
 
-  {
-    // Running statistics as LibTorch's BatchNorm moves them: by `momentum`, or by the cumulative average when it is
-    // unset; the variance unbiased.
-    torch::NoGradGuard no_grad;
-    norm.num_batches_tracked.add_(1);
-    const auto& momentum = norm.options.momentum();
-    const double factor =
-        momentum.has_value() ? *momentum : 1.0 / static_cast<double>(norm.num_batches_tracked.item<std::int64_t>());
-    norm.running_mean.mul_(1 - factor).add_(mean.to(norm.running_mean.scalar_type()), factor);
-    norm.running_var.mul_(1 - factor).add_((variance * (n / (n - 1))).to(norm.running_var.scalar_type()), factor);
-  }
+  norm.track_batch(mean, variance, n);
   const auto invstd = (variance + norm.options.eps()).rsqrt().to(torch::kFloat32);
   return fused::BatchNormPReLUFunction::apply(x, norm.weight, norm.bias, prelu.weight, mean.to(torch::kFloat32),
                                               invstd);

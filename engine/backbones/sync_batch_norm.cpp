@@ -52,10 +52,8 @@ struct SumAcrossRanks : torch::autograd::Function<SumAcrossRanks> {
   }
 };
 
-template <class Options>
-torch::Tensor global_batch_norm(const torch::Tensor& input, const Options& options, torch::Tensor& weight,
-                                torch::Tensor& bias, torch::Tensor& running_mean, torch::Tensor& running_var,
-                                torch::Tensor& batches_tracked, const SumOverRanks& sum) {
+template <class Base>
+torch::Tensor global_batch_norm(SyncBatchNorm<Base>& norm, const torch::Tensor& input, const SumOverRanks& sum) {
   const auto channels = input.size(1);
   std::vector<std::int64_t> reduced;
   for (std::int64_t d = 0; d < input.dim(); ++d) {
@@ -71,21 +69,14 @@ torch::Tensor global_batch_norm(const torch::Tensor& input, const Options& optio
   const auto n = total[2 * channels].detach().item<double>();
   const auto mean = total.narrow(0, 0, channels) / n;
   const auto variance = (total.narrow(0, channels, channels) / n - mean * mean).clamp_min(0.0);
-  if (options.track_running_stats()) {
-    torch::NoGradGuard no_grad;
-    const double momentum = options.momentum().value_or(0.1);
-    running_mean.mul_(1 - momentum).add_(mean.detach().to(running_mean.scalar_type()), momentum);
-    // The running variance is the unbiased one, as BatchNorm keeps it.
-    running_var.mul_(1 - momentum)
-        .add_((variance.detach() * (n / std::max(1.0, n - 1))).to(running_var.scalar_type()), momentum);
-    batches_tracked.add_(1);
-  }
+  norm.track_batch(mean, variance, n);
+  const auto& options = norm.options;
   std::vector<std::int64_t> shape(input.dim(), 1);
   shape[1] = channels;
   // Normalised in float32 at least (half-precision inputs under autocast), as BatchNorm does.
   const auto type = at::promote_types(input.scalar_type(), torch::kFloat32);
   auto y = (input.to(type) - mean.to(type).view(shape)) * (variance + options.eps()).rsqrt().to(type).view(shape);
-  if (options.affine()) y = y * weight.to(type).view(shape) + bias.to(type).view(shape);
+  if (options.affine()) y = y * norm.weight.to(type).view(shape) + norm.bias.to(type).view(shape);
   return y.to(input.scalar_type()).contiguous(input.suggest_memory_format());
 }
 
@@ -99,8 +90,21 @@ torch::Tensor SyncBatchNorm<Base>::forward(const torch::Tensor& input) {
     return torch::cat(parts, 0).contiguous(input.suggest_memory_format());
   }
   if (!sum_ || !this->is_training()) return Base::forward(input);
-  return global_batch_norm(input, this->options, this->weight, this->bias, this->running_mean, this->running_var,
-                           this->num_batches_tracked, sum_);
+  return global_batch_norm(*this, input, sum_);
+}
+
+template <class Base>
+void SyncBatchNorm<Base>::track_batch(const torch::Tensor& mean, const torch::Tensor& variance, double count) {
+  if (!this->options.track_running_stats()) return;
+  torch::NoGradGuard no_grad;
+  this->num_batches_tracked.add_(1);
+  const auto& momentum = this->options.momentum();
+  const double factor = momentum.has_value()
+                            ? *momentum
+                            : 1.0 / static_cast<double>(this->num_batches_tracked.template item<std::int64_t>());
+  this->running_mean.mul_(1 - factor).add_(mean.detach().to(this->running_mean.scalar_type()), factor);
+  this->running_var.mul_(1 - factor)
+      .add_((variance.detach() * (count / std::max(1.0, count - 1))).to(this->running_var.scalar_type()), factor);
 }
 
 template class SyncBatchNorm<torch::nn::BatchNorm2dImpl>;

@@ -35,6 +35,10 @@ class SyncBatchNorm : public Base {
   void normalise_in_groups(int groups) { groups_ = groups; }
   bool synchronised() const { return static_cast<bool>(sum_); }
   int groups() const { return groups_; }
+  // Moves the running statistics by one training batch's per-channel mean and (biased) variance over `count` values
+  // each, as LibTorch's BatchNorm moves them: by `momentum`, or to the cumulative average when momentum is unset; the
+  // running variance is the unbiased one. For the steps that compute the statistics themselves.
+  void track_batch(const torch::Tensor& mean, const torch::Tensor& variance, double count);
 
  private:
   SumOverRanks sum_;

@@ -112,5 +112,29 @@ TEST(SyncBatchNorm, TwoHalvesSynchronisedEqualTheWholeBatch) {
   }
 }
 
+// Running statistics moved as LibTorch's BatchNorm moves them, over several steps: by the momentum, and by the
+// cumulative average when the momentum is unset, also where the layer computes the statistics itself (synchronised,
+// here over one "rank").
+TEST(SyncBatchNorm, SynchronisedRunningStatisticsFollowLibTorchs) {
+  // c10::optional: LibTorch 1.13's option type (std::optional's alias in 2.x).
+  for (const c10::optional<double> momentum : {c10::optional<double>(0.3), c10::optional<double>()}) {
+    SCOPED_TRACE(momentum ? "momentum 0.3" : "cumulative average");
+    torch::manual_seed(7);
+    const auto options = torch::nn::BatchNorm2dOptions(3).momentum(momentum);
+    SyncBatchNorm2d ours(options);
+    torch::nn::BatchNorm2d theirs(options);
+    ours->to(torch::kFloat64);
+    theirs->to(torch::kFloat64);
+    ours->sync_over_ranks([](torch::Tensor&) {});
+    for (int step = 0; step < 3; ++step) {
+      const auto x = torch::randn({4, 3, 2, 2}, torch::kFloat64) * (step + 1) + step;
+      EXPECT_LT(max_diff(ours(x), theirs(x)), 1e-12);
+    }
+    EXPECT_LT(max_diff(ours->running_mean, theirs->running_mean), 1e-12);
+    EXPECT_LT(max_diff(ours->running_var, theirs->running_var), 1e-12);
+    EXPECT_EQ(ours->num_batches_tracked.item<std::int64_t>(), 3);
+  }
+}
+
 }  // namespace
 }  // namespace marginlab::backbones
