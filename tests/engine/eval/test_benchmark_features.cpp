@@ -81,10 +81,15 @@ TEST(BenchmarkFeatures, EmbeddingsDoNotDependOnTheBatchTheyRideIn) {
   const auto embed = embed_with(exporting::testing::trained_looking_backbone("ir18", 112, 64));
   const auto source = std::make_shared<data::ImageListSource>("loose crops", crops.files, crops.landmarks);
   const auto reference = embed_views(source, embed, loader(1), true);
+  // Relative to the embeddings' size (not normalised here; the largest element is ~9): oneDNN picks its kernels and
+  // their summation order by batch size, which moves float32 results by some units in the last place through the 18
+  // layers (1.5e-5 once, in a loaded ctest run, against the 1e-5 this allowed before); a sample leaking into
+  // another's embedding would move it by far more.
+  const auto tolerance = 1e-5 * reference.plain.abs().max().item<double>();
   for (const std::int64_t batch : {7, 32}) {
     const auto views = embed_views(source, embed, loader(batch), true);
-    EXPECT_LE((views.plain - reference.plain).abs().max().item<float>(), 1e-5) << "batch " << batch;
-    EXPECT_LE((views.mirrored - reference.mirrored).abs().max().item<float>(), 1e-5) << "batch " << batch;
+    EXPECT_LE((views.plain - reference.plain).abs().max().item<double>(), tolerance) << "batch " << batch;
+    EXPECT_LE((views.mirrored - reference.mirrored).abs().max().item<double>(), tolerance) << "batch " << batch;
   }
   EXPECT_EQ(reference.plain.size(0), 37);
   EXPECT_GT(reference.plain.norm().item<float>(), 0.f);
