@@ -8,6 +8,8 @@ MARGINLAB_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   # engine: LibTorch (CPU) with a fast BLAS; without libopenblas0-pthread LibTorch uses reference BLAS
   libtorch-dev libopenblas0-pthread
+  # oneDNN's own API (the library LibTorch runs its CPU convolutions on), for strided convolutions' weight gradients
+  libdnnl-dev
   # distributed training: the headers of the Gloo that libtorch_cpu.so links (c10d's ProcessGroupGloo needs them)
   libgloo-dev
   # engine image I/O (optional part of the engine build)

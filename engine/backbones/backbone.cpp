@@ -9,6 +9,7 @@
 #include "engine/backbones/demo_net.h"
 #include "engine/backbones/iresnet.h"
 #include "engine/backbones/mobilefacenet.h"
+#include "engine/backbones/strided_convolution.h"
 
 namespace marginlab::backbones {
 namespace {
@@ -117,6 +118,7 @@ torch::Tensor convolve(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x
     return torch::conv2d(every, conv.weight, conv.bias);
   }
 #endif
+  if (blocked_weight_gradient_applies(conv, x)) return convolve_with_blocked_weight_gradient(conv, x);
   return const_cast<torch::nn::Conv2dImpl&>(conv).forward(x);
 }
 

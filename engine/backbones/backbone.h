@@ -63,7 +63,8 @@ void use_channels_last(torch::nn::Module& module);
 // stride 1 over every s-th pixel (identical arithmetic): oneDNN 3.6 (LibTorch 2.6's CPU convolutions) divides by zero
 // in the backward pass of some strided 1×1 convolutions (256 → 1024 channels at 28×28, as AdaFace's IR-152 has). On
 // LibTorch 1.13, which has no such fault, the strided convolution runs as it is: the subsampled form measured 2.5×
-// slower there (forward + backward, channels-last, batch 64).
+// slower there (forward + backward, channels-last, batch 64). Strided 3×3 convolutions in training take their weight
+// gradient from oneDNN's blocked layout where the build has it (strided_convolution.h).
 torch::Tensor convolve(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
 
 // He-normal initialisation (fan-out, ReLU gain) of every convolution and linear layer, linear biases zero: what

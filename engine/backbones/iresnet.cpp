@@ -37,7 +37,7 @@ IBasicBlockImpl::IBasicBlockImpl(std::int64_t in_channels, std::int64_t channels
 torch::Tensor IBasicBlockImpl::forward(const torch::Tensor& x) {
   // The shortcut is added in place: bn3's output is not needed by its backward (BatchNorm keeps its input), and a
   // new tensor of the block's output size per block cost an allocation and a pass more.
-  auto out = bn3_(conv2_(batch_norm_prelu(*bn2_, *prelu_, conv1_(bn1_(x)))));
+  auto out = bn3_(convolve(*conv2_, batch_norm_prelu(*bn2_, *prelu_, conv1_(bn1_(x)))));
   return out.add_(downsample_ ? downsample_->forward(x) : x);
 }
 
