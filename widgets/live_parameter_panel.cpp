@@ -67,8 +67,15 @@ double roundedForSlider(double value, const SliderMapping& mapping) {
 // The experiment's own range for optimizer.lr (core/experiment/experiment_fields.h).
 heads::ParamValue learningRateParam(double value) {
   const Range& range = train::find_field("optimizer.lr")->range;
-  return {LiveParameterPanel::kLearningRate.toStdString(), value, range.lo, range.hi, range.lo_open, range.hi_open,
-          "base learning rate; the schedule keeps scaling it (warm-up and decay continue from the new base)"};
+  heads::ParamValue param;
+  param.name = LiveParameterPanel::kLearningRate.toStdString();
+  param.value = value;
+  param.lo = range.lo;
+  param.hi = range.hi;
+  param.lo_open = range.lo_open;
+  param.hi_open = range.hi_open;
+  param.help = "base learning rate; the schedule keeps scaling it (warm-up and decay continue from the new base)";
+  return param;
 }
 
 }  // namespace

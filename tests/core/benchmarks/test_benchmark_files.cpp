@@ -59,9 +59,13 @@ TEST(IjbMeta, ReadsTheReleaseLayoutFromEitherRoot) {
 
 TEST(IjbMeta, CrlfLinesReadAsTheSame) {
   TempDir dir;
-  auto crlf = [](std::string text) {
-    for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 2)) text.insert(at, "\r");
-    return text;
+  auto crlf = [](const std::string& text) {
+    std::string lines;
+    for (const char c : text) {
+      if (c == '\n') lines += '\r';
+      lines += c;
+    }
+    return lines;
   };
   const auto images = read_ijb_images(small_release(dir, crlf(kTidMid), crlf(kPoints)));
   EXPECT_EQ(images.names[1], "2.jpg");

@@ -177,7 +177,7 @@ TEST(Verification, TableRowsAlignAndMarkUnsupportedTargets) {
   m.auc = 0.99951;
   m.eer = 0.0018;
   m.tar_at_far = {{1e-2, true, 0.998, 0.009, 0.31}, {1e-4, false}};
-  const std::vector<StratumResult> strata{{"all", m}, {"low", m}};
+  const std::vector<StratumResult> strata{{"all", m, {}}, {"low", m, {}}};
   const std::string expected =
       "stratum      pairs     accuracy (%)     AUC EER (%) TAR@0.01 (%) TAR@0.0001 (%)\n"
       "all           6000    99.83 ± 0.21   0.9995    0.18        99.80              -\n"

@@ -44,7 +44,9 @@ TEST(ExperimentFields, EveryKeyOfTheWrittenFileIsAFieldOrASection) {
   walk(to_json(Experiment{}), "");
   // ... and every field that is not optional is written.
   for (const auto& field : experiment_fields()) {
-    if (!field.optional) EXPECT_TRUE(written.count(field.key)) << field.key;
+    if (!field.optional) {
+      EXPECT_TRUE(written.count(field.key)) << field.key;
+    }
   }
 }
 
@@ -54,8 +56,12 @@ TEST(ExperimentFields, KeysAreUniqueAndDescribed) {
     EXPECT_TRUE(keys.insert(field.key).second) << "twice: " << field.key;
     EXPECT_FALSE(field.label.empty()) << field.key;
     EXPECT_FALSE(field.tooltip.empty()) << field.key;
-    if (field.type == FieldType::choice) EXPECT_GE(field.choices.size(), 2u) << field.key;
-    if (field.applies_when) EXPECT_NE(find_field(field.applies_when->key), nullptr) << field.key;
+    if (field.type == FieldType::choice) {
+      EXPECT_GE(field.choices.size(), 2u) << field.key;
+    }
+    if (field.applies_when) {
+      EXPECT_NE(find_field(field.applies_when->key), nullptr) << field.key;
+    }
   }
 }
 

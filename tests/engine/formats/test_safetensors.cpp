@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -12,12 +13,11 @@ namespace marginlab::formats {
 namespace {
 
 SafetensorsFile parse(const std::string& header, const std::string& data) {
-  auto bytes = std::make_shared<std::vector<std::uint8_t>>();
   const std::uint64_t length = header.size();
-  bytes->insert(bytes->end(), reinterpret_cast<const std::uint8_t*>(&length),
-                reinterpret_cast<const std::uint8_t*>(&length) + 8);
-  bytes->insert(bytes->end(), header.begin(), header.end());
-  bytes->insert(bytes->end(), data.begin(), data.end());
+  auto bytes = std::make_shared<std::vector<std::uint8_t>>(8 + header.size() + data.size());
+  std::memcpy(bytes->data(), &length, 8);
+  std::copy(header.begin(), header.end(), bytes->begin() + 8);
+  std::copy(data.begin(), data.end(), bytes->begin() + 8 + static_cast<std::ptrdiff_t>(header.size()));
   return parse_safetensors(*bytes, bytes, "m.safetensors");
 }
 
