@@ -1,8 +1,7 @@
 #include "engine/backbones/strided_convolution.h"
 
-#include <torch/version.h>
-
 #if MARGINLAB_WITH_DNNL
+#include <torch/version.h>
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <array>
@@ -14,9 +13,10 @@
 
 namespace marginlab::backbones {
 namespace {
-// Named apart from the other kernels' helpers, which share a translation unit with these in unity builds.
+// Named apart from other files' helpers (the file joins a unity batch where it is built without oneDNN).
 namespace blocked {
 
+#if MARGINLAB_WITH_DNNL
 constexpr std::int64_t kStride = 2;
 
 // The options' variants: c10's in LibTorch 1.x, the standard library's in 2.x.
@@ -28,7 +28,6 @@ using c10::get_if;
 using c10::holds_alternative;
 #endif
 
-#if MARGINLAB_WITH_DNNL
 using Dims = dnnl::memory::dims;
 using Tag = dnnl::memory::format_tag;
 constexpr auto kFloat = dnnl::memory::data_type::f32;
