@@ -67,9 +67,10 @@ torch::Tensor json_labels(const nlohmann::json& value, const std::string& where)
   return torch::tensor(labels, torch::kInt64);
 }
 
-const nlohmann::json& require(const nlohmann::json& object, const std::string& key, const std::string& where) {
-  if (!object.is_object() || !object.contains(key)) throw InvalidFile(where + ": missing key '" + key + "'");
-  return object.at(key);
+const nlohmann::json& require(const nlohmann::json& object, std::string_view key, const std::string& where) {
+  const std::string name(key);
+  if (!object.is_object() || !object.contains(name)) throw InvalidFile(where + ": missing key '" + name + "'");
+  return object.at(name);
 }
 
 }  // namespace marginlab::verify

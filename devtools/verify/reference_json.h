@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace marginlab::verify {
@@ -20,7 +21,8 @@ torch::Tensor json_tensor(const nlohmann::json& value, torch::ScalarType dtype, 
 // A list of integers as an int64 tensor.
 torch::Tensor json_labels(const nlohmann::json& value, const std::string& where);
 
-// The child `key` of `object`, or InvalidFile("<where>: missing key '<key>'").
-const nlohmann::json& require(const nlohmann::json& object, const std::string& key, const std::string& where);
+// The child `key` of `object`, or InvalidFile("<where>: missing key '<key>'"). The key is a view, so that a literal
+// makes no temporary std::string: GCC 14 takes a reference returned beside one for a dangling one.
+const nlohmann::json& require(const nlohmann::json& object, std::string_view key, const std::string& where);
 
 }  // namespace marginlab::verify
