@@ -36,9 +36,6 @@ using torch::autograd::variable_list;
 using Floats = float __attribute__((vector_size(32)));
 constexpr std::int64_t kWidth = 8;
 
-// Rows per unit of parallel work: some 32k elements, as the PReLU's kernels.
-constexpr std::int64_t kBlockElements = 1 << 15;
-
 // Float sums of this many rows are added into float64 ones (see prelu.cpp: whole-block float sums drift).
 constexpr std::int64_t kRowsPerPartial = 16;
 
@@ -182,19 +179,21 @@ struct BatchNormPReLUFunction : torch::autograd::Function<BatchNormPReLUFunction
       block_forward(in + first * channels, out + first * channels, count, channels, affine.scale.data_ptr<float>(),
                     affine.shift.data_ptr<float>(), slope.data_ptr<float>());
     });
-    ctx->save_for_backward({x, gamma, beta, slope, mean, invstd});
+    // The folded map goes to the backward as it is: folding it again there would repeat the forward's arithmetic.
+    ctx->save_for_backward({x, slope, mean, invstd});
+    ctx->saved_data["scale"] = affine.scale;
+    ctx->saved_data["shift"] = affine.shift;
     return z;
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     const auto saved = ctx->get_saved_variables();
-    const auto &x = saved[0], &gamma = saved[1], &beta = saved[2], &slope = saved[3], &mean = saved[4],
-               &invstd = saved[5];
+    const auto &x = saved[0], &slope = saved[1], &mean = saved[2], &invstd = saved[3];
+    const auto scale = ctx->saved_data["scale"].toTensor(), shift = ctx->saved_data["shift"].toTensor();
     const auto g = grads[0].contiguous(torch::MemoryFormat::ChannelsLast);
     const auto channels = x.size(1), rows = x.numel() / channels;
-    const auto affine = fold(gamma, beta, mean, invstd);
     const float *in = x.data_ptr<float>(), *grad = g.data_ptr<float>();
-    const float *m = mean.data_ptr<float>(), *s = affine.scale.data_ptr<float>(), *t = affine.shift.data_ptr<float>(),
+    const float *m = mean.data_ptr<float>(), *s = scale.data_ptr<float>(), *t = shift.data_ptr<float>(),
                 *a = slope.data_ptr<float>();
 
     const auto blocks = block_count(rows, channels);
@@ -207,7 +206,7 @@ struct BatchNormPReLUFunction : torch::autograd::Function<BatchNormPReLUFunction
     const auto sum_dy = sum_rows(sums[0]), sum_dy_centred = sum_rows(sums[1]), sum_slope = sum_rows(sums[2]);
 
     const auto n = static_cast<double>(rows);
-    const auto invstd64 = invstd.to(torch::kFloat64), scale64 = affine.scale.to(torch::kFloat64);
+    const auto invstd64 = invstd.to(torch::kFloat64), scale64 = scale.to(torch::kFloat64);
     const auto c1 = (-scale64 * sum_dy / n).to(torch::kFloat32).contiguous();
     const auto c2 = (-scale64 * invstd64 * invstd64 * sum_dy_centred / n).to(torch::kFloat32).contiguous();
     auto dx = torch::empty_like(x, torch::MemoryFormat::ChannelsLast);
@@ -216,7 +215,7 @@ struct BatchNormPReLUFunction : torch::autograd::Function<BatchNormPReLUFunction
       block_input_gradient(in + first * channels, grad + first * channels, out + first * channels, count, channels, m,
                            s, t, a, c1.data_ptr<float>(), c2.data_ptr<float>());
     });
-    const auto type = gamma.scalar_type();
+    const auto type = scale.scalar_type();
     return {dx,
             (invstd64 * sum_dy_centred).to(type),
             sum_dy.to(type),

@@ -5,6 +5,11 @@
 
 namespace marginlab::backbones {
 
+// Elements per unit of parallel work in the PReLU and BatchNorm → PReLU kernels, and so per block of the ordered sums:
+// large enough that a thread's start costs little, small enough for two cores to share even the last stage's
+// activations.
+constexpr std::int64_t kBlockElements = 1 << 15;
+
 // Σ over the rows of a (rows, channels) table of float64 sums, in order.
 inline torch::Tensor sum_rows(const torch::Tensor& table) {
   const auto rows = table.size(0), channels = table.size(1);

@@ -15,10 +15,6 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-// Elements per unit of parallel work: large enough that a thread's start costs little, small enough for two cores to
-// share even the last stage's activations.
-constexpr std::int64_t kBlockElements = 1 << 15;
-
 enum class Layout { planes, channels_last };
 
 // Where the one-pass backward applies, and how the channel of an element follows from its offset: contiguous (N, C,
