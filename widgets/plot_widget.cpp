@@ -90,6 +90,13 @@ void PlotWidget::showEvent(QShowEvent* event) {
   if (stale_) redrawNow();
 }
 
+void PlotWidget::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  const int rows = plot_->legend->wrap();
+  layoutForWidth(plot_->width());
+  if (plot_->legend->wrap() != rows) plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void PlotWidget::changeEvent(QEvent* event) {
   QWidget::changeEvent(event);
   if (event->type() == QEvent::PaletteChange) {

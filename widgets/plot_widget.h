@@ -69,6 +69,8 @@ class PlotWidget : public QWidget {
 
   void showEvent(QShowEvent* event) override;
   void changeEvent(QEvent* event) override;
+  // Lays out for the new width (layoutForWidth) and replots when that moved the legend's columns.
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
   QString title_;

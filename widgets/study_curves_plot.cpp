@@ -169,13 +169,6 @@ void StudyCurvesPlot::redraw() {
 
 void StudyCurvesPlot::layoutForWidth(int width) { fitLegendColumns(plot(), width); }
 
-void StudyCurvesPlot::resizeEvent(QResizeEvent* event) {
-  PlotWidget::resizeEvent(event);
-  const int rows = plot()->legend->wrap();
-  layoutForWidth(plot()->width());
-  if (plot()->legend->wrap() != rows) plot()->replot(QCustomPlot::rpQueuedReplot);
-}
-
 DataTable StudyCurvesPlot::shownData() const {
   DataTable data;
   data.columns = {QStringLiteral("setting"), QStringLiteral("step"), QStringLiteral("mean"),

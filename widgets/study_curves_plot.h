@@ -25,7 +25,6 @@ class StudyCurvesPlot : public PlotWidget {
 
  protected:
   void redraw() override;
-  void resizeEvent(QResizeEvent* event) override;
 
  private:
   struct Curve {

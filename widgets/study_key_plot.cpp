@@ -27,6 +27,8 @@ StudyKeyPlot::StudyKeyPlot(QWidget* parent) : PlotWidget(tr("Metric against a ke
   controls->addStretch(1);
   layout()->insertLayout(0, controls);
   connect(keyBox_, &QComboBox::activated, this, [this](int index) { setAxis(index); });
+  // Inside the axis rect the legend hid the top of the best setting's interval, which is what the plot is read for.
+  placeLegendBelow(plot());
   applyPlotStyle(plot(), palette());
 }
 
@@ -112,6 +114,8 @@ void StudyKeyPlot::redraw() {
     return;
   }
   setEmptyText(QString());
+  // On categories 0 is only the first one's position: no heavier line through it.
+  custom->xAxis->grid()->setZeroLinePen(numeric ? custom->yAxis->grid()->zeroLinePen() : QPen(Qt::NoPen));
   if (numeric) {
     custom->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
   } else {
@@ -150,11 +154,14 @@ void StudyKeyPlot::redraw() {
   bars->setPen(QPen(seriesColor(1), 1.5));
   bars->removeFromLegend();
   custom->legend->setVisible(true);
+  layoutForWidth(custom->width());
   const double xLo = all.front().x, xHi = all.back().x;
   const double xPad = numeric ? std::max(1e-9, 0.08 * (xHi - xLo)) : 0.5;
   const double yPad = yHi > yLo ? 0.08 * (yHi - yLo) : 0.05;
   fitAxes({xLo - xPad, xHi + xPad}, {yLo - yPad, yHi + yPad});
 }
+
+void StudyKeyPlot::layoutForWidth(int width) { fitLegendColumns(plot(), width); }
 
 DataTable StudyKeyPlot::shownData() const {
   DataTable data;

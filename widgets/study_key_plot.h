@@ -20,6 +20,7 @@ class StudyKeyPlot : public PlotWidget {
 
   // key value, run, metric: one row per dot; then value, mean, ci95, n per value (run empty).
   DataTable shownData() const override;
+  void layoutForWidth(int width) override;
 
  protected:
   void redraw() override;
