@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <set>
 
 #include "core/errors.h"
@@ -147,6 +148,36 @@ TEST(StudyPlan, RoundTripsThroughItsJson) {
   auto broken = to_json(plan);
   broken["runs"][0]["setting"] = 9;
   EXPECT_THROW(study_plan_from_json(broken, "plan.json"), InvalidFile);
+}
+
+// The studies the repository ships (and reports on in docs/studies/) plan as they are, with a description for the
+// report and claims naming their settings.
+TEST(StudyPlan, EveryBuiltInStudyPlans) {
+  int studies = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(MARGINLAB_STUDIES_DIR)) {
+    if (entry.path().extension() != ".json") continue;
+    SCOPED_TRACE(entry.path().string());
+    const auto config = read_study_file(entry.path(), MARGINLAB_PRESETS_DIR);
+    EXPECT_EQ(config.name, entry.path().stem().string());
+    EXPECT_FALSE(config.description.empty());
+    EXPECT_FALSE(config.claims.empty());
+    const auto plan = plan_study(config);
+    EXPECT_EQ(plan.runs.size(), static_cast<std::size_t>(plan.settings) * config.seeds.size());
+    ++studies;
+  }
+  EXPECT_GE(studies, 2);
+}
+
+// kappaface-claims compares imbalance ratios whose datasets differ in size: every run gets the same number of steps
+// (a step cap reached before the epochs end), not the same epochs, which gave the smaller dataset 40% of the updates.
+TEST(StudyPlan, KappafaceClaimsMatchesStepsAcrossImbalanceRatios) {
+  const auto config =
+      read_study_file(std::filesystem::path(MARGINLAB_STUDIES_DIR) / "kappaface-claims.json", MARGINLAB_PRESETS_DIR);
+  const auto plan = plan_study(config);
+  ASSERT_FALSE(plan.runs.empty());
+  const auto steps = plan.runs.front().experiment["train"]["max_steps"];
+  EXPECT_GT(steps.get<int>(), 0);
+  for (const auto& run : plan.runs) EXPECT_EQ(run.experiment["train"]["max_steps"], steps) << run.id;
 }
 
 }  // namespace
